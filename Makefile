@@ -1,0 +1,119 @@
+# nscap: see README.md. `make` builds build/nscap; `make test` installs what
+# is missing (scripts/deps.sh) and runs every test.
+VERSION := 0.1.0
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2
+CPPFLAGS += -D_GNU_SOURCE -DNSCAP_VERSION=\"$(VERSION)\" -Iinclude $(PCAP_CFLAGS)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 $(WARN) -pthread
+LDLIBS += $(PCAP_LIBS) -pthread
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c
+HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
+	src/stats.c src/loop.c
+MODULE_SRC := $(CAPTURE_SRC) $(HOST_SRC)
+MAIN_SRC := src/main.c
+HEADERS := $(wildcard include/nscap/*.h)
+
+UNIT_TESTS := test_options test_target test_stats test_writer_pcap \
+	test_iface test_output
+UNIT_BINS := $(addprefix build/tests/,$(UNIT_TESTS))
+NS_TEST_BIN := build/tests/test_nsthread
+
+B := build
+OBJ := $(patsubst %.c,$(B)/obj/%.o,$(MODULE_SRC) $(MAIN_SRC))
+ASAN_OBJ := $(patsubst %.c,$(B)/asan/%.o,$(MODULE_SRC) $(MAIN_SRC))
+ASAN_MODULES := $(patsubst %.c,$(B)/asan/%.o,$(MODULE_SRC))
+
+.PHONY: all asan test unit integration valgrind lint format check-format \
+	headers clean demo install bench
+
+all: $(B)/nscap
+
+$(B)/nscap: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The sanitizer build: what the integration tests run.
+asan: $(B)/asan/nscap
+
+$(B)/asan/nscap: $(ASAN_OBJ)
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/asan/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+
+# Unit tests link the modules without main.o.
+$(B)/tests/%: tests/unit/%.c $(ASAN_MODULES) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_MODULES) \
+		$(LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/tests/test_nsthread: tests/integration/test_nsthread.c $(ASAN_MODULES) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_MODULES) \
+		$(LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/udpgen: scripts/udpgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+# Every header compiles on its own.
+headers:
+	@mkdir -p $(B)/headers
+	@for h in $(HEADERS); do \
+		echo "#include \"$${h#include/}\"" > $(B)/headers/one.c; \
+		$(CC) $(CPPFLAGS) $(CFLAGS) -fsyntax-only $(B)/headers/one.c \
+			|| exit 1; \
+	done; echo "headers: each compiles alone"
+
+unit: $(UNIT_BINS)
+	@scripts/run-unit.sh $(UNIT_BINS)
+
+integration: $(B)/asan/nscap $(B)/nscap $(NS_TEST_BIN) $(B)/udpgen
+	@NSCAP=$(CURDIR)/$(B)/asan/nscap NSCAP_PLAIN=$(CURDIR)/$(B)/nscap \
+		NS_TEST_BIN=$(CURDIR)/$(NS_TEST_BIN) \
+		UDPGEN=$(CURDIR)/$(B)/udpgen tests/integration/run.sh
+
+lint: headers check-format
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--std=c11 --inline-suppr --suppress=missingIncludeSystem \
+		-Iinclude -D_GNU_SOURCE $(MODULE_SRC) $(MAIN_SRC)
+	clang-tidy --quiet $(MODULE_SRC) $(MAIN_SRC) -- $(CPPFLAGS) -std=c11
+	@echo "lint: cppcheck and clang-tidy clean"
+
+check-format:
+	clang-format --dry-run --Werror $(MODULE_SRC) $(MAIN_SRC) $(HEADERS) \
+		tests/unit/*.c tests/integration/*.c scripts/*.c
+	@echo "format: clean"
+
+format:
+	clang-format -i $(MODULE_SRC) $(MAIN_SRC) $(HEADERS) tests/unit/*.c \
+		tests/integration/*.c scripts/*.c
+
+test:
+	scripts/deps.sh
+	$(MAKE) all asan
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) integration
+
+demo:
+	scripts/demo.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,235 @@
+/*
+ * The namespace thread. setns(CLONE_NEWNET) appears in this file only, in
+ * enter(); no other code in nscap changes namespace.
+ *
+ * Why a thread that stays: libpcap reads /sys/class/net/NAME/... for a
+ * device (drop counters in pcap_stats, DSA tagging at activation), and the
+ * host's /sys shows the host's interfaces whatever network namespace a
+ * thread is in. So the thread gives itself a private mount namespace
+ * (unshare(CLONE_FS | CLONE_NEWNS) is allowed to one thread of a process)
+ * with a fresh sysfs, which shows the namespace it was mounted from. Every
+ * libpcap call other than reading packets runs in this thread, for the
+ * whole capture; the main thread keeps the host's mounts, so every path the
+ * user gives resolves in the host's file system.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nscap/compat.h"
+#include "nscap/err.h"
+#include "nscap/ns.h"
+
+enum ns_state {
+	NS_STARTING,
+	NS_IDLE,
+	NS_REQUEST,
+	NS_DONE,
+	NS_QUIT,
+};
+
+struct nscap_ns {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum ns_state state;
+	pid_t pid;
+	int pidfd;
+	unsigned long inode;
+	int ret;
+	nscap_ns_fn fn;
+	void *arg;
+	char *err; /* the caller's buffer for the call under way */
+	char start_err[NSCAP_ERRBUF];
+};
+
+/* Give this thread a sysfs of the network namespace it is in. */
+static int own_sysfs(char *err)
+{
+	if (unshare(CLONE_FS | CLONE_NEWNS) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot give the namespace thread its own "
+				    "mount namespace");
+	/* slave first, so that nothing below propagates to the host */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return nscap_seterr(err, errno, "cannot make / a slave mount");
+	if (umount2("/sys", MNT_DETACH) < 0 && errno != EINVAL)
+		return nscap_seterr(err, errno,
+				    "cannot detach /sys in the namespace "
+				    "thread");
+	if (mount("sysfs", "/sys", "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot mount sysfs of the target's "
+				    "network namespace");
+	return 0;
+}
+
+static int enter(struct nscap_ns *ns, char *err)
+{
+	char path[64];
+	struct stat st;
+	int nsfd = -1, ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->pid);
+	if (ns->pidfd >= 0 && setns(ns->pidfd, CLONE_NEWNET) == 0)
+		goto entered;
+	if (ns->pidfd >= 0 && errno != EINVAL) {
+		ret = nscap_seterr(err, errno,
+				   "cannot enter network namespace of pid %d",
+				   (int)ns->pid);
+		goto out;
+	}
+	/* no setns(pidfd) before 5.8: the namespace file, then the pidfd
+	 * says whether that PID still is the process we opened */
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0) {
+		ret = nscap_seterr(err, errno == ENOENT ? ESRCH : errno,
+				   "cannot open %s", path);
+		goto out;
+	}
+	if (ns->pidfd >= 0 && nscap_pidfd_send_signal(ns->pidfd, 0) < 0 &&
+	    errno == ESRCH) {
+		ret = nscap_seterr(err, ESRCH,
+				   "cannot enter network namespace of pid %d",
+				   (int)ns->pid);
+		goto out;
+	}
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		ret = nscap_seterr(err, errno,
+				   "cannot enter network namespace of pid %d",
+				   (int)ns->pid);
+		goto out;
+	}
+entered:
+	if (stat("/proc/thread-self/ns/net", &st) == 0)
+		ns->inode = (unsigned long)st.st_ino;
+	ret = own_sysfs(err);
+out:
+	if (nsfd >= 0)
+		close(nsfd);
+	return ret;
+}
+
+static void *ns_main(void *p)
+{
+	struct nscap_ns *ns = p;
+	int ret;
+
+	ret = enter(ns, ns->start_err);
+
+	pthread_mutex_lock(&ns->lock);
+	ns->ret = ret;
+	ns->state = ret ? NS_QUIT : NS_IDLE;
+	pthread_cond_broadcast(&ns->cond);
+	while (ns->state != NS_QUIT) {
+		if (ns->state != NS_REQUEST) {
+			pthread_cond_wait(&ns->cond, &ns->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&ns->lock);
+		ret = ns->fn(ns->arg, ns->err);
+		pthread_mutex_lock(&ns->lock);
+		ns->ret = ret;
+		ns->state = NS_DONE;
+		pthread_cond_broadcast(&ns->cond);
+	}
+	pthread_mutex_unlock(&ns->lock);
+	return NULL;
+}
+
+int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err)
+{
+	struct nscap_ns *ns;
+	sigset_t all, old;
+	int ret;
+
+	ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return nscap_seterr(err, ENOMEM, "cannot start namespace "
+						 "thread");
+	ns->pid = pid;
+	ns->pidfd = pidfd;
+	ns->state = NS_STARTING;
+	pthread_mutex_init(&ns->lock, NULL);
+	pthread_cond_init(&ns->cond, NULL);
+
+	/* the thread starts with every signal blocked: signals are the main
+	 * thread's business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&ns->thread, NULL, ns_main, ns);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		ret = nscap_seterr(err, ret, "cannot start namespace thread");
+		goto fail;
+	}
+
+	pthread_mutex_lock(&ns->lock);
+	while (ns->state == NS_STARTING)
+		pthread_cond_wait(&ns->cond, &ns->lock);
+	ret = ns->ret;
+	pthread_mutex_unlock(&ns->lock);
+	if (ret) {
+		pthread_join(ns->thread, NULL);
+		memcpy(err, ns->start_err, NSCAP_ERRBUF);
+		goto fail;
+	}
+	*out = ns;
+	return 0;
+fail:
+	pthread_cond_destroy(&ns->cond);
+	pthread_mutex_destroy(&ns->lock);
+	free(ns);
+	return ret;
+}
+
+int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&ns->lock);
+	while (ns->state != NS_IDLE)
+		pthread_cond_wait(&ns->cond, &ns->lock);
+	ns->fn = fn;
+	ns->arg = arg;
+	ns->err = err;
+	ns->state = NS_REQUEST;
+	pthread_cond_broadcast(&ns->cond);
+	while (ns->state != NS_DONE)
+		pthread_cond_wait(&ns->cond, &ns->lock);
+	ret = ns->ret;
+	ns->state = NS_IDLE;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
+}
+
+unsigned long nscap_ns_inode(const struct nscap_ns *ns)
+{
+	return ns->inode;
+}
+
+void nscap_ns_stop(struct nscap_ns *ns)
+{
+	if (!ns)
+		return;
+	pthread_mutex_lock(&ns->lock);
+	while (ns->state != NS_IDLE)
+		pthread_cond_wait(&ns->cond, &ns->lock);
+	ns->state = NS_QUIT;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
+	pthread_join(ns->thread, NULL);
+	pthread_cond_destroy(&ns->cond);
+	pthread_mutex_destroy(&ns->lock);
+	free(ns);
+}

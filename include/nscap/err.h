@@ -1,0 +1,36 @@
+/*
+ * Error reporting shared by every module: a module never prints and never
+ * exits; it fills the caller's buffer with one message and returns a negative
+ * errno. main.c prefixes "nscap: " and prints it.
+ */
+#ifndef NSCAP_ERR_H
+#define NSCAP_ERR_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Size of every caller-provided error buffer. */
+#define NSCAP_ERRBUF 1024
+
+/*
+ * Fill err with the formatted message, followed by ": strerror(errnum)" when
+ * errnum is not 0. Returns -errnum, or -EINVAL when errnum is 0.
+ */
+__attribute__((format(printf, 3, 4))) static inline int
+nscap_seterr(char *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(err, NSCAP_ERRBUF, fmt, ap);
+	va_end(ap);
+	if (errnum && n >= 0 && n < NSCAP_ERRBUF)
+		snprintf(err + n, NSCAP_ERRBUF - (size_t)n, ": %s",
+			 strerror(errnum));
+	return errnum ? -errnum : -EINVAL;
+}
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * The namespace thread: the one place where nscap enters another network
+ * namespace. A thread is started per target; it enters the target's network
+ * namespace, gives itself a private mount namespace with a sysfs of that
+ * network namespace mounted on /sys (so that libpcap, which reads
+ * /sys/class/net/NAME/..., never sees the host's interfaces of the same
+ * name), and then runs the calls the host side hands it until stopped.
+ * The rest of the process never changes namespace.
+ */
+#ifndef NSCAP_NS_H
+#define NSCAP_NS_H
+
+#include <sys/types.h>
+
+struct nscap_ns;
+
+/* A call run inside the namespace; returns 0 or a negative errno. */
+typedef int (*nscap_ns_fn)(void *arg, char *err);
+
+/*
+ * Start the thread and enter the network namespace of pid: through pidfd
+ * with setns(2) where the kernel takes a pidfd (5.8+), else through
+ * /proc/PID/ns/net, checked against pidfd when there is one. Returns 0 and
+ * *out, or a negative errno with err set (nothing left running).
+ */
+int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err);
+
+/*
+ * Run fn(arg, err) in the namespace thread and wait for it. Returns what fn
+ * returned. Calls are serialised: one at a time.
+ */
+int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
+
+/* Inode of the namespace entered (as in "net:[INODE]"). */
+unsigned long nscap_ns_inode(const struct nscap_ns *ns);
+
+/* Stop and join the thread; accepts NULL. */
+void nscap_ns_stop(struct nscap_ns *ns);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The output: a file in the host's file system, a FIFO, or standard output.
+ * Opened by the main thread, so paths resolve where the user is.
+ */
+#ifndef NSCAP_OUTPUT_H
+#define NSCAP_OUTPUT_H
+
+#include <stdbool.h>
+
+enum nscap_output_kind {
+	NSCAP_OUTPUT_FILE,  /* a regular file */
+	NSCAP_OUTPUT_PIPE,  /* a pipe, FIFO or socket: a reader may go away */
+	NSCAP_OUTPUT_TTY,   /* a terminal */
+	NSCAP_OUTPUT_OTHER, /* a character device such as /dev/null */
+};
+
+struct nscap_output {
+	int fd;
+	enum nscap_output_kind kind;
+	bool created; /* this run created the file */
+};
+
+/* Is path standard output ("-" or NULL)? */
+bool nscap_output_is_stdout(const char *path);
+
+/* What kind of file fd is. */
+enum nscap_output_kind nscap_output_kind_of(int fd);
+
+/*
+ * Open path for writing: O_CLOEXEC and O_NOFOLLOW, mode 0644 less umask; a
+ * regular file is truncated, anything else (a FIFO, /dev/null) is written as
+ * it is. "-" or NULL is standard output. Returns 0, or a negative errno with
+ * err set and nothing created.
+ */
+int nscap_output_open(const char *path, struct nscap_output *out, char *err);
+
+#endif

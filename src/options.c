@@ -1,0 +1,239 @@
+/*
+ * Command-line parsing. tcpdump's letters mean what they mean in tcpdump;
+ * parsing only fills struct nscap_options, validation is separate, and
+ * nothing is opened here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nscap/err.h"
+#include "nscap/options.h"
+
+enum {
+	OPT_IMMEDIATE = CHAR_MAX + 1,
+};
+
+static const char short_opts[] = ":t:i:w:c:s:pB:UDqvVh";
+
+static const struct option long_opts[] = {
+	{"target", required_argument, NULL, 't'},
+	{"interface", required_argument, NULL, 'i'},
+	{"write", required_argument, NULL, 'w'},
+	{"count", required_argument, NULL, 'c'},
+	{"snapshot-length", required_argument, NULL, 's'},
+	{"no-promiscuous-mode", no_argument, NULL, 'p'},
+	{"buffer-size", required_argument, NULL, 'B'},
+	{"packet-buffered", no_argument, NULL, 'U'},
+	{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
+	{"list-interfaces", no_argument, NULL, 'D'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+void nscap_options_usage(FILE *fp)
+{
+	fputs("Usage: nscap -t TARGET [options] [filter expression]\n"
+	      "\n"
+	      "Capture the traffic of a process's network namespace (a "
+	      "container's)\n"
+	      "from the host, into a pcap file or a pipe.\n"
+	      "\n"
+	      "  -t, --target PID          the process whose network namespace "
+	      "to capture\n"
+	      "  -i, --interface NAME      interface inside that namespace, or "
+	      "its number\n"
+	      "                            from -D (default: the first up, "
+	      "non-loopback one)\n"
+	      "  -w, --write FILE|-        write packets to FILE, or to stdout "
+	      "with -\n"
+	      "                            (default: stdout, if it is not a "
+	      "terminal)\n"
+	      "  -c, --count N             stop after N packets\n"
+	      "  -s, --snapshot-length N   bytes kept of each packet "
+	      "(default 262144)\n"
+	      "  -p, --no-promiscuous-mode do not put the interface into "
+	      "promiscuous mode\n"
+	      "  -B, --buffer-size KiB     kernel capture buffer size\n"
+	      "  -U, --packet-buffered     write each packet out before "
+	      "waiting for more\n"
+	      "      --immediate-mode      deliver packets as they arrive, not "
+	      "in blocks\n"
+	      "  -D, --list-interfaces     list the interfaces in the target's "
+	      "namespace\n"
+	      "  -q, --quiet               no statistics or status lines\n"
+	      "  -v, --verbose             more detail on stderr\n"
+	      "  -V, --version             print the version and exit\n"
+	      "  -h, --help                print this help and exit\n"
+	      "\n"
+	      "Writing to a pipe or stdout implies -U and --immediate-mode.\n"
+	      "Exit status: 0 success, 1 runtime error, 2 usage error.\n"
+	      "Example: nscap -t 4242 -w - | wireshark -k -i -\n",
+	      fp);
+}
+
+/* A whole decimal number in [min, max]. */
+static int parse_num(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || !(*s >= '0' && *s <= '9'))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int join_args(struct nscap_options *o, int argc, char **argv,
+		     char *err)
+{
+	size_t len = 0, pos = 0;
+	int i;
+
+	if (argc <= 0)
+		return 0;
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o->filter = malloc(len);
+	if (!o->filter)
+		return nscap_seterr(err, ENOMEM, "cannot store filter");
+	for (i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		memcpy(o->filter + pos, argv[i], n);
+		pos += n;
+		o->filter[pos++] = i + 1 < argc ? ' ' : '\0';
+	}
+	return 0;
+}
+
+int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
+			char *err)
+{
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->promisc = true;
+	o->snaplen = NSCAP_DEFAULT_SNAPLEN;
+
+	optind = 0; /* glibc: start afresh, so parsing can run twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 't':
+			if (o->ntargets == NSCAP_MAX_TARGETS)
+				return nscap_seterr(err, 0,
+						    "too many targets (at most "
+						    "%d)",
+						    NSCAP_MAX_TARGETS);
+			o->targets[o->ntargets++] = optarg;
+			break;
+		case 'i':
+			if (o->nifaces == NSCAP_MAX_IFACES)
+				return nscap_seterr(err, 0,
+						    "too many interfaces (at "
+						    "most %d)",
+						    NSCAP_MAX_IFACES);
+			o->ifaces[o->nifaces++] = optarg;
+			break;
+		case 'w':
+			if (!*optarg)
+				return nscap_seterr(err, 0,
+						    "empty file name for -w");
+			o->output = optarg;
+			break;
+		case 'c':
+			if (parse_num(optarg, 1, LONG_MAX, &v))
+				return nscap_seterr(err, 0,
+						    "invalid packet count '%s'",
+						    optarg);
+			o->count = (unsigned long)v;
+			break;
+		case 's':
+			if (parse_num(optarg, 0, INT_MAX, &v))
+				return nscap_seterr(
+					err, 0, "invalid snapshot length '%s'",
+					optarg);
+			o->snaplen = v ? (int)v : NSCAP_DEFAULT_SNAPLEN;
+			break;
+		case 'p':
+			o->promisc = false;
+			break;
+		case 'B':
+			if (parse_num(optarg, 1, INT_MAX / 1024, &v))
+				return nscap_seterr(err, 0,
+						    "invalid buffer size '%s'",
+						    optarg);
+			o->buffer_kib = (int)v;
+			break;
+		case 'U':
+			o->packet_buffered = true;
+			break;
+		case OPT_IMMEDIATE:
+			o->immediate = true;
+			break;
+		case 'D':
+			o->list_interfaces = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'V':
+			o->version = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case ':':
+			return nscap_seterr(err, 0, "option '%s' needs a value",
+					    argv[optind - 1]);
+		default:
+			if (optopt && optopt < CHAR_MAX)
+				return nscap_seterr(err, 0,
+						    "unknown option '-%c'",
+						    optopt);
+			return nscap_seterr(err, 0, "unknown option '%s'",
+					    argv[optind - 1]);
+		}
+	}
+	return join_args(o, argc - optind, argv + optind, err);
+}
+
+int nscap_options_validate(const struct nscap_options *o, char *err)
+{
+	if (o->help || o->version)
+		return 0;
+	if (o->ntargets == 0)
+		return nscap_seterr(err, 0, "no target: name one with -t PID");
+	if (o->ntargets > 1)
+		return nscap_seterr(err, 0,
+				    "only one target at a time is supported");
+	if (o->nifaces > 1)
+		return nscap_seterr(err, 0,
+				    "only one interface at a time is "
+				    "supported");
+	if (o->list_interfaces && o->output)
+		return nscap_seterr(err, 0, "-D lists interfaces; it does not "
+					    "take -w");
+	return 0;
+}
+
+void nscap_options_free(struct nscap_options *o)
+{
+	free(o->filter);
+	o->filter = NULL;
+}
