@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nscap/err.h"
 #include "nscap/loop.h"
@@ -19,6 +20,7 @@
 
 struct dispatch_ctx {
 	struct nscap_loop *l;
+	struct nscap_handle *h;
 	int ret;
 	char *err;
 };
@@ -32,8 +34,10 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
 	if (d->ret)
 		return;
 	d->ret = l->ops->write(l->writer, h, data, d->err);
-	if (d->ret == 0)
+	if (d->ret == 0) {
 		l->captured++;
+		d->h->captured++;
+	}
 }
 
 /* Read what handle h holds. 0, or a negative errno with *why set. */
@@ -41,7 +45,7 @@ static int drain(struct nscap_loop *l, size_t i, enum nscap_stop *why,
 		 char *err)
 {
 	struct nscap_handle *h = l->handles[i];
-	struct dispatch_ctx d = {l, 0, err};
+	struct dispatch_ctx d = {l, h, 0, err};
 	int n, max = LOOP_BATCH;
 
 	if (l->count) {
@@ -154,5 +158,42 @@ int nscap_loop_run(struct nscap_loop *l, enum nscap_stop *why, char *err)
 		}
 	}
 	free(pfd);
+	return ret;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nscap_loop_drain(struct nscap_loop *l, size_t i, uint64_t want,
+		     int timeout_ms, char *err)
+{
+	struct nscap_handle *h = l->handles[i];
+	int64_t end = now_ms() + timeout_ms;
+	enum nscap_stop why;
+	int ret = 0;
+
+	while (h->captured < want && (!l->count || l->captured < l->count)) {
+		struct pollfd pfd = {h->fd, POLLIN, 0};
+		int64_t left = end - now_ms();
+		struct timespec ts;
+
+		if (left <= 0)
+			break;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		*l->stop = 0;
+		if (ppoll(&pfd, 1, &ts, l->waitmask) < 0 || *l->stop)
+			break; /* a second signal: the user wants out now */
+		ret = drain(l, i, &why, err);
+		if (ret)
+			break;
+	}
+	if (ret == 0)
+		ret = l->ops->flush(l->writer, err);
 	return ret;
 }

@@ -189,6 +189,33 @@ static void print_stats(const struct nscap_options *o, struct nscap_ns *ns,
 	fputs(buf, stderr);
 }
 
+/*
+ * Stopped by a signal or the target's exit: take the packets the kernel has
+ * accepted but still holds in a block that is not full (it hands a block
+ * over when it fills or when its timeout expires). tcpdump loses these.
+ */
+static void take_pending(struct nscap_loop *l, struct nscap_ns *ns,
+			 int timeout_ms)
+{
+	char err[NSCAP_ERRBUF];
+	struct pcap_stat st;
+	size_t i;
+
+	for (i = 0; i < l->nhandles; i++) {
+		struct nscap_handle *h = l->handles[i];
+		int ret;
+
+		if (nscap_handle_stats(ns, h, &st, err))
+			continue;
+		if ((uint64_t)st.ps_recv - st.ps_drop <= h->captured)
+			continue;
+		ret = nscap_loop_drain(l, i, (uint64_t)st.ps_recv - st.ps_drop,
+				       timeout_ms + 100, err);
+		if (ret && ret != -EPIPE)
+			error(err);
+	}
+}
+
 static int capture(const struct nscap_options *o)
 {
 	struct nscap_target t = NSCAP_TARGET_INIT;
@@ -299,6 +326,9 @@ static int capture(const struct nscap_options *o)
 	ret = nscap_loop_run(&loop, &why, err);
 	if (ret)
 		error(err);
+	if (ret == 0 && (why == NSCAP_STOP_SIGNAL ||
+			 why == NSCAP_STOP_TARGET_EXITED))
+		take_pending(&loop, ns, cfg.timeout_ms);
 	ret = ops->close(w, err);
 	w = NULL;
 	if (ret && why != NSCAP_STOP_READER_GONE) {

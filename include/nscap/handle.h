@@ -8,6 +8,7 @@
 #define NSCAP_HANDLE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <pcap/pcap.h>
 
 #include "nscap/ns.h"
@@ -29,6 +30,7 @@ struct nscap_handle {
 	int linktype; /* DLT_* */
 	int snaplen;
 	bool nano;    /* timestamps in pcap_pkthdr are nanoseconds */
+	uint64_t captured; /* packets the read loop took from this handle */
 };
 
 /*

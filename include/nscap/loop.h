@@ -46,4 +46,14 @@ struct nscap_loop {
  */
 int nscap_loop_run(struct nscap_loop *l, enum nscap_stop *why, char *err);
 
+/*
+ * After a stop, wait up to timeout_ms for handle i to hand over the packets
+ * the kernel has already accepted but not yet passed on (a TPACKET_V3 block
+ * is handed over when full or when its timeout expires), until the handle
+ * has given want packets in all. A signal ends the wait. Returns 0, or a
+ * negative errno with err set as nscap_loop_run.
+ */
+int nscap_loop_drain(struct nscap_loop *l, size_t i, uint64_t want,
+		     int timeout_ms, char *err);
+
 #endif

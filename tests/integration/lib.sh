@@ -1,0 +1,122 @@
+# Shared helpers for the integration tests: a lab of network namespaces made
+# by the test itself, addresses only from the documentation ranges, and a
+# cleanup that runs however the test ends.
+#
+# A test sources this file, builds its lab with lab_*, and ends with pass,
+# fail MSG or skip MSG (exit 0, 1 and 77).
+set -u
+
+: "${NSCAP:?NSCAP must name the nscap binary under test}"
+LAB_ID="nsct$$"
+LAB_PIDS=()
+LAB_DIR=$(mktemp -d "/tmp/nscap-test.XXXXXX")
+
+lab_cleanup() {
+	local p ns
+	for p in "${LAB_PIDS[@]}"; do
+		pkill -9 -P "$p" 2>/dev/null # a pipeline's members
+		kill -9 "$p" 2>/dev/null
+	done
+	for p in "${LAB_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	# by name: lab_ns often runs in a $(...) subshell
+	for ns in $(ip netns list | awk -v id="$LAB_ID-" 'index($1, id) == 1 {print $1}'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$LAB_DIR"
+}
+trap lab_cleanup EXIT
+
+pass() {
+	exit 0
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# lab_ns NAME: a network namespace, named $LAB_ID-NAME, with lo up and IPv6
+# off (no router solicitations or MLD reports to disturb packet counts).
+lab_ns() {
+	local ns="$LAB_ID-$1"
+	ip netns add "$ns" || fail "cannot create netns $ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	echo "$ns"
+}
+
+# lab_link NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair between them.
+lab_link() {
+	ip link add "$LAB_ID-tmp" netns "$1" type veth peer name "$LAB_ID-tmq" \
+		netns "$4" || fail "cannot create veth pair"
+	ip -n "$1" link set "$LAB_ID-tmp" name "$2"
+	ip -n "$4" link set "$LAB_ID-tmq" name "$5"
+	ip -n "$1" addr add "$3/24" dev "$2"
+	ip -n "$4" addr add "$6/24" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+# lab_target NS: a process living in NS (the "container"); prints its PID.
+# Cleanup kills every process left in the lab's namespaces.
+lab_target() {
+	ip netns exec "$1" sleep 600 >/dev/null 2>&1 &
+	echo "$!"
+}
+
+# lab_bg CMD...: run CMD in the background, killed at cleanup; sets BG_PID.
+lab_bg() {
+	"$@" &
+	BG_PID=$!
+	LAB_PIDS+=("$BG_PID")
+}
+
+# send NS DEST PORT COUNT [PPS]: COUNT UDP datagrams from NS to DEST:PORT.
+send() {
+	ip netns exec "$1" "$UDPGEN" -d "$2" -p "$3" -n "$4" -r "${5:-1000}" \
+		-t 30 >/dev/null || fail "udpgen failed"
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, at most SECONDS.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# listening FILE: nscap has printed its "listening on" line into FILE.
+listening() {
+	grep -q "listening on" "$1" 2>/dev/null
+}
+
+# pcap_count FILE: packets in a capture file, as tshark reads them.
+pcap_count() {
+	tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+# netns_inode PATH: the inode of a namespace file.
+netns_inode() {
+	stat -L -c %i "$1"
+}
+
+# ns_in_lab: the inode of lab namespace NAME's network namespace.
+lab_ns_inode() {
+	stat -L -c %i "/run/netns/$LAB_ID-$1"
+}
+
+# expect_status WANT GOT WHAT
+expect_status() {
+	[ "$2" -eq "$1" ] || fail "$3: exit status $2, expected $1"
+}

@@ -1,0 +1,31 @@
+# Without -i, nscap picks the first interface that is up and not loopback,
+# as tcpdump does; -i N picks the Nth that -D lists.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns target)
+b=$(lab_ns peer)
+lab_link "$a" web0 192.0.2.1 "$b" eth0 192.0.2.2
+ip -n "$a" link add down0 type veth peer name down1 # down: never the default
+pid=$(lab_target "$a")
+
+"$NSCAP" -t "$pid" -D >"$LAB_DIR/list" 2>"$LAB_DIR/err" || fail "-D: $(cat "$LAB_DIR/err")"
+head -n 1 "$LAB_DIR/list" | grep -q '^1\.web0 \[Up, Running' || fail "-D: $(cat "$LAB_DIR/list")"
+grep -q '^[0-9]*\.lo \[Up, Running, Loopback\]$' "$LAB_DIR/list" || fail "-D has no lo"
+grep -q '^[0-9]*\.down0' "$LAB_DIR/list" || fail "-D has no down0"
+! grep -Eq 'nflog|nfqueue|dbus|bluetooth|ifb' "$LAB_DIR/list" || fail "-D lists devices of no namespace"
+! grep -q '^[0-9]*\.eth0' "$LAB_DIR/list" || fail "-D lists the host's eth0"
+
+"$NSCAP" -t "$pid" -c 1 -w "$LAB_DIR/d.pcap" udp 2>"$LAB_DIR/err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
+grep -q "listening on web0 in pid $pid" "$LAB_DIR/err" || fail "default: $(cat "$LAB_DIR/err")"
+send "$b" 192.0.2.1 9999 1
+wait "$n" || fail "default capture failed"
+
+lo_n=$(sed -n 's/^\([0-9]*\)\.lo .*/\1/p' "$LAB_DIR/list")
+"$NSCAP" -t "$pid" -i "$lo_n" -c 1 -w "$LAB_DIR/lo.pcap" 2>"$LAB_DIR/err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/err" || fail "nscap -i $lo_n did not start"
+grep -q "listening on lo in pid $pid" "$LAB_DIR/err" || fail "-i $lo_n: $(cat "$LAB_DIR/err")"
+kill -INT "$n"
+wait "$n" || fail "-i N capture failed"
+pass

@@ -1,0 +1,78 @@
+# Bad input: a clear message on stderr that starts with "nscap: ", the
+# documented exit status, nothing on stdout and no output file created.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns target)
+b=$(lab_ns peer)
+lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+pid=$(lab_target "$a")
+out="$LAB_DIR/out.pcap"
+
+# check WANT_STATUS PATTERN ARGS...: run nscap, check status, message, no file
+check() {
+	local want=$1 pattern=$2 rc
+	shift 2
+	rm -f "$out"
+	"$NSCAP" "$@" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
+	rc=$?
+	[ "$rc" -eq "$want" ] || fail "nscap $*: exit $rc, expected $want: $(cat "$LAB_DIR/stderr")"
+	grep -q "^nscap: " "$LAB_DIR/stderr" || fail "nscap $*: no 'nscap: ' message"
+	grep -Eq "$pattern" "$LAB_DIR/stderr" ||
+		fail "nscap $*: message '$(head -n 1 "$LAB_DIR/stderr")' does not match '$pattern'"
+	[ ! -s "$LAB_DIR/stdout" ] || fail "nscap $*: wrote to stdout"
+	[ ! -e "$out" ] || fail "nscap $*: created the output file"
+}
+
+# a PID that does not exist: one that just exited
+sleep 0 & gone=$!
+wait "$gone"
+check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
+check 1 "invalid target 'abc'" -t abc -w "$out"
+check 1 "invalid target '-5'" -t -5 -w "$out"
+check 1 "invalid target '0'" -t 0 -w "$out"
+check 2 "no target" -w "$out"
+check 2 "unknown option '--bogus'" -t "$pid" --bogus -w "$out"
+check 2 "invalid packet count '0'" -t "$pid" -c 0 -w "$out"
+check 2 "option '-c' needs a value" -t "$pid" -w "$out" -c
+# an interface that is not there: the message lists the ones that are
+check 1 "no interface eth7 in the network namespace of pid $pid \(there: eth0, any, lo\)" \
+	-t "$pid" -i eth7 -w "$out"
+# a bad filter expression: libpcap's message, before any file exists
+check 1 "bad filter expression 'udp prot 53': .*syntax error" -t "$pid" -w "$out" udp prot 53
+# an unwritable output path: before capture starts
+check 1 "cannot open $LAB_DIR/no/such/dir/x.pcap: No such file or directory" \
+	-t "$pid" -w "$LAB_DIR/no/such/dir/x.pcap"
+check 1 "cannot open $LAB_DIR: Is a directory" -t "$pid" -w "$LAB_DIR"
+# a planted symlink is not followed
+ln -s "$LAB_DIR/victim" "$LAB_DIR/link.pcap"
+check 1 "cannot open $LAB_DIR/link.pcap: Too many levels of symbolic links" \
+	-t "$pid" -w "$LAB_DIR/link.pcap"
+[ ! -e "$LAB_DIR/victim" ] || fail "wrote through a symlink"
+
+# without privileges (user nobody, no capabilities)
+if command -v setpriv >/dev/null; then
+	chmod 0777 "$LAB_DIR"
+	rm -f "$out"
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$NSCAP" -t "$pid" -w "$out" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "unprivileged: exit $rc: $(cat "$LAB_DIR/stderr")"
+	grep -q "^nscap: cannot enter network namespace of pid $pid: Operation not permitted (nscap needs root" \
+		"$LAB_DIR/stderr" || fail "unprivileged: $(cat "$LAB_DIR/stderr")"
+	[ ! -e "$out" ] || fail "unprivileged: created the output file"
+fi
+
+# binary packets are never written to a terminal
+if command -v script >/dev/null; then
+	script -qec "$NSCAP -t $pid" /dev/null >"$LAB_DIR/tty" 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "terminal: exit $rc"
+	grep -q "refusing to write packets to a terminal" "$LAB_DIR/tty" ||
+		fail "terminal: $(cat "$LAB_DIR/tty")"
+fi
+
+# --help goes to stdout with status 0; -V too
+"$NSCAP" --help >"$LAB_DIR/help" 2>"$LAB_DIR/stderr" || fail "--help status"
+grep -q "^Usage: nscap" "$LAB_DIR/help" || fail "--help text"
+[ ! -s "$LAB_DIR/stderr" ] || fail "--help wrote to stderr"
+"$NSCAP" -V | grep -q "^nscap [0-9]" || fail "-V"
+pass

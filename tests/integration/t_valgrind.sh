@@ -1,0 +1,21 @@
+# One capture under valgrind: no invalid access, no leak.
+. "$(dirname "$0")/lib.sh"
+command -v valgrind >/dev/null || skip "valgrind is not installed"
+nscap=${NSCAP_PLAIN:?NSCAP_PLAIN must name the build without sanitizers}
+a=$(lab_ns target)
+b=$(lab_ns peer)
+lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+pid=$(lab_target "$a")
+
+lab_bg valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect,possible \
+	--errors-for-leak-kinds=definite,indirect,possible \
+	"$nscap" -t "$pid" -c 5 -w "$LAB_DIR/v.pcap" udp 2>"$LAB_DIR/err"
+wait_for 60 listening "$LAB_DIR/err" || fail "nscap did not start under valgrind"
+send "$b" 192.0.2.1 9999 5 100
+wait_for 60 test ! -d "/proc/$BG_PID" || fail "nscap did not finish"
+wait "$BG_PID"
+rc=$?
+[ "$rc" -eq 0 ] || fail "valgrind: exit $rc: $(cat "$LAB_DIR/err")"
+[ "$(pcap_count "$LAB_DIR/v.pcap")" -eq 5 ] || fail "valgrind run captured $(pcap_count "$LAB_DIR/v.pcap")"
+pass
