@@ -108,8 +108,7 @@ static int open_in_ns(void *arg, char *err)
 	c->h->fd = pcap_get_selectable_fd(p);
 	c->h->linktype = pcap_datalink(p);
 	c->h->snaplen = pcap_snapshot(p);
-	c->h->nano = pcap_get_tstamp_precision(p) ==
-		     PCAP_TSTAMP_PRECISION_NANO;
+	c->h->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
 	return 0;
 fail:
 	pcap_close(p);
@@ -126,8 +125,7 @@ int nscap_handle_open(struct nscap_ns *ns,
 	c.h = calloc(1, sizeof(*c.h));
 	if (!c.h || !(c.h->device = strdup(cfg->device))) {
 		free(c.h);
-		return nscap_seterr(err, ENOMEM, "cannot open %s",
-				    cfg->device);
+		return nscap_seterr(err, ENOMEM, "cannot open %s", cfg->device);
 	}
 	c.h->fd = -1;
 	ret = nscap_ns_call(ns, open_in_ns, &c, err);
@@ -158,9 +156,11 @@ static int stats_in_ns(void *arg, char *err)
 int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 		       struct pcap_stat *st, char *err)
 {
-	struct stats_call c = {h, st};
+	struct stats_call c;
 
 	memset(st, 0, sizeof(*st));
+	c.h = h;
+	c.st = st;
 	return nscap_ns_call(ns, stats_in_ns, &c, err);
 }
 
@@ -173,12 +173,13 @@ static int close_in_ns(void *arg, char *err)
 
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h)
 {
-	char err[NSCAP_ERRBUF];
-
 	if (!h)
 		return;
-	if (h->pcap)
+	if (h->pcap) {
+		char err[NSCAP_ERRBUF];
+
 		nscap_ns_call(ns, close_in_ns, h->pcap, err);
+	}
 	free(h->device);
 	free(h);
 }

@@ -104,8 +104,7 @@ static int list_in_ns(void *p, char *err)
 		struct nscap_iface *f = &l.v[l.n];
 
 		f->name = strdup(d->name);
-		f->description = d->description ? strdup(d->description)
-						 : NULL;
+		f->description = d->description ? strdup(d->description) : NULL;
 		f->flags = d->flags;
 		if (!f->name || (d->description && !f->description)) {
 			free(f->name);
@@ -178,8 +177,7 @@ const struct nscap_iface *nscap_iface_lookup(const struct nscap_iface_list *l,
 	return NULL;
 }
 
-char *nscap_iface_names(const struct nscap_iface_list *l, char *buf,
-			size_t len)
+char *nscap_iface_names(const struct nscap_iface_list *l, char *buf, size_t len)
 {
 	size_t i, pos = 0;
 

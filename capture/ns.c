@@ -155,8 +155,9 @@ int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err)
 
 	ns = calloc(1, sizeof(*ns));
 	if (!ns)
-		return nscap_seterr(err, ENOMEM, "cannot start namespace "
-						 "thread");
+		return nscap_seterr(err, ENOMEM,
+				    "cannot start namespace "
+				    "thread");
 	ns->pid = pid;
 	ns->pidfd = pidfd;
 	ns->state = NS_STARTING;

@@ -108,7 +108,8 @@ int nscap_loop_run(struct nscap_loop *l, enum nscap_stop *why, char *err)
 			if (errno == EINTR)
 				continue;
 			*why = NSCAP_STOP_ERROR;
-			ret = nscap_seterr(err, errno, "cannot wait for packets");
+			ret = nscap_seterr(err, errno,
+					   "cannot wait for packets");
 			break;
 		}
 		for (i = 0; i < l->nhandles && ret == 0; i++)

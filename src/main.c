@@ -104,8 +104,7 @@ static int list_interfaces(const struct nscap_options *o)
 	int status = NSCAP_EXIT_RUNTIME;
 	size_t i;
 
-	if (open_target(o, &t, &ns, err) ||
-	    nscap_iface_list(ns, &l, err)) {
+	if (open_target(o, &t, &ns, err) || nscap_iface_list(ns, &l, err)) {
 		error(err);
 		goto out;
 	}
@@ -174,7 +173,7 @@ static void print_stats(const struct nscap_options *o, struct nscap_ns *ns,
 {
 	struct nscap_stats s = {captured, 0, 0, 0};
 	char err[NSCAP_ERRBUF], buf[512];
-	struct pcap_stat st;
+	struct pcap_stat st = {0, 0, 0};
 
 	if (o->quiet)
 		return;
@@ -197,8 +196,8 @@ static void print_stats(const struct nscap_options *o, struct nscap_ns *ns,
 static void take_pending(struct nscap_loop *l, struct nscap_ns *ns,
 			 int timeout_ms)
 {
+	struct pcap_stat st = {0, 0, 0};
 	char err[NSCAP_ERRBUF];
-	struct pcap_stat st;
 	size_t i;
 
 	for (i = 0; i < l->nhandles; i++) {
@@ -292,8 +291,7 @@ static int capture(const struct nscap_options *o)
 		fprintf(stderr,
 			"nscap: listening on %s in pid %d (%s), link-type "
 			"%s (%s), snapshot length %d bytes\n",
-			dev, (int)t.pid, t.comm,
-			linktype_name(h->linktype),
+			dev, (int)t.pid, t.comm, linktype_name(h->linktype),
 			linktype_description(h->linktype), h->snaplen);
 	if (o->verbose)
 		fprintf(stderr,
@@ -326,8 +324,8 @@ static int capture(const struct nscap_options *o)
 	ret = nscap_loop_run(&loop, &why, err);
 	if (ret)
 		error(err);
-	if (ret == 0 && (why == NSCAP_STOP_SIGNAL ||
-			 why == NSCAP_STOP_TARGET_EXITED))
+	if (ret == 0 &&
+	    (why == NSCAP_STOP_SIGNAL || why == NSCAP_STOP_TARGET_EXITED))
 		take_pending(&loop, ns, cfg.timeout_ms);
 	ret = ops->close(w, err);
 	w = NULL;

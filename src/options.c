@@ -93,8 +93,7 @@ static int parse_num(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-static int join_args(struct nscap_options *o, int argc, char **argv,
-		     char *err)
+static int join_args(struct nscap_options *o, int argc, char **argv, char *err)
 {
 	size_t len = 0, pos = 0;
 	int i;
@@ -203,9 +202,8 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 					    argv[optind - 1]);
 		default:
 			if (optopt && optopt < CHAR_MAX)
-				return nscap_seterr(err, 0,
-						    "unknown option '-%c'",
-						    optopt);
+				return nscap_seterr(
+					err, 0, "unknown option '-%c'", optopt);
 			return nscap_seterr(err, 0, "unknown option '%s'",
 					    argv[optind - 1]);
 		}
@@ -227,8 +225,9 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 				    "only one interface at a time is "
 				    "supported");
 	if (o->list_interfaces && o->output)
-		return nscap_seterr(err, 0, "-D lists interfaces; it does not "
-					    "take -w");
+		return nscap_seterr(err, 0,
+				    "-D lists interfaces; it does not "
+				    "take -w");
 	return 0;
 }
 

@@ -15,8 +15,7 @@
 #include "nscap/err.h"
 #include "nscap/target.h"
 
-int nscap_target_parse(const char *s, struct nscap_target_spec *spec,
-		       char *err)
+int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 {
 	const char *p;
 	long v;
@@ -67,7 +66,6 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
 		      struct nscap_target *t, char *err)
 {
-	char path[64];
 	int fd;
 
 	t->name = name;
@@ -81,6 +79,8 @@ int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
 				    (int)spec->pid);
 	if (fd < 0) {
 		/* no pidfd_open (before 5.3): the PID is all there is */
+		char path[64];
+
 		snprintf(path, sizeof(path), "/proc/%d", (int)spec->pid);
 		if (access(path, F_OK) < 0)
 			return nscap_seterr(err, ESRCH,

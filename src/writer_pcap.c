@@ -108,13 +108,15 @@ static int pcap_flush(struct nscap_writer *w, char *err)
 
 static int pcap_close_writer(struct nscap_writer *w, char *err)
 {
-	char ignored[NSCAP_ERRBUF];
 	int ret = 0;
 
 	if (!w)
 		return 0;
-	if (w->fp && !ferror(w->fp))
+	if (w->fp && !ferror(w->fp)) {
+		char ignored[NSCAP_ERRBUF];
+
 		ret = pcap_flush(w, err ? err : ignored);
+	}
 	/* pcap_dump_close() closes the FILE without saying how it went; the
 	 * flush above is where a write error shows */
 	if (w->dumper)

@@ -19,17 +19,17 @@ struct nscap_handle_config {
 	bool promisc;
 	int buffer_kib; /* 0: libpcap's default */
 	bool immediate;
-	int timeout_ms; /* how long a block may wait for more packets */
+	int timeout_ms;	    /* how long a block may wait for more packets */
 	const char *filter; /* NULL or "": no filter */
 };
 
 struct nscap_handle {
 	pcap_t *pcap;
 	char *device;
-	int fd;       /* selectable fd, for poll(2) */
+	int fd;	      /* selectable fd, for poll(2) */
 	int linktype; /* DLT_* */
 	int snaplen;
-	bool nano;    /* timestamps in pcap_pkthdr are nanoseconds */
+	bool nano;	   /* timestamps in pcap_pkthdr are nanoseconds */
 	uint64_t captured; /* packets the read loop took from this handle */
 };
 

@@ -12,9 +12,9 @@
 
 struct nscap_iface {
 	char *name;
-	char *description; /* libpcap's, or NULL */
+	char *description;  /* libpcap's, or NULL */
 	unsigned int flags; /* PCAP_IF_* */
-	bool any;           /* the namespace's own "any" pseudo-device */
+	bool any;	    /* the namespace's own "any" pseudo-device */
 };
 
 struct nscap_iface_list {
@@ -35,8 +35,8 @@ int nscap_iface_list(struct nscap_ns *ns, struct nscap_iface_list *out,
  * named in known (the namespace's network devices) and "any". Pure; used by
  * nscap_iface_list. Returns 0 or -ENOMEM.
  */
-int nscap_iface_filter(struct nscap_iface_list *list,
-		       const char *const *known, size_t nknown);
+int nscap_iface_filter(struct nscap_iface_list *list, const char *const *known,
+		       size_t nknown);
 
 /* Release the list; accepts an empty or zeroed list. */
 void nscap_iface_list_free(struct nscap_iface_list *l);
@@ -45,8 +45,7 @@ void nscap_iface_list_free(struct nscap_iface_list *l);
  * The interface tcpdump would pick: the first that is up and not loopback
  * (and not "any"). NULL if there is none.
  */
-const struct nscap_iface *
-nscap_iface_default(const struct nscap_iface_list *l);
+const struct nscap_iface *nscap_iface_default(const struct nscap_iface_list *l);
 
 /*
  * The interface called name, or, if there is none and name is a number N,

@@ -15,8 +15,8 @@
 #include "nscap/writer.h"
 
 enum nscap_stop {
-	NSCAP_STOP_SIGNAL,      /* SIGINT or SIGTERM */
-	NSCAP_STOP_COUNT,       /* -c reached */
+	NSCAP_STOP_SIGNAL,	/* SIGINT or SIGTERM */
+	NSCAP_STOP_COUNT,	/* -c reached */
 	NSCAP_STOP_READER_GONE, /* the reader of the output went away */
 	NSCAP_STOP_TARGET_EXITED,
 	NSCAP_STOP_IFACE_GONE,
@@ -28,14 +28,14 @@ struct nscap_loop {
 	size_t nhandles;
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *writer;
-	uint64_t count;  /* stop after this many packets; 0: never */
-	int pidfd;       /* readable when the target exits; -1: not watched */
-	int outfd;       /* a pipe whose reader may go away; -1: not watched */
+	uint64_t count; /* stop after this many packets; 0: never */
+	int pidfd;	/* readable when the target exits; -1: not watched */
+	int outfd;	/* a pipe whose reader may go away; -1: not watched */
 	bool flush_each_wakeup; /* -U: nothing waits in a buffer while asleep */
 	volatile sig_atomic_t *stop; /* set by the signal handlers */
 	const sigset_t *waitmask;    /* signal mask while waiting */
-	uint64_t captured;           /* out: packets written */
-	size_t failed;               /* out: index of the handle that failed */
+	uint64_t captured;	     /* out: packets written */
+	size_t failed;		     /* out: index of the handle that failed */
 };
 
 /*

@@ -24,14 +24,14 @@ struct nscap_options {
 	int nifaces;
 	const char *output;   /* -w; NULL: stdout if it is not a terminal */
 	unsigned long count;  /* -c; 0: no limit */
-	int snaplen;          /* -s; 0 on the command line means the default */
-	bool promisc;         /* cleared by -p */
-	int buffer_kib;       /* -B; 0: libpcap's default */
+	int snaplen;	      /* -s; 0 on the command line means the default */
+	bool promisc;	      /* cleared by -p */
+	int buffer_kib;	      /* -B; 0: libpcap's default */
 	bool packet_buffered; /* -U */
-	bool immediate;       /* --immediate-mode */
+	bool immediate;	      /* --immediate-mode */
 	bool list_interfaces; /* -D */
-	bool quiet;           /* -q */
-	int verbose;          /* -v, repeatable */
+	bool quiet;	      /* -q */
+	int verbose;	      /* -v, repeatable */
 	bool help;
 	bool version;
 	char *filter; /* the remaining arguments joined by spaces, or NULL */

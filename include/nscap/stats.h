@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 struct nscap_stats {
-	uint64_t captured; /* written to the output */
-	uint64_t received; /* received by filter */
-	uint64_t dropped;  /* dropped by kernel */
+	uint64_t captured;  /* written to the output */
+	uint64_t received;  /* received by filter */
+	uint64_t dropped;   /* dropped by kernel */
 	uint64_t ifdropped; /* dropped by interface; printed when not 0 */
 };
 

@@ -21,7 +21,10 @@ struct nscap_target {
 	char comm[64]; /* the process name, from /proc/PID/comm */
 };
 
-#define NSCAP_TARGET_INIT {.name = NULL, .pid = 0, .pidfd = -1, .comm = ""}
+#define NSCAP_TARGET_INIT                                       \
+	{                                                       \
+		.name = NULL, .pid = 0, .pidfd = -1, .comm = "" \
+	}
 
 /*
  * Parse a TARGET string. Accepts a decimal PID greater than 0. Returns 0 or

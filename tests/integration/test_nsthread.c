@@ -25,10 +25,10 @@
 #include "nscap/ns.h"
 
 struct seen {
-	int has_only;    /* /sys/class/net/nsconly0 exists */
-	int eth0_mtu;    /* from /sys/class/net/eth0/mtu */
-	int tself_only;  /* /proc/thread-self/net/dev lists nsconly0 */
-	int self_only;   /* /proc/self/net/dev lists nsconly0 */
+	int has_only;	     /* /sys/class/net/nsconly0 exists */
+	int eth0_mtu;	     /* from /sys/class/net/eth0/mtu */
+	int tself_only;	     /* /proc/thread-self/net/dev lists nsconly0 */
+	int self_only;	     /* /proc/self/net/dev lists nsconly0 */
 	unsigned long inode; /* /proc/thread-self/ns/net */
 };
 
@@ -118,8 +118,7 @@ static void test_views(void **state)
 	char err[NSCAP_ERRBUF];
 
 	(void)state;
-	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err),
-			 0);
+	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err), 0);
 	assert_int_equal(nscap_ns_call(ns, look_in_ns, &in, err), 0);
 	look(&host);
 
@@ -149,8 +148,7 @@ static void test_iface_list(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err),
-			 0);
+	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err), 0);
 	assert_int_equal(nscap_iface_list(ns, &l, err), 0);
 	for (i = 0; i < l.n; i++) {
 		only += strcmp(l.v[i].name, "nsconly0") == 0;
