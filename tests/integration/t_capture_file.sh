@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 mkdir "$LAB_DIR/cwd"
@@ -11,16 +11,16 @@ cd "$LAB_DIR/cwd" || fail "cd"
 lab_bg "$NSCAP" -t "$pid" -i eth0 -c 20 -w rel.pcap 'udp port 9999' \
 	2>"$LAB_DIR/err"
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
-send "$b" 192.0.2.1 9999 20 200
-send "$b" 192.0.2.1 9998 5 200 # filtered out
+send "$b" 198.51.100.1 9999 20 200
+send "$b" 198.51.100.1 9998 5 200 # filtered out
 wait_for 10 test ! -d "/proc/$BG_PID" || fail "nscap did not stop after -c 20"
 wait "$BG_PID"
 expect_status 0 $? "nscap -c 20"
 
 [ -s rel.pcap ] || fail "rel.pcap is not in the caller's working directory"
 [ "$(pcap_count rel.pcap)" -eq 20 ] || fail "tshark counts $(pcap_count rel.pcap)"
-[ "$(tcpdump -nr rel.pcap 2>/dev/null | grep -c '192.0.2.2.[0-9]* > 192.0.2.1.9999: UDP')" -eq 20 ] ||
-	fail "tcpdump -r does not show 20 datagrams 192.0.2.2 > 192.0.2.1.9999"
+[ "$(tcpdump -nr rel.pcap 2>/dev/null | grep -c '198.51.100.2.[0-9]* > 198.51.100.1.9999: UDP')" -eq 20 ] ||
+	fail "tcpdump -r does not show 20 datagrams 198.51.100.2 > 198.51.100.1.9999"
 capinfos -c -E rel.pcap | grep -q 'Number of packets: *20$' || fail "capinfos count"
 capinfos -E rel.pcap | grep -q 'Ethernet' || fail "link type is not Ethernet"
 capinfos -t rel.pcap | grep -q 'Wireshark/tcpdump/... - pcap' || fail "not a pcap file"

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" web0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" web0 198.51.100.1 "$b" eth0 198.51.100.2
 ip -n "$a" link add down0 type veth peer name down1 # down: never the default
 pid=$(lab_target "$a")
 
@@ -18,7 +18,7 @@ grep -q '^[0-9]*\.down0' "$LAB_DIR/list" || fail "-D has no down0"
 n=$!
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
 grep -q "listening on web0 in pid $pid" "$LAB_DIR/err" || fail "default: $(cat "$LAB_DIR/err")"
-send "$b" 192.0.2.1 9999 1
+send "$b" 198.51.100.1 9999 1
 wait "$n" || fail "default capture failed"
 
 lo_n=$(sed -n 's/^\([0-9]*\)\.lo .*/\1/p' "$LAB_DIR/list")

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 out="$LAB_DIR/out.pcap"
 

@@ -3,12 +3,12 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 lab_bg "$NSCAP" -t "$pid" -i eth0 -w "$LAB_DIR/x.pcap" udp 2>"$LAB_DIR/err"
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
-send "$b" 192.0.2.1 9999 7 100
+send "$b" 198.51.100.1 9999 7 100
 sleep 1.5
 ip -n "$a" link del eth0
 wait_for 5 test ! -d "/proc/$BG_PID" || fail "nscap still running after eth0 went away"

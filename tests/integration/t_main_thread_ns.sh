@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 lab_bg "$NSCAP" -t "$pid" -i eth0 -w "$LAB_DIR/x.pcap" 2>"$LAB_DIR/err"
@@ -25,7 +25,7 @@ for task in /proc/"$nscap"/task/*; do
 		in_target=$((in_target + 1))
 done
 [ "$in_target" -eq 1 ] || fail "$in_target threads in the target's namespace, expected 1"
-send "$b" 192.0.2.1 9999 3 100
+send "$b" 198.51.100.1 9999 3 100
 kill -INT "$nscap"
 wait "$nscap"
 expect_status 0 $? "nscap after SIGINT"

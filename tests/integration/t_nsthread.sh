@@ -6,7 +6,7 @@
 [ -x "${NS_TEST_BIN:-}" ] || fail "NS_TEST_BIN not built"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 ip -n "$a" link set eth0 mtu 1280
 ip -n "$a" link add nsconly0 type veth peer name nsconly1
 pid=$(lab_target "$a")

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 # no traffic at all: head takes the 24-byte header and leaves
@@ -16,7 +16,7 @@ timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
 [ ! -s "$LAB_DIR/idle.err" ] || fail "idle: stderr: $(cat "$LAB_DIR/idle.err")"
 
 # under traffic: the reader leaves after 100 bytes
-lab_bg send "$b" 192.0.2.1 9999 2000 200
+lab_bg send "$b" 198.51.100.1 9999 2000 200
 timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
 	"$NSCAP" "$pid" "$LAB_DIR/busy.err" "$LAB_DIR/busy.rc" | head -c 100 >/dev/null
 [ -s "$LAB_DIR/busy.rc" ] || fail "busy: nscap still running after 10 s"

@@ -3,14 +3,14 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 for sig in INT TERM; do
 	f="$LAB_DIR/$sig.pcap"
 	lab_bg "$NSCAP" -t "$pid" -w "$f" udp 2>"$LAB_DIR/$sig.err"
 	wait_for 10 listening "$LAB_DIR/$sig.err" || fail "nscap did not start"
-	send "$b" 192.0.2.1 9999 37 500
+	send "$b" 198.51.100.1 9999 37 500
 	sleep 0.2
 	kill -"$sig" "$BG_PID"
 	wait "$BG_PID"

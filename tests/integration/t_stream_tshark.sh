@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 lab_bg bash -c '"$0" -t "$1" -w - udp port 9999 2>"$2" | tshark -l -n -i - >"$3" 2>/dev/null' \
@@ -12,10 +12,10 @@ wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
 lines() { wc -l <"$LAB_DIR/tshark"; }
 has_lines() { [ "$(lines)" -ge "$1" ]; }
 for i in 1 2 3; do
-	send "$b" 192.0.2.1 9999 1
+	send "$b" 198.51.100.1 9999 1
 	wait_for 10 has_lines "$i" || fail "packet $i did not reach tshark while nscap ran"
 done
-grep -q "192.0.2.2 → 192.0.2.1 *UDP" "$LAB_DIR/tshark" || fail "tshark shows: $(cat "$LAB_DIR/tshark")"
+grep -q "198.51.100.2 → 198.51.100.1 *UDP" "$LAB_DIR/tshark" || fail "tshark shows: $(cat "$LAB_DIR/tshark")"
 pkill -INT -P "$BG_PID" -f "nscap -t $pid" || fail "no nscap to stop"
 wait "$BG_PID"
 [ "$(lines)" -eq 3 ] || fail "tshark shows $(lines) packets"

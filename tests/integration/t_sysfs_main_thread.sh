@@ -7,13 +7,13 @@ command -v strace >/dev/null || skip "strace is not installed"
 nscap=${NSCAP_PLAIN:-$NSCAP}
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 lab_bg strace -f -qq -e trace=openat,open -o "$LAB_DIR/trace" \
 	"$nscap" -t "$pid" -i eth0 -c 3 -w "$LAB_DIR/x.pcap" 2>"$LAB_DIR/err"
 wait_for 20 listening "$LAB_DIR/err" || fail "nscap did not start"
-send "$b" 192.0.2.1 9999 3 100
+send "$b" 198.51.100.1 9999 3 100
 wait_for 20 test ! -d "/proc/$BG_PID" || fail "nscap did not stop"
 wait "$BG_PID" || fail "nscap failed: $(cat "$LAB_DIR/err")"
 main=$(head -n 1 "$LAB_DIR/trace" | awk '{print $1}')

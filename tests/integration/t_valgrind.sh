@@ -4,7 +4,7 @@ command -v valgrind >/dev/null || skip "valgrind is not installed"
 nscap=${NSCAP_PLAIN:?NSCAP_PLAIN must name the build without sanitizers}
 a=$(lab_ns target)
 b=$(lab_ns peer)
-lab_link "$a" eth0 192.0.2.1 "$b" eth0 192.0.2.2
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 pid=$(lab_target "$a")
 
 lab_bg valgrind -q --error-exitcode=99 --leak-check=full \
@@ -12,7 +12,7 @@ lab_bg valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect,possible \
 	"$nscap" -t "$pid" -c 5 -w "$LAB_DIR/v.pcap" udp 2>"$LAB_DIR/err"
 wait_for 60 listening "$LAB_DIR/err" || fail "nscap did not start under valgrind"
-send "$b" 192.0.2.1 9999 5 100
+send "$b" 198.51.100.1 9999 5 100
 wait_for 60 test ! -d "/proc/$BG_PID" || fail "nscap did not finish"
 wait "$BG_PID"
 rc=$?

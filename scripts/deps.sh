@@ -1,0 +1,61 @@
+#!/bin/bash
+# Install the Debian packages that nscap's build, lint and tests need, and
+# only those that are missing. When everything is present it asks dpkg and
+# nothing else (no apt-get update), so `make test` can run it every time.
+#
+# Usage: scripts/deps.sh          (as root when something is missing)
+set -euo pipefail
+
+PACKAGES=(
+	build-essential pkg-config libpcap-dev libcmocka-dev
+	tshark tcpdump wireshark-common
+	iproute2 busybox-static util-linux procps psmisc curl
+	valgrind cppcheck clang-tidy clang-format
+)
+
+installed() {
+	local status
+	status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[[ $status == *" ok installed" ]]
+}
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "deps: all present"
+	exit 0
+fi
+
+if ((EUID != 0)); then
+	echo "deps: missing ${missing[*]}; run scripts/deps.sh as root" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# tshark pulls in wireshark-common, which asks whether non-root users may
+# capture (a setuid dumpcap); answer "no" before it can ask.
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	debconf-set-selections
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! apt-get update -q >"$log" 2>&1 ||
+	! apt-get install -y -q --no-install-recommends \
+		-o Dpkg::Options::=--force-confdef \
+		-o Dpkg::Options::=--force-confold \
+		"${missing[@]}" >>"$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	echo "deps: cannot install ${missing[*]} (apt-get failed, see above)" >&2
+	exit 1
+fi
+
+for p in "${missing[@]}"; do
+	if ! installed "$p"; then
+		echo "deps: $p is still not installed after apt-get install" >&2
+		exit 1
+	fi
+done
+echo "deps: installed ${missing[*]}"
