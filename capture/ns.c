@@ -41,8 +41,7 @@ struct nscap_ns {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	enum ns_state state;
-	pid_t pid;
-	int pidfd;
+	struct nscap_ns_source src;
 	unsigned long inode;
 	int ret;
 	nscap_ns_fn fn;
@@ -80,13 +79,24 @@ static int enter(struct nscap_ns *ns, char *err)
 	struct stat st;
 	int nsfd = -1, ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->pid);
-	if (ns->pidfd >= 0 && setns(ns->pidfd, CLONE_NEWNET) == 0)
+	if (ns->src.nsfd >= 0) {
+		if (setns(ns->src.nsfd, CLONE_NEWNET) == 0)
+			goto entered;
+		ret = nscap_seterr(err, errno,
+				   "cannot enter the network namespace");
+		if (errno == EINVAL)
+			ret = nscap_seterr(err, 0,
+					   "cannot enter the namespace: it is "
+					   "not a network namespace");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->src.pid);
+	if (ns->src.pidfd >= 0 && setns(ns->src.pidfd, CLONE_NEWNET) == 0)
 		goto entered;
-	if (ns->pidfd >= 0 && errno != EINVAL) {
+	if (ns->src.pidfd >= 0 && errno != EINVAL) {
 		ret = nscap_seterr(err, errno,
 				   "cannot enter network namespace of pid %d",
-				   (int)ns->pid);
+				   (int)ns->src.pid);
 		goto out;
 	}
 	/* no setns(pidfd) before 5.8: the namespace file, then the pidfd
@@ -97,17 +107,17 @@ static int enter(struct nscap_ns *ns, char *err)
 				   "cannot open %s", path);
 		goto out;
 	}
-	if (ns->pidfd >= 0 && nscap_pidfd_send_signal(ns->pidfd, 0) < 0 &&
-	    errno == ESRCH) {
+	if (ns->src.pidfd >= 0 &&
+	    nscap_pidfd_send_signal(ns->src.pidfd, 0) < 0 && errno == ESRCH) {
 		ret = nscap_seterr(err, ESRCH,
 				   "cannot enter network namespace of pid %d",
-				   (int)ns->pid);
+				   (int)ns->src.pid);
 		goto out;
 	}
 	if (setns(nsfd, CLONE_NEWNET) < 0) {
 		ret = nscap_seterr(err, errno,
 				   "cannot enter network namespace of pid %d",
-				   (int)ns->pid);
+				   (int)ns->src.pid);
 		goto out;
 	}
 entered:
@@ -147,7 +157,8 @@ static void *ns_main(void *p)
 	return NULL;
 }
 
-int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err)
+int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
+		   char *err)
 {
 	struct nscap_ns *ns;
 	sigset_t all, old;
@@ -158,8 +169,7 @@ int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err)
 		return nscap_seterr(err, ENOMEM,
 				    "cannot start namespace "
 				    "thread");
-	ns->pid = pid;
-	ns->pidfd = pidfd;
+	ns->src = *src;
 	ns->state = NS_STARTING;
 	pthread_mutex_init(&ns->lock, NULL);
 	pthread_cond_init(&ns->cond, NULL);

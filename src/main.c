@@ -79,6 +79,7 @@ static int open_target(const struct nscap_options *o, struct nscap_target *t,
 		       struct nscap_ns **ns, char *err)
 {
 	struct nscap_target_spec spec;
+	struct nscap_ns_source src;
 	int ret;
 
 	ret = nscap_target_parse(o->targets[0], &spec, err);
@@ -87,7 +88,10 @@ static int open_target(const struct nscap_options *o, struct nscap_target *t,
 	ret = nscap_target_open(&spec, o->targets[0], t, err);
 	if (ret)
 		return ret;
-	ret = nscap_ns_start(ns, t->pid, t->pidfd, err);
+	src.nsfd = -1;
+	src.pid = t->pid;
+	src.pidfd = t->pidfd;
+	ret = nscap_ns_start(ns, &src, err);
 	if (ret == -EPERM)
 		snprintf(err + strlen(err), NSCAP_ERRBUF - strlen(err),
 			 " (nscap needs root, or CAP_SYS_ADMIN and "

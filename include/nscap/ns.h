@@ -17,13 +17,23 @@ struct nscap_ns;
 /* A call run inside the namespace; returns 0 or a negative errno. */
 typedef int (*nscap_ns_fn)(void *arg, char *err);
 
+/* Where to enter: a namespace file, or a process. */
+struct nscap_ns_source {
+	int nsfd;  /* an open network namespace file, or -1 */
+	pid_t pid; /* else: this process's namespace */
+	int pidfd; /* the process's pidfd, or -1 */
+};
+
 /*
- * Start the thread and enter the network namespace of pid: through pidfd
- * with setns(2) where the kernel takes a pidfd (5.8+), else through
- * /proc/PID/ns/net, checked against pidfd when there is one. Returns 0 and
- * *out, or a negative errno with err set (nothing left running).
+ * Start the thread and enter the namespace: nsfd if there is one; else the
+ * process's, through pidfd with setns(2) where the kernel takes a pidfd
+ * (5.8+), else through /proc/PID/ns/net, checked against pidfd when there is
+ * one. Returns 0 and *out, or a negative errno with err set (-ESRCH: the
+ * process is gone, -EINVAL: nsfd is not a network namespace); nothing is
+ * left running on error.
  */
-int nscap_ns_start(struct nscap_ns **out, pid_t pid, int pidfd, char *err);
+int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
+		   char *err);
 
 /*
  * Run fn(arg, err) in the namespace thread and wait for it. Returns what fn

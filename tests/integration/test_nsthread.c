@@ -32,8 +32,7 @@ struct seen {
 	unsigned long inode; /* /proc/thread-self/ns/net */
 };
 
-static pid_t target_pid;
-static int target_pidfd = -1;
+static struct nscap_ns_source target = {-1, 0, -1};
 
 static int read_int(const char *path)
 {
@@ -93,15 +92,15 @@ static int look_in_ns(void *arg, char *err)
 static int setup(void **state)
 {
 	(void)state;
-	target_pid = (pid_t)atoi(getenv("NSC_TARGET_PID"));
-	target_pidfd = nscap_pidfd_open(target_pid, 0);
-	return target_pidfd < 0;
+	target.pid = (pid_t)atoi(getenv("NSC_TARGET_PID"));
+	target.pidfd = nscap_pidfd_open(target.pid, 0);
+	return target.pidfd < 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	close(target_pidfd);
+	close(target.pidfd);
 	return 0;
 }
 
@@ -118,7 +117,7 @@ static void test_views(void **state)
 	char err[NSCAP_ERRBUF];
 
 	(void)state;
-	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err), 0);
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
 	assert_int_equal(nscap_ns_call(ns, look_in_ns, &in, err), 0);
 	look(&host);
 
@@ -148,7 +147,7 @@ static void test_iface_list(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(nscap_ns_start(&ns, target_pid, target_pidfd, err), 0);
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
 	assert_int_equal(nscap_iface_list(ns, &l, err), 0);
 	for (i = 0; i < l.n; i++) {
 		only += strcmp(l.v[i].name, "nsconly0") == 0;
@@ -171,6 +170,7 @@ static void test_iface_list(void **state)
 /* A process that is gone cannot be entered, through its pidfd or not. */
 static void test_exited(void **state)
 {
+	struct nscap_ns_source src = {-1, 0, -1};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF];
 	pid_t child;
@@ -184,12 +184,40 @@ static void test_exited(void **state)
 	fd = nscap_pidfd_open(child, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(waitpid(child, NULL, 0), child);
-	assert_int_equal(nscap_ns_start(&ns, child, fd, err), -ESRCH);
+	src.pid = child;
+	src.pidfd = fd;
+	assert_int_equal(nscap_ns_start(&ns, &src, err), -ESRCH);
 	assert_non_null(strstr(err, "No such process"));
 	close(fd);
 	/* and through /proc/PID/ns/net, when there is no pidfd */
-	assert_int_equal(nscap_ns_start(&ns, child, -1, err), -ESRCH);
+	src.pidfd = -1;
+	assert_int_equal(nscap_ns_start(&ns, &src, err), -ESRCH);
 	assert_non_null(strstr(err, "/proc/"));
+}
+
+/* A namespace file enters that namespace; a file of another kind of
+ * namespace is refused. */
+static void test_nsfd(void **state)
+{
+	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
+	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF], path[64];
+
+	(void)state;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)target.pid);
+	src.nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(src.nsfd >= 0);
+	assert_int_equal(nscap_ns_start(&ns, &src, err), 0);
+	assert_int_equal(nscap_ns_inode(ns), target_inode);
+	nscap_ns_stop(ns);
+	close(src.nsfd);
+
+	src.nsfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	assert_true(src.nsfd >= 0);
+	assert_int_equal(nscap_ns_start(&ns, &src, err), -EINVAL);
+	assert_non_null(strstr(err, "not a network namespace"));
+	close(src.nsfd);
 }
 
 int main(void)
@@ -198,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_iface_list),
 		cmocka_unit_test(test_exited),
+		cmocka_unit_test(test_nsfd),
 	};
 
 	if (!getenv("NSC_TARGET_PID") || !getenv("NSC_TARGET_INODE") ||
