@@ -33,7 +33,7 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
 
 	if (d->ret)
 		return;
-	d->ret = l->ops->write(l->writer, h, data, d->err);
+	d->ret = l->ops->write(l->writer, d->h->iface, h, data, d->err);
 	if (d->ret == 0) {
 		l->captured++;
 		d->h->captured++;

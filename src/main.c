@@ -227,6 +227,7 @@ static int capture(const struct nscap_options *o)
 	struct nscap_handle_config cfg;
 	struct nscap_handle *h = NULL;
 	struct nscap_writer_config wcfg;
+	struct nscap_writer_iface wif;
 	struct nscap_writer *w = NULL;
 	const struct nscap_writer_ops *ops = &nscap_writer_pcap;
 	struct nscap_ns *ns = NULL;
@@ -274,10 +275,16 @@ static int capture(const struct nscap_options *o)
 		error(err);
 		goto out;
 	}
-	wcfg.linktype = h->linktype;
-	wcfg.snaplen = h->snaplen;
+	memset(&wcfg, 0, sizeof(wcfg));
+	wif.name = dev;
+	wif.description = NULL;
+	wif.linktype = h->linktype;
+	wif.snaplen = h->snaplen;
+	wcfg.ifaces = &wif;
+	wcfg.nifaces = 1;
 	wcfg.in_nano = h->nano;
 	wcfg.out_nano = false;
+	h->iface = 0;
 	/* a pipe reports POLLERR once its last reader is gone; the writer
 	 * keeps the fd open until it closes */
 	watch_fd = out.kind == NSCAP_OUTPUT_PIPE ? out.fd : -1;

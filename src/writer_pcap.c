@@ -14,6 +14,7 @@
 #define PCAP_WRITER_BUFSIZE (1 << 20)
 
 struct nscap_writer {
+	int linktype;
 	pcap_t *dead;
 	pcap_dumper_t *dumper;
 	FILE *fp;
@@ -27,19 +28,45 @@ static int file_errno(void)
 	return errno ? errno : EIO;
 }
 
-static int pcap_close_writer(struct nscap_writer *w, char *err);
+static int pw_close(struct nscap_writer *w, char *err);
 
-static int pcap_open_writer(struct nscap_writer **out, int fd,
-			    const struct nscap_writer_config *cfg, char *err)
+static int max_snaplen(const struct nscap_writer_config *cfg)
+{
+	int snaplen = 0;
+	size_t i;
+
+	for (i = 0; i < cfg->nifaces; i++)
+		if (cfg->ifaces[i].snaplen > snaplen)
+			snaplen = cfg->ifaces[i].snaplen;
+	return snaplen;
+}
+
+static int pw_open(struct nscap_writer **out, int fd,
+		   const struct nscap_writer_config *cfg, char *err)
 {
 	struct nscap_writer *w;
+	size_t i;
 	int ret;
 
+	if (cfg->nifaces == 0) {
+		close(fd);
+		return nscap_seterr(err, 0, "no interface to write");
+	}
+	for (i = 1; i < cfg->nifaces; i++)
+		if (cfg->ifaces[i].linktype != cfg->ifaces[0].linktype) {
+			close(fd);
+			return nscap_seterr(err, 0,
+					    "pcap holds one link type, and %s "
+					    "and %s differ; use pcapng",
+					    cfg->ifaces[0].name,
+					    cfg->ifaces[i].name);
+		}
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		close(fd);
 		return nscap_seterr(err, ENOMEM, "cannot start pcap writer");
 	}
+	w->linktype = cfg->ifaces[0].linktype;
 	w->in_nano = cfg->in_nano;
 	w->out_nano = cfg->out_nano;
 	w->fp = fdopen(fd, "w");
@@ -55,7 +82,7 @@ static int pcap_open_writer(struct nscap_writer **out, int fd,
 		goto fail;
 	}
 	w->dead = pcap_open_dead_with_tstamp_precision(
-		cfg->linktype, cfg->snaplen,
+		cfg->ifaces[0].linktype, max_snaplen(cfg),
 		cfg->out_nano ? PCAP_TSTAMP_PRECISION_NANO
 			      : PCAP_TSTAMP_PRECISION_MICRO);
 	if (!w->dead) {
@@ -78,15 +105,28 @@ static int pcap_open_writer(struct nscap_writer **out, int fd,
 	*out = w;
 	return 0;
 fail:
-	pcap_close_writer(w, NULL);
+	pw_close(w, NULL);
 	return ret;
 }
 
-static int pcap_write(struct nscap_writer *w, const struct pcap_pkthdr *h,
-		      const unsigned char *data, char *err)
+static int pw_add_iface(struct nscap_writer *w,
+			const struct nscap_writer_iface *f, char *err)
+{
+	if (f->linktype != w->linktype)
+		return nscap_seterr(err, 0,
+				    "pcap holds one link type, and %s has "
+				    "another; use pcapng",
+				    f->name);
+	return 0;
+}
+
+static int pw_write(struct nscap_writer *w, unsigned int iface,
+		    const struct pcap_pkthdr *h, const unsigned char *data,
+		    char *err)
 {
 	struct pcap_pkthdr rec = *h;
 
+	(void)iface;
 	if (w->in_nano && !w->out_nano)
 		rec.ts.tv_usec /= 1000;
 	else if (!w->in_nano && w->out_nano)
@@ -98,7 +138,17 @@ static int pcap_write(struct nscap_writer *w, const struct pcap_pkthdr *h,
 	return 0;
 }
 
-static int pcap_flush(struct nscap_writer *w, char *err)
+static int pw_stats(struct nscap_writer *w, unsigned int iface,
+		    const struct nscap_writer_stats *st, char *err)
+{
+	(void)w;
+	(void)iface;
+	(void)st;
+	(void)err;
+	return 0;
+}
+
+static int pw_flush(struct nscap_writer *w, char *err)
 {
 	errno = 0;
 	if (fflush(w->fp) != 0)
@@ -106,7 +156,7 @@ static int pcap_flush(struct nscap_writer *w, char *err)
 	return 0;
 }
 
-static int pcap_close_writer(struct nscap_writer *w, char *err)
+static int pw_close(struct nscap_writer *w, char *err)
 {
 	int ret = 0;
 
@@ -115,7 +165,7 @@ static int pcap_close_writer(struct nscap_writer *w, char *err)
 	if (w->fp && !ferror(w->fp)) {
 		char ignored[NSCAP_ERRBUF];
 
-		ret = pcap_flush(w, err ? err : ignored);
+		ret = pw_flush(w, err ? err : ignored);
 	}
 	/* pcap_dump_close() closes the FILE without saying how it went; the
 	 * flush above is where a write error shows */
@@ -132,8 +182,10 @@ static int pcap_close_writer(struct nscap_writer *w, char *err)
 
 const struct nscap_writer_ops nscap_writer_pcap = {
 	.name = "pcap",
-	.open = pcap_open_writer,
-	.write = pcap_write,
-	.flush = pcap_flush,
-	.close = pcap_close_writer,
+	.open = pw_open,
+	.add_iface = pw_add_iface,
+	.write = pw_write,
+	.stats = pw_stats,
+	.flush = pw_flush,
+	.close = pw_close,
 };

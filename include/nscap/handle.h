@@ -29,8 +29,9 @@ struct nscap_handle {
 	int fd;	      /* selectable fd, for poll(2) */
 	int linktype; /* DLT_* */
 	int snaplen;
-	bool nano;	   /* timestamps in pcap_pkthdr are nanoseconds */
-	uint64_t captured; /* packets the read loop took from this handle */
+	bool nano;	    /* timestamps in pcap_pkthdr are nanoseconds */
+	uint64_t captured;  /* packets the read loop took from this handle */
+	unsigned int iface; /* the writer's number for this interface */
 };
 
 /*
