@@ -18,15 +18,16 @@ LDLIBS += $(PCAP_LIBS) -pthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c
+CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c capture/watch.c
 HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
-	src/stats.c src/loop.c
+	src/format.c src/session.c \
+	src/stats.c src/loop.c src/writer_pcapng.c
 MODULE_SRC := $(CAPTURE_SRC) $(HOST_SRC)
 MAIN_SRC := src/main.c
 HEADERS := $(wildcard include/nscap/*.h)
 
 UNIT_TESTS := test_options test_target test_stats test_writer_pcap \
-	test_iface test_output
+	test_iface test_output test_writer_pcapng
 UNIT_BINS := $(addprefix build/tests/,$(UNIT_TESTS))
 NS_TEST_BIN := build/tests/test_nsthread
 
@@ -117,3 +118,15 @@ demo:
 
 clean:
 	rm -rf $(B)
+
+# The benchmark against tcpdump and dumpcap (scripts/bench.sh, as root;
+# docs/BENCHMARKS.md). Results in bench/: results.json, bench.png.
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="-r 5".
+BENCH_TOOLS := $(B)/bench_run $(B)/bench_latency $(B)/bench_sink
+
+$(B)/bench_%: scripts/bench_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+bench: $(B)/nscap $(B)/udpgen $(BENCH_TOOLS)
+	scripts/bench.sh $(BENCH_ARGS)

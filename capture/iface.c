@@ -8,8 +8,10 @@
  * bluetooth-monitor, usbmon*): those are kept out by checking each name
  * against the namespace's own devices, from if_nameindex(3).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ void nscap_iface_list_free(struct nscap_iface_list *l)
 	for (i = 0; l->v && i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].description);
+		free(l->v[i].addrs);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -57,6 +60,7 @@ int nscap_iface_filter(struct nscap_iface_list *l, const char *const *known,
 		}
 		free(f->name);
 		free(f->description);
+		free(f->addrs);
 	}
 	l->n = kept;
 	return 0;
@@ -65,6 +69,67 @@ int nscap_iface_filter(struct nscap_iface_list *l, const char *const *known,
 struct list_call {
 	struct nscap_iface_list *out;
 };
+
+/* Bits set in a netmask: the prefix length. */
+static int prefix_len(const unsigned char *m, size_t len)
+{
+	int bits = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		bits += __builtin_popcount(m[i]);
+	return bits;
+}
+
+/* "198.51.100.1/24 fe80::1/64" from libpcap's address list, or NULL. */
+static char *format_addrs(const pcap_addr_t *a)
+{
+	char buf[1024], ip[INET6_ADDRSTRLEN];
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (; a; a = a->next) {
+		const void *addr, *mask = NULL;
+		size_t mlen = 0;
+		int fam, n;
+
+		if (!a->addr)
+			continue;
+		fam = a->addr->sa_family;
+		if (fam == AF_INET) {
+			addr = &((const struct sockaddr_in *)a->addr)->sin_addr;
+			if (a->netmask)
+				mask = &((const struct sockaddr_in *)a->netmask)
+						->sin_addr;
+			mlen = 4;
+		} else if (fam == AF_INET6) {
+			addr = &((const struct sockaddr_in6 *)a->addr)
+					->sin6_addr;
+			if (a->netmask)
+				mask = &((const struct sockaddr_in6 *)
+						 a->netmask)
+						->sin6_addr;
+			mlen = 16;
+		} else {
+			continue;
+		}
+		if (!inet_ntop(fam, addr, ip, sizeof(ip)))
+			continue;
+		n = snprintf(buf + pos, sizeof(buf) - pos, "%s%s",
+			     pos ? " " : "", ip);
+		if (n < 0 || (size_t)n >= sizeof(buf) - pos)
+			break;
+		pos += (size_t)n;
+		if (mask) {
+			n = snprintf(buf + pos, sizeof(buf) - pos, "/%d",
+				     prefix_len(mask, mlen));
+			if (n < 0 || (size_t)n >= sizeof(buf) - pos)
+				break;
+			pos += (size_t)n;
+		}
+	}
+	return pos ? strdup(buf) : NULL;
+}
 
 /* Runs in the namespace thread. */
 static int list_in_ns(void *p, char *err)
@@ -106,9 +171,12 @@ static int list_in_ns(void *p, char *err)
 		f->name = strdup(d->name);
 		f->description = d->description ? strdup(d->description) : NULL;
 		f->flags = d->flags;
+		f->linktype = -1;
+		f->addrs = format_addrs(d->addresses);
 		if (!f->name || (d->description && !f->description)) {
 			free(f->name);
 			free(f->description);
+			free(f->addrs);
 			ret = nscap_seterr(err, ENOMEM,
 					   "cannot list interfaces");
 			goto out;
@@ -116,6 +184,9 @@ static int list_in_ns(void *p, char *err)
 		l.n++;
 	}
 	ret = nscap_iface_filter(&l, known, nknown);
+	for (i = 0; ret == 0 && i < l.n; i++)
+		l.v[i].ifindex =
+			l.v[i].any ? 0 : (int)if_nametoindex(l.v[i].name);
 	if (ret == 0) {
 		*c->out = l;
 		l.v = NULL;
@@ -139,6 +210,98 @@ int nscap_iface_list(struct nscap_ns *ns, struct nscap_iface_list *out,
 	out->v = NULL;
 	out->n = 0;
 	return nscap_ns_call(ns, list_in_ns, &c, err);
+}
+
+/* Runs in the namespace thread. */
+static int linktypes_in_ns(void *p, char *err)
+{
+	struct nscap_iface_list *l = p;
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < l->n; i++) {
+		pcap_t *h = pcap_create(l->v[i].name, pcap_err);
+
+		if (!h)
+			continue;
+		/* the smallest ring that activates: nothing is kept */
+		pcap_set_snaplen(h, 64);
+		pcap_set_buffer_size(h, 64 * 1024);
+		if (pcap_activate(h) >= 0)
+			l->v[i].linktype = pcap_datalink(h);
+		pcap_close(h);
+	}
+	return 0;
+}
+
+int nscap_iface_linktypes(struct nscap_ns *ns, struct nscap_iface_list *l,
+			  char *err)
+{
+	return nscap_ns_call(ns, linktypes_in_ns, l, err);
+}
+
+static bool selected(const struct nscap_iface **sel, size_t n,
+		     const struct nscap_iface *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sel[i] == f)
+			return true;
+	return false;
+}
+
+int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
+		       size_t nreq, const char *label,
+		       const struct nscap_iface **sel, size_t *nsel, bool *all,
+		       char *err)
+{
+	const struct nscap_iface *f;
+	char names[256];
+	size_t i, j, n = 0;
+
+	*all = false;
+	nscap_iface_names(l, names, sizeof(names));
+	if (nreq == 0) {
+		f = nscap_iface_default(l);
+		if (!f) {
+			nscap_seterr(err, 0,
+				     "no interface is up in the network "
+				     "namespace of %s (there: %s); name one "
+				     "with -i",
+				     label, names);
+			return -ENODEV;
+		}
+		sel[0] = f;
+		*nsel = 1;
+		return 0;
+	}
+	for (i = 0; i < nreq; i++) {
+		if (strcmp(req[i], "all") == 0 &&
+		    !nscap_iface_lookup(l, "all")) {
+			*all = true;
+			for (j = 0; j < l->n; j++) {
+				f = &l->v[j];
+				if (!f->any && (f->flags & PCAP_IF_UP) &&
+				    !selected(sel, n, f))
+					sel[n++] = f;
+			}
+			continue;
+		}
+		f = nscap_iface_lookup(l, req[i]);
+		if (!f) {
+			nscap_seterr(err, 0,
+				     "no interface %s in the network namespace "
+				     "of %s (there: %s)",
+				     req[i], label, names);
+			return -ENODEV;
+		}
+		if (!selected(sel, n, f))
+			sel[n++] = f;
+	}
+	*nsel = n;
+	return 0;
 }
 
 const struct nscap_iface *nscap_iface_default(const struct nscap_iface_list *l)
@@ -227,6 +390,9 @@ char *nscap_iface_describe(const struct nscap_iface *f, size_t n, char *buf,
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
 					sep++ ? ", " : "", words[i].word);
 	}
+	if (!sep)
+		pos += (size_t)snprintf(buf + pos, len - pos, "none");
+	sep = 1;
 	if (status == PCAP_IF_CONNECTION_STATUS_CONNECTED)
 		conn = "Connected";
 	else if (status == PCAP_IF_CONNECTION_STATUS_DISCONNECTED)

@@ -14,9 +14,11 @@
 
 enum {
 	OPT_IMMEDIATE = CHAR_MAX + 1,
+	OPT_TSTAMP_PRECISION,
+	OPT_JSON,
 };
 
-static const char short_opts[] = ":t:i:w:c:s:pB:UDqvVh";
+static const char short_opts[] = ":t:i:w:c:s:pB:UDLF:qvVh";
 
 static const struct option long_opts[] = {
 	{"target", required_argument, NULL, 't'},
@@ -29,6 +31,10 @@ static const struct option long_opts[] = {
 	{"packet-buffered", no_argument, NULL, 'U'},
 	{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
 	{"list-interfaces", no_argument, NULL, 'D'},
+	{"list-namespaces", no_argument, NULL, 'L'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"format", required_argument, NULL, 'F'},
+	{"time-stamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"version", no_argument, NULL, 'V'},
@@ -38,22 +44,37 @@ static const struct option long_opts[] = {
 
 void nscap_options_usage(FILE *fp)
 {
-	fputs("Usage: nscap -t TARGET [options] [filter expression]\n"
+	fputs("Usage: nscap -t TARGET [-t TARGET...] [options] [filter "
+	      "expression]\n"
+	      "       nscap -t TARGET [-t TARGET...] -D\n"
+	      "       nscap -L [--json]\n"
 	      "\n"
-	      "Capture the traffic of a process's network namespace (a "
-	      "container's)\n"
-	      "from the host, into a pcap file or a pipe.\n"
+	      "Capture the traffic of processes' network namespaces "
+	      "(containers')\n"
+	      "from the host, into a pcapng or pcap file or a pipe.\n"
 	      "\n"
 	      "  -t, --target PID          the process whose network namespace "
-	      "to capture\n"
-	      "  -i, --interface NAME      interface inside that namespace, or "
+	      "to capture;\n"
+	      "                            repeatable\n"
+	      "  -i, --interface NAME      interface inside the namespace, or "
 	      "its number\n"
-	      "                            from -D (default: the first up, "
+	      "                            from -D; 'any', or 'all' for one "
+	      "handle per\n"
+	      "                            interface, new ones included; "
+	      "repeatable\n"
+	      "                            (default: the first up, "
 	      "non-loopback one)\n"
 	      "  -w, --write FILE|-        write packets to FILE, or to stdout "
 	      "with -\n"
 	      "                            (default: stdout, if it is not a "
 	      "terminal)\n"
+	      "  -F, --format pcap|pcapng  file format (default: pcapng; pcap "
+	      "for a FILE\n"
+	      "                            ending in .pcap when one link type "
+	      "is captured)\n"
+	      "      --time-stamp-precision micro|nano\n"
+	      "                            timestamps in pcap output "
+	      "(pcapng: always nano)\n"
 	      "  -c, --count N             stop after N packets\n"
 	      "  -s, --snapshot-length N   bytes kept of each packet "
 	      "(default 262144)\n"
@@ -64,8 +85,12 @@ void nscap_options_usage(FILE *fp)
 	      "waiting for more\n"
 	      "      --immediate-mode      deliver packets as they arrive, not "
 	      "in blocks\n"
-	      "  -D, --list-interfaces     list the interfaces in the target's "
+	      "  -D, --list-interfaces     list the interfaces in each "
+	      "target's "
 	      "namespace\n"
+	      "  -L, --list-namespaces     list every network namespace on the "
+	      "host\n"
+	      "      --json                with -L: print JSON\n"
 	      "  -q, --quiet               no statistics or status lines\n"
 	      "  -v, --verbose             more detail on stderr\n"
 	      "  -V, --version             print the version and exit\n"
@@ -185,6 +210,35 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 		case 'D':
 			o->list_interfaces = true;
 			break;
+		case 'L':
+			o->list_namespaces = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'F':
+			if (strcmp(optarg, "pcap") == 0)
+				o->format = NSCAP_FORMAT_PCAP;
+			else if (strcmp(optarg, "pcapng") == 0)
+				o->format = NSCAP_FORMAT_PCAPNG;
+			else
+				return nscap_seterr(err, 0,
+						    "invalid format '%s': "
+						    "expected pcap or pcapng",
+						    optarg);
+			break;
+		case OPT_TSTAMP_PRECISION:
+			if (strcmp(optarg, "nano") == 0)
+				o->nano = true;
+			else if (strcmp(optarg, "micro") == 0)
+				o->nano = false;
+			else
+				return nscap_seterr(err, 0,
+						    "invalid time stamp "
+						    "precision '%s': expected "
+						    "micro or nano",
+						    optarg);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -215,19 +269,21 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 {
 	if (o->help || o->version)
 		return 0;
+	if (o->json && !o->list_namespaces)
+		return nscap_seterr(err, 0, "--json goes with -L");
+	if (o->list_namespaces) {
+		if (o->ntargets || o->list_interfaces || o->output)
+			return nscap_seterr(
+				err, 0,
+				"-L lists every namespace; it takes "
+				"no -t, -D or -w");
+		return 0;
+	}
 	if (o->ntargets == 0)
 		return nscap_seterr(err, 0, "no target: name one with -t PID");
-	if (o->ntargets > 1)
-		return nscap_seterr(err, 0,
-				    "only one target at a time is supported");
-	if (o->nifaces > 1)
-		return nscap_seterr(err, 0,
-				    "only one interface at a time is "
-				    "supported");
 	if (o->list_interfaces && o->output)
 		return nscap_seterr(err, 0,
-				    "-D lists interfaces; it does not "
-				    "take -w");
+				    "-D lists interfaces; it does not take -w");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #define NSCAP_HANDLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
 
@@ -32,6 +33,8 @@ struct nscap_handle {
 	bool nano;	    /* timestamps in pcap_pkthdr are nanoseconds */
 	uint64_t captured;  /* packets the read loop took from this handle */
 	unsigned int iface; /* the writer's number for this interface */
+	size_t owner;	    /* the session's target that opened it */
+	int ifindex;	    /* in its namespace; 0 for "any" */
 };
 
 /*

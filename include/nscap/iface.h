@@ -13,8 +13,11 @@
 struct nscap_iface {
 	char *name;
 	char *description;  /* libpcap's, or NULL */
+	char *addrs;	    /* "198.51.100.1/24 fe80::1/64", or NULL */
 	unsigned int flags; /* PCAP_IF_* */
 	bool any;	    /* the namespace's own "any" pseudo-device */
+	int ifindex;	    /* in its namespace; 0 for "any" */
+	int linktype;	    /* DLT_*, or -1 until nscap_iface_linktypes */
 };
 
 struct nscap_iface_list {
@@ -29,6 +32,26 @@ struct nscap_iface_list {
  */
 int nscap_iface_list(struct nscap_ns *ns, struct nscap_iface_list *out,
 		     char *err);
+
+/*
+ * Fill in the link type of each interface that can be activated (a handle
+ * is opened and closed for each, as "tcpdump -L" does). For -D; errors
+ * leave linktype at -1. Returns 0 or a negative errno with err set.
+ */
+int nscap_iface_linktypes(struct nscap_ns *ns, struct nscap_iface_list *l,
+			  char *err);
+
+/*
+ * The interfaces that the -i arguments req (none: the default) select from
+ * l, into sel (l->n entries at most, no duplicates): names, -D numbers,
+ * "any", and "all" (every interface that is up, except "any"; *all is set).
+ * Returns 0, or -ENODEV with err set naming the interfaces that are there.
+ * label names the namespace in messages ("pid 42").
+ */
+int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
+		       size_t nreq, const char *label,
+		       const struct nscap_iface **sel, size_t *nsel, bool *all,
+		       char *err);
 
 /*
  * Keep the entries of in that are capture devices of the namespace: those

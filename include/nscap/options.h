@@ -17,6 +17,13 @@
 #define NSCAP_EXIT_RUNTIME 1
 #define NSCAP_EXIT_USAGE 2
 
+enum nscap_format {
+	NSCAP_FORMAT_AUTO, /* pcapng, or pcap for FILE.pcap with one link type
+			    */
+	NSCAP_FORMAT_PCAP,
+	NSCAP_FORMAT_PCAPNG,
+};
+
 struct nscap_options {
 	const char *targets[NSCAP_MAX_TARGETS]; /* -t, as the user wrote them */
 	int ntargets;
@@ -30,8 +37,12 @@ struct nscap_options {
 	bool packet_buffered; /* -U */
 	bool immediate;	      /* --immediate-mode */
 	bool list_interfaces; /* -D */
-	bool quiet;	      /* -q */
-	int verbose;	      /* -v, repeatable */
+	bool list_namespaces; /* -L */
+	bool json;	      /* --json, with -L */
+	enum nscap_format format; /* -F */
+	bool nano;   /* --time-stamp-precision=nano (pcap output) */
+	bool quiet;  /* -q */
+	int verbose; /* -v, repeatable */
 	bool help;
 	bool version;
 	char *filter; /* the remaining arguments joined by spaces, or NULL */

@@ -67,5 +67,7 @@ struct nscap_writer_ops {
 
 /* pcap, through libpcap's own dump functions with every write checked. */
 extern const struct nscap_writer_ops nscap_writer_pcap;
+/* pcapng, our own: any link types per file, names and statistics kept. */
+extern const struct nscap_writer_ops nscap_writer_pcapng;
 
 #endif

@@ -9,7 +9,10 @@ pid=$(lab_target "$a")
 
 "$NSCAP" -t "$pid" -D >"$LAB_DIR/list" 2>"$LAB_DIR/err" || fail "-D: $(cat "$LAB_DIR/err")"
 head -n 1 "$LAB_DIR/list" | grep -q '^1\.web0 \[Up, Running' || fail "-D: $(cat "$LAB_DIR/list")"
-grep -q '^[0-9]*\.lo \[Up, Running, Loopback\]$' "$LAB_DIR/list" || fail "-D has no lo"
+grep -q '^[0-9]*\.lo \[Up, Running, Loopback\] EN10MB 127\.0\.0\.1/8$' "$LAB_DIR/list" ||
+	fail "-D has no lo with its link type and address"
+grep -q '^1\.web0 \[Up, Running, Connected\] EN10MB 198\.51\.100\.1/24$' "$LAB_DIR/list" ||
+	fail "-D: web0 line: $(head -n 1 "$LAB_DIR/list")"
 grep -q '^[0-9]*\.down0' "$LAB_DIR/list" || fail "-D has no down0"
 ! grep -Eq 'nflog|nfqueue|dbus|bluetooth|ifb' "$LAB_DIR/list" || fail "-D lists devices of no namespace"
 ! grep -q '^[0-9]*\.eth0' "$LAB_DIR/list" || fail "-D lists the host's eth0"

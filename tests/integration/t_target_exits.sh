@@ -11,7 +11,7 @@ LAB_PIDS+=("$!")
 lab_bg "$NSCAP" -t "$pid" -U -w "$LAB_DIR/x.pcap" udp 2>"$LAB_DIR/err"
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
 send "$b" 198.51.100.1 9999 5 100
-sleep 1.5 # a block-mode ring hands packets over after its 1 s timeout
+# at once: packets still in a block-mode ring's open block are not lost
 kill "$pid"
 wait_for 5 test ! -d "/proc/$BG_PID" || fail "nscap still running after the target exited"
 wait "$BG_PID"

@@ -1,0 +1,44 @@
+/*
+ * A capture session, on the host side: every target with its namespace
+ * thread, the handles opened there, one writer, and the poll loop that
+ * joins them. Status lines (listening, interfaces attached or gone,
+ * statistics) go to the log stream the caller gives, never to stdout.
+ */
+#ifndef NSCAP_SESSION_H
+#define NSCAP_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nscap/options.h"
+
+struct nscap_session;
+
+/*
+ * Open every target of o and enter its namespace; unless list_only, also
+ * choose the interfaces and open, activate and filter the handles. Nothing
+ * is created on disk. Returns 0 and *out, or a negative errno with err set
+ * (and *out NULL).
+ */
+int nscap_session_open(struct nscap_session **out,
+		       const struct nscap_options *o, bool list_only, FILE *log,
+		       char *err);
+
+/* -D: each target's interfaces, with state, link type and addresses. */
+int nscap_session_list(struct nscap_session *s, FILE *out, char *err);
+
+/*
+ * Open the output, write packets until a stop (signal in *stop, -c, reader
+ * gone, nothing left to capture), then the statistics. Signals are to be
+ * blocked by the caller; they are let through (waitmask) only while the
+ * loop waits. Returns the exit status (NSCAP_EXIT_*), with err set and
+ * printed to the log where something failed.
+ */
+int nscap_session_capture(struct nscap_session *s, volatile sig_atomic_t *stop,
+			  const sigset_t *waitmask);
+
+/* Close handles, threads and targets; accepts NULL. */
+void nscap_session_close(struct nscap_session *s);
+
+#endif

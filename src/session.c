@@ -1,0 +1,882 @@
+/*
+ * The capture session (see session.h).
+ *
+ * Order of work, so that bad input fails before anything is created:
+ * targets and namespace threads, interfaces, handles and filters (in the
+ * namespace threads), then the output and the writer, then the loop.
+ *
+ * The loop: one ppoll(2) over every handle's fd, every target's pidfd,
+ * every -i all doorbell and the output pipe. On a wake-up each ready handle
+ * gives at most BATCH packets, starting from a different handle each time,
+ * so that no handle starves another. Packets are written in the order read:
+ * within one interface in time order; across interfaces, a block-mode ring
+ * hands over up to a block timeout's worth at once, so the file may be out
+ * of time order across interfaces by up to that timeout (1 s in file mode;
+ * in immediate mode, by one batch).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nscap/err.h"
+#include "nscap/format.h"
+#include "nscap/handle.h"
+#include "nscap/iface.h"
+#include "nscap/loop.h"
+#include "nscap/ns.h"
+#include "nscap/output.h"
+#include "nscap/session.h"
+#include "nscap/stats.h"
+#include "nscap/target.h"
+#include "nscap/watch.h"
+#include "nscap/writer.h"
+
+/* block timeout in file mode, as tcpdump's default */
+#define FILE_MODE_TIMEOUT_MS 1000
+/* at most this many packets from one handle per wake-up */
+#define BATCH 1024
+
+struct starget {
+	struct nscap_target t;
+	struct nscap_ns *ns; /* NULL when it shares another target's */
+	size_t owner;	     /* the target whose thread serves its namespace */
+	int watch_fd;	     /* -i all: the link-change doorbell, or -1 */
+	bool all;
+	bool gone; /* its process exited */
+	char label[64];
+	struct nscap_iface_list ifaces;
+};
+
+struct nscap_session {
+	const struct nscap_options *o;
+	FILE *log;
+	struct starget *tg;
+	size_t ntg;
+	struct nscap_handle **h;
+	size_t nh, caph;
+	const struct nscap_writer_ops *ops;
+	struct nscap_writer *w;
+	int out_watch; /* the output pipe, polled for its reader going away */
+	bool stream;
+	bool verbose_names; /* several targets: name interfaces TARGET:IFACE */
+	uint64_t captured;
+	struct nscap_stats total;
+	unsigned int next_iface;
+	bool lost_target;
+	size_t start; /* where the next wake-up starts reading */
+};
+
+enum stop_why {
+	STOP_SIGNAL,
+	STOP_COUNT,
+	STOP_READER_GONE,
+	STOP_NOTHING_LEFT,
+	STOP_ERROR,
+};
+
+static bool quiet(const struct nscap_session *s)
+{
+	return s->o->quiet;
+}
+
+/* Will the output be a stream that someone watches live? */
+static bool output_is_stream(const char *path)
+{
+	struct stat st;
+
+	if (nscap_output_is_stdout(path))
+		return nscap_output_kind_of(STDOUT_FILENO) != NSCAP_OUTPUT_FILE;
+	return stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int open_target(struct nscap_session *s, size_t k, char *err)
+{
+	struct starget *g = &s->tg[k];
+	struct nscap_target_spec spec;
+	struct nscap_ns_source src;
+	size_t j;
+	int ret;
+
+	ret = nscap_target_parse(s->o->targets[k], &spec, err);
+	if (ret)
+		return ret;
+	ret = nscap_target_open(&spec, s->o->targets[k], &g->t, err);
+	if (ret)
+		return ret;
+	snprintf(g->label, sizeof(g->label), "pid %d", (int)g->t.pid);
+	src.nsfd = -1;
+	src.pid = g->t.pid;
+	src.pidfd = g->t.pidfd;
+	ret = nscap_ns_start(&g->ns, &src, err);
+	if (ret == -EPERM)
+		snprintf(err + strlen(err), NSCAP_ERRBUF - strlen(err),
+			 " (nscap needs root, or CAP_SYS_ADMIN and "
+			 "CAP_NET_RAW)");
+	if (ret)
+		return ret;
+	g->owner = k;
+	/* two targets in one namespace are captured once */
+	for (j = 0; j < k; j++) {
+		if (s->tg[j].ns &&
+		    nscap_ns_inode(s->tg[j].ns) == nscap_ns_inode(g->ns)) {
+			if (s->o->verbose)
+				fprintf(s->log,
+					"nscap: %s shares the network "
+					"namespace of %s; captured once\n",
+					s->o->targets[k], s->o->targets[j]);
+			nscap_ns_stop(g->ns);
+			g->ns = NULL;
+			g->owner = j;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int add_handle(struct nscap_session *s, struct nscap_handle *h,
+		      char *err)
+{
+	if (s->nh == s->caph) {
+		size_t cap = s->caph ? 2 * s->caph : 8;
+		struct nscap_handle **v = realloc(s->h, cap * sizeof(*v));
+
+		if (!v)
+			return nscap_seterr(err, ENOMEM, "cannot add a handle");
+		s->h = v;
+		s->caph = cap;
+	}
+	s->h[s->nh++] = h;
+	return 0;
+}
+
+static int open_handle(struct nscap_session *s, size_t k,
+		       const struct nscap_iface *f, struct nscap_handle **out,
+		       char *err)
+{
+	const struct nscap_options *o = s->o;
+	struct nscap_handle_config cfg;
+	int ret;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.device = f->name;
+	cfg.snaplen = o->snaplen;
+	cfg.promisc = o->promisc;
+	cfg.buffer_kib = o->buffer_kib;
+	cfg.immediate = o->immediate || s->stream;
+	cfg.timeout_ms = FILE_MODE_TIMEOUT_MS;
+	cfg.filter = o->filter;
+	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
+	if (ret == 0) {
+		(*out)->owner = k;
+		(*out)->ifindex = f->ifindex;
+	}
+	return ret;
+}
+
+int nscap_session_open(struct nscap_session **out,
+		       const struct nscap_options *o, bool list_only, FILE *log,
+		       char *err)
+{
+	const struct nscap_iface **sel = NULL;
+	struct nscap_session *s;
+	size_t k, i, nsel;
+	int ret = 0;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return nscap_seterr(err, ENOMEM, "cannot start");
+	s->o = o;
+	s->log = log;
+	s->out_watch = -1;
+	s->tg = calloc((size_t)o->ntargets, sizeof(*s->tg));
+	if (!s->tg) {
+		ret = nscap_seterr(err, ENOMEM, "cannot start");
+		goto fail;
+	}
+	for (k = 0; k < (size_t)o->ntargets; k++) {
+		struct nscap_target init = NSCAP_TARGET_INIT;
+
+		s->tg[k].t = init;
+		s->tg[k].watch_fd = -1;
+	}
+	s->ntg = (size_t)o->ntargets;
+	s->verbose_names = s->ntg > 1;
+	s->stream = !list_only && output_is_stream(o->output);
+
+	for (k = 0; k < s->ntg; k++) {
+		ret = open_target(s, k, err);
+		if (ret)
+			goto fail;
+	}
+	for (k = 0; k < s->ntg; k++) {
+		struct starget *g = &s->tg[k];
+		bool all = false;
+
+		if (g->owner != k)
+			continue;
+		for (i = 0; i < (size_t)o->nifaces; i++)
+			all |= strcmp(o->ifaces[i], "all") == 0;
+		/* the doorbell first: nothing that appears after the listing
+		 * below is missed */
+		if (all && !list_only) {
+			ret = nscap_watch_open(g->ns, &g->watch_fd, err);
+			if (ret)
+				goto fail;
+		}
+		ret = nscap_iface_list(g->ns, &g->ifaces, err);
+		if (ret)
+			goto fail;
+		if (list_only)
+			continue;
+		free(sel);
+		sel = calloc(g->ifaces.n + 1, sizeof(*sel));
+		if (!sel) {
+			ret = nscap_seterr(err, ENOMEM, "cannot start");
+			goto fail;
+		}
+		ret = nscap_iface_select(&g->ifaces, o->ifaces,
+					 (size_t)o->nifaces, g->label, sel,
+					 &nsel, &g->all, err);
+		if (ret)
+			goto fail;
+		for (i = 0; i < nsel; i++) {
+			struct nscap_handle *h = NULL;
+
+			ret = open_handle(s, k, sel[i], &h, err);
+			if (ret == 0)
+				ret = add_handle(s, h, err);
+			if (ret) {
+				nscap_handle_close(g->ns, h);
+				goto fail;
+			}
+		}
+	}
+	free(sel);
+	*out = s;
+	return 0;
+fail:
+	free(sel);
+	nscap_session_close(s);
+	return ret;
+}
+
+static const char *dlt_name(int dlt)
+{
+	const char *n = dlt >= 0 ? pcap_datalink_val_to_name(dlt) : NULL;
+
+	return n ? n : "unknown";
+}
+
+static const char *dlt_description(int dlt)
+{
+	const char *n = dlt >= 0 ? pcap_datalink_val_to_description(dlt) : NULL;
+
+	return n ? n : "unknown";
+}
+
+int nscap_session_list(struct nscap_session *s, FILE *out, char *err)
+{
+	char line[2048];
+	size_t k, i;
+	int ret;
+
+	for (k = 0; k < s->ntg; k++) {
+		struct starget *g = &s->tg[s->tg[k].owner];
+
+		if (s->ntg > 1)
+			fprintf(out, "%s%s (%s, %s, net:[%lu]):\n",
+				k ? "\n" : "", s->o->targets[k], s->tg[k].label,
+				s->tg[k].t.comm, nscap_ns_inode(g->ns));
+		ret = nscap_iface_linktypes(g->ns, &g->ifaces, err);
+		if (ret)
+			return ret;
+		for (i = 0; i < g->ifaces.n; i++) {
+			const struct nscap_iface *f = &g->ifaces.v[i];
+
+			nscap_iface_describe(f, i + 1, line, sizeof(line));
+			fprintf(out, "%s %s%s%s\n", line, dlt_name(f->linktype),
+				f->addrs ? " " : "", f->addrs ? f->addrs : "");
+		}
+	}
+	if (fflush(out) != 0)
+		return nscap_seterr(err, errno, "cannot write the list");
+	return 0;
+}
+
+/* The writer's description of handle h. */
+static void describe(const struct nscap_session *s,
+		     const struct nscap_handle *h, char *name, size_t nlen,
+		     char *desc, size_t dlen)
+{
+	const struct starget *g = &s->tg[h->owner];
+
+	snprintf(name, nlen, "%s:%s", s->o->targets[h->owner], h->device);
+	snprintf(desc, dlen, "pid %d (%s), net:[%lu]", (int)g->t.pid, g->t.comm,
+		 nscap_ns_inode(g->ns));
+}
+
+/* A label for messages: the device, or TARGET:device with several. */
+static const char *hlabel(const struct nscap_session *s,
+			  const struct nscap_handle *h, char *buf, size_t len)
+{
+	if (!s->verbose_names)
+		return h->device;
+	snprintf(buf, len, "%s:%s", s->o->targets[h->owner], h->device);
+	return buf;
+}
+
+static void say_listening(const struct nscap_session *s,
+			  const struct nscap_handle *h)
+{
+	const struct starget *g = &s->tg[h->owner];
+
+	if (quiet(s))
+		return;
+	fprintf(s->log,
+		"nscap: listening on %s in pid %d (%s), link-type %s (%s), "
+		"snapshot length %d bytes\n",
+		h->device, (int)g->t.pid, g->t.comm, dlt_name(h->linktype),
+		dlt_description(h->linktype), h->snaplen);
+}
+
+static size_t count_linktypes(const struct nscap_session *s)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->nh; i++) {
+		for (j = 0; j < i; j++)
+			if (s->h[j]->linktype == s->h[i]->linktype)
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
+static int open_writer(struct nscap_session *s, enum nscap_format fmt, int fd,
+		       char *err)
+{
+	struct nscap_writer_iface *ifs;
+	struct nscap_writer_config cfg;
+	char(*names)[128] = NULL, (*descs)[160] = NULL;
+	char os[256] = "Linux";
+	struct utsname u;
+	size_t i;
+	int ret;
+
+	ifs = calloc(s->nh + 1, sizeof(*ifs));
+	names = calloc(s->nh + 1, sizeof(*names));
+	descs = calloc(s->nh + 1, sizeof(*descs));
+	if (!ifs || !names || !descs) {
+		close(fd);
+		ret = nscap_seterr(err, ENOMEM, "cannot start the writer");
+		goto out;
+	}
+	for (i = 0; i < s->nh; i++) {
+		describe(s, s->h[i], names[i], sizeof(names[i]), descs[i],
+			 sizeof(descs[i]));
+		ifs[i].name = names[i];
+		ifs[i].description = descs[i];
+		ifs[i].linktype = s->h[i]->linktype;
+		ifs[i].snaplen = s->h[i]->snaplen;
+		s->h[i]->iface = (unsigned int)i;
+	}
+	if (uname(&u) == 0)
+		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ifaces = ifs;
+	cfg.nifaces = s->nh;
+	cfg.in_nano = s->nh == 0 || s->h[0]->nano;
+	cfg.out_nano = fmt == NSCAP_FORMAT_PCAPNG || s->o->nano;
+	cfg.os = os;
+	cfg.hardware = u.machine;
+	cfg.userappl = "nscap " NSCAP_VERSION;
+	s->ops = nscap_format_writer(fmt);
+	ret = s->ops->open(&s->w, fd, &cfg, err);
+	s->next_iface = (unsigned int)s->nh;
+out:
+	free(ifs);
+	free(names);
+	free(descs);
+	return ret;
+}
+
+/*
+ * Take what handle i's kernel ring accepted but has not handed over yet
+ * (a block that is not full waits for its timeout), so that a stop or an
+ * interface that goes away loses nothing already received. Returns the
+ * packets taken, or a negative errno (-EPIPE: the reader went away).
+ */
+static int take_pending(struct nscap_session *s, size_t i,
+			volatile sig_atomic_t *stop, const sigset_t *waitmask)
+{
+	struct nscap_handle *h = s->h[i];
+	struct pcap_stat st = {0, 0, 0};
+	uint64_t want, max = UINT64_MAX;
+	char err[NSCAP_ERRBUF];
+	int n;
+
+	if (s->o->count)
+		max = s->o->count - s->captured;
+	if (max == 0 || nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
+		return 0;
+	want = (uint64_t)st.ps_recv - st.ps_drop;
+	if (want <= h->captured)
+		return 0;
+	n = nscap_loop_wait_pending(h, s->ops, s->w, want, max,
+				    FILE_MODE_TIMEOUT_MS + 100, stop, waitmask,
+				    err);
+	if (n > 0)
+		s->captured += (uint64_t)n;
+	if (n < 0 && n != -EPIPE && n != -ENETDOWN)
+		fprintf(s->log, "nscap: %s\n", err);
+	return n;
+}
+
+/* End handle i: its counters to the file and the totals, then close it. */
+static void end_handle(struct nscap_session *s, size_t i)
+{
+	struct nscap_handle *h = s->h[i];
+	struct nscap_ns *ns = s->tg[h->owner].ns;
+	struct pcap_stat st = {0, 0, 0};
+	char err[NSCAP_ERRBUF], lb[160];
+
+	if (nscap_handle_stats(ns, h, &st, err) == 0) {
+		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
+						st.ps_drop, h->captured};
+
+		if (s->w && s->ops->stats(s->w, h->iface, &ws, err) != 0)
+			fprintf(s->log, "nscap: %s\n", err);
+		s->total.received += st.ps_recv;
+		s->total.dropped += st.ps_drop;
+		s->total.ifdropped += st.ps_ifdrop;
+		if (s->nh > 1 || s->next_iface > 1 || s->verbose_names)
+			if (!quiet(s))
+				fprintf(s->log,
+					"nscap: %s: %" PRIu64
+					" captured, %u received by filter, "
+					"%u dropped by kernel\n",
+					hlabel(s, h, lb, sizeof(lb)),
+					h->captured, st.ps_recv, st.ps_drop);
+	}
+	nscap_handle_close(ns, h);
+	s->h[i] = NULL;
+}
+
+static void compact(struct nscap_session *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i])
+			s->h[n++] = s->h[i];
+	s->nh = n;
+}
+
+/* -i all: open what is up in target k's namespace and not yet open. */
+static void attach_new(struct nscap_session *s, size_t k)
+{
+	struct starget *g = &s->tg[k];
+	struct nscap_iface_list l = {NULL, 0};
+	char err[NSCAP_ERRBUF], name[128], desc[160];
+	size_t i, j;
+
+	if (nscap_iface_list(g->ns, &l, err)) {
+		fprintf(s->log, "nscap: %s\n", err);
+		return;
+	}
+	for (i = 0; i < l.n; i++) {
+		const struct nscap_iface *f = &l.v[i];
+		struct nscap_writer_iface wi;
+		struct nscap_handle *h = NULL;
+		bool open = false;
+
+		if (f->any || !(f->flags & PCAP_IF_UP))
+			continue;
+		for (j = 0; j < s->nh && !open; j++)
+			open = s->h[j]->owner == k &&
+			       s->h[j]->ifindex == f->ifindex;
+		if (open)
+			continue;
+		if (open_handle(s, k, f, &h, err)) {
+			fprintf(s->log, "nscap: %s\n", err);
+			continue;
+		}
+		describe(s, h, name, sizeof(name), desc, sizeof(desc));
+		wi.name = name;
+		wi.description = desc;
+		wi.linktype = h->linktype;
+		wi.snaplen = h->snaplen;
+		if (s->ops->add_iface(s->w, &wi, err) ||
+		    add_handle(s, h, err)) {
+			fprintf(s->log, "nscap: not capturing on %s: %s\n",
+				name, err);
+			nscap_handle_close(g->ns, h);
+			continue;
+		}
+		h->iface = s->next_iface++;
+		if (!quiet(s))
+			fprintf(s->log, "nscap: %s appeared; ", name);
+		say_listening(s, h);
+	}
+	nscap_iface_list_free(&l);
+}
+
+/* Target k's process exited. */
+static void target_gone(struct nscap_session *s, size_t k,
+			volatile sig_atomic_t *stop, const sigset_t *waitmask)
+{
+	size_t owner = s->tg[k].owner, j, i;
+	bool shared = false;
+
+	s->tg[k].gone = true;
+	s->lost_target = true;
+	for (j = 0; j < s->ntg; j++)
+		shared |= !s->tg[j].gone && s->tg[j].owner == owner;
+	if (!shared) {
+		for (i = 0; i < s->nh; i++) {
+			if (s->h[i]->owner != owner)
+				continue;
+			take_pending(s, i, stop, waitmask);
+			end_handle(s, i);
+		}
+		compact(s);
+		if (s->tg[owner].watch_fd >= 0) {
+			close(s->tg[owner].watch_fd);
+			s->tg[owner].watch_fd = -1;
+		}
+	}
+	fprintf(s->log, "nscap: target process %d (%s) exited; %s\n",
+		(int)s->tg[k].t.pid, s->tg[k].t.comm,
+		s->nh ? "capturing the others" : "capture stopped");
+}
+
+static bool watching(const struct nscap_session *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->ntg; k++)
+		if (s->tg[k].watch_fd >= 0)
+			return true;
+	return false;
+}
+
+enum slot_kind { SLOT_HANDLE, SLOT_PIDFD, SLOT_WATCH, SLOT_OUT };
+
+struct slots {
+	struct pollfd *pfd;
+	enum slot_kind *kind;
+	size_t *idx;
+	size_t n, cap;
+};
+
+static int slot_add(struct slots *sl, int fd, short events, enum slot_kind kind,
+		    size_t idx)
+{
+	if (sl->n == sl->cap) {
+		size_t cap = sl->cap ? 2 * sl->cap : 16;
+		struct pollfd *p = realloc(sl->pfd, cap * sizeof(*p));
+		enum slot_kind *k;
+		size_t *x;
+
+		if (!p)
+			return -ENOMEM;
+		sl->pfd = p;
+		k = realloc(sl->kind, cap * sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		sl->kind = k;
+		x = realloc(sl->idx, cap * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		sl->idx = x;
+		sl->cap = cap;
+	}
+	sl->pfd[sl->n].fd = fd;
+	sl->pfd[sl->n].events = events;
+	sl->pfd[sl->n].revents = 0;
+	sl->kind[sl->n] = kind;
+	sl->idx[sl->n++] = idx;
+	return 0;
+}
+
+static int build_slots(struct nscap_session *s, struct slots *sl)
+{
+	size_t i, k;
+	int ret = 0;
+
+	sl->n = 0;
+	for (i = 0; i < s->nh && !ret; i++)
+		ret = slot_add(sl, s->h[i]->fd, POLLIN, SLOT_HANDLE, i);
+	for (k = 0; k < s->ntg && !ret; k++) {
+		if (!s->tg[k].gone && s->tg[k].t.pidfd >= 0)
+			ret = slot_add(sl, s->tg[k].t.pidfd, POLLIN, SLOT_PIDFD,
+				       k);
+		if (!ret && s->tg[k].watch_fd >= 0)
+			ret = slot_add(sl, s->tg[k].watch_fd, POLLIN,
+				       SLOT_WATCH, k);
+	}
+	/* a pipe reports POLLERR once its last reader is gone */
+	if (!ret && s->out_watch >= 0)
+		ret = slot_add(sl, s->out_watch, 0, SLOT_OUT, 0);
+	return ret;
+}
+
+/* Read what ready handles hold. 0, or a stop reason with err set. */
+static int read_ready(struct nscap_session *s, const struct slots *sl,
+		      volatile sig_atomic_t *stop, const sigset_t *waitmask,
+		      enum stop_why *why, char *err)
+{
+	const struct nscap_options *o = s->o;
+	size_t nh = s->nh, j;
+	bool ended = false;
+	int ret = 0;
+
+	for (j = 0; j < nh && ret == 0; j++) {
+		size_t i = (s->start + j) % nh;
+		int max = BATCH, n;
+
+		if (!sl->pfd[i].revents)
+			continue;
+		if (o->count) {
+			uint64_t left = o->count - s->captured;
+
+			if (left == 0)
+				break;
+			if (left < (uint64_t)max)
+				max = (int)left;
+		}
+		n = nscap_loop_dispatch(s->h[i], s->ops, s->w, max, err);
+		if (n >= 0) {
+			s->captured += (uint64_t)n;
+		} else if (n == -ENETDOWN) {
+			char lb[160];
+
+			fprintf(s->log, "nscap: capture on %s ended: %s\n",
+				hlabel(s, s->h[i], lb, sizeof(lb)), err);
+			take_pending(s, i, stop, waitmask);
+			end_handle(s, i);
+			ended = true;
+		} else {
+			*why = n == -EPIPE ? STOP_READER_GONE : STOP_ERROR;
+			ret = n;
+		}
+	}
+	if (ended)
+		compact(s);
+	if (nh)
+		s->start = (s->start + 1) % nh;
+	return ret;
+}
+
+static int run(struct nscap_session *s, volatile sig_atomic_t *stop,
+	       const sigset_t *waitmask, enum stop_why *why, char *err)
+{
+	struct slots sl = {NULL, NULL, NULL, 0, 0};
+	size_t i;
+	int ret = 0;
+
+	for (;;) {
+		if (*stop) {
+			*why = STOP_SIGNAL;
+			break;
+		}
+		if (s->o->count && s->captured >= s->o->count) {
+			*why = STOP_COUNT;
+			break;
+		}
+		if (s->nh == 0 && !watching(s)) {
+			*why = STOP_NOTHING_LEFT;
+			break;
+		}
+		if (build_slots(s, &sl)) {
+			*why = STOP_ERROR;
+			ret = nscap_seterr(err, ENOMEM, "cannot wait");
+			break;
+		}
+		if (ppoll(sl.pfd, sl.n, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			*why = STOP_ERROR;
+			ret = nscap_seterr(err, errno,
+					   "cannot wait for packets");
+			break;
+		}
+		ret = read_ready(s, &sl, stop, waitmask, why, err);
+		if (ret == 0 && (s->stream || s->o->packet_buffered)) {
+			ret = s->ops->flush(s->w, err);
+			if (ret)
+				*why = ret == -EPIPE ? STOP_READER_GONE
+						     : STOP_ERROR;
+		}
+		if (ret)
+			break;
+		/* handles first (above): the slots of the others follow */
+		for (i = 0; i < sl.n; i++) {
+			if (!sl.pfd[i].revents || sl.kind[i] == SLOT_HANDLE)
+				continue;
+			if (sl.kind[i] == SLOT_OUT) {
+				*why = STOP_READER_GONE;
+				goto out;
+			}
+			if (sl.kind[i] == SLOT_PIDFD)
+				target_gone(s, sl.idx[i], stop, waitmask);
+			else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
+				 nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
+				attach_new(s, sl.idx[i]);
+		}
+	}
+out:
+	free(sl.pfd);
+	free(sl.kind);
+	free(sl.idx);
+	if (ret == -EPIPE)
+		ret = 0;
+	return ret;
+}
+
+/* Stopped by a signal: take what every handle still holds. */
+static void take_all_pending(struct nscap_session *s,
+			     volatile sig_atomic_t *stop,
+			     const sigset_t *waitmask)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (take_pending(s, i, stop, waitmask) == -EPIPE)
+			break;
+}
+
+static void print_totals(struct nscap_session *s)
+{
+	char buf[512];
+
+	if (quiet(s))
+		return;
+	s->total.captured = s->captured;
+	nscap_stats_format(&s->total, buf, sizeof(buf));
+	fputs(buf, s->log);
+}
+
+int nscap_session_capture(struct nscap_session *s, volatile sig_atomic_t *stop,
+			  const sigset_t *waitmask)
+{
+	const struct nscap_options *o = s->o;
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	enum stop_why why = STOP_ERROR;
+	enum nscap_format fmt;
+	char err[NSCAP_ERRBUF];
+	size_t i;
+	int ret, status = NSCAP_EXIT_RUNTIME;
+
+	ret = nscap_format_choose(o->format, o->output, count_linktypes(s),
+				  &fmt, err);
+	if (ret == 0 && *stop)
+		return NSCAP_EXIT_OK; /* stopped before anything was made */
+	if (ret == 0)
+		ret = nscap_output_open(o->output, &out, err);
+	if (ret) {
+		fprintf(s->log, "nscap: %s\n", err);
+		return NSCAP_EXIT_RUNTIME;
+	}
+	if (out.kind == NSCAP_OUTPUT_PIPE)
+		s->out_watch = out.fd; /* the writer keeps it open */
+	ret = open_writer(s, fmt, out.fd, err);
+	if (ret) {
+		fprintf(s->log, "nscap: %s\n", err);
+		if (out.created && unlink(o->output) < 0)
+			fprintf(s->log, "nscap: cannot remove %s: %s\n",
+				o->output, strerror(errno));
+		return NSCAP_EXIT_RUNTIME;
+	}
+	if (fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
+	    !nscap_output_is_stdout(o->output) && strstr(o->output, ".pcap") &&
+	    strcmp(strstr(o->output, ".pcap"), ".pcap") == 0 && !quiet(s))
+		fprintf(s->log,
+			"nscap: writing pcapng to %s: the capture has %zu "
+			"link types\n",
+			o->output, count_linktypes(s));
+	for (i = 0; i < s->nh; i++)
+		say_listening(s, s->h[i]);
+	if (o->verbose)
+		for (i = 0; i < s->ntg; i++)
+			if (s->tg[i].ns)
+				fprintf(s->log,
+					"nscap: %s: network namespace "
+					"net:[%lu], %s mode, %s output\n",
+					o->targets[i],
+					nscap_ns_inode(s->tg[i].ns),
+					o->immediate || s->stream ? "immediate"
+								  : "block",
+					fmt == NSCAP_FORMAT_PCAP ? "pcap"
+								 : "pcapng");
+
+	ret = run(s, stop, waitmask, &why, err);
+	if (ret)
+		fprintf(s->log, "nscap: %s\n", err);
+	if (why == STOP_SIGNAL)
+		take_all_pending(s, stop, waitmask);
+	for (i = 0; i < s->nh; i++)
+		end_handle(s, i);
+	s->nh = 0;
+	ret = s->ops->close(s->w, err);
+	s->w = NULL;
+	if (ret && why != STOP_READER_GONE) {
+		fprintf(s->log, "nscap: %s\n", err);
+		why = STOP_ERROR;
+	}
+	print_totals(s);
+	switch (why) {
+	case STOP_SIGNAL:
+	case STOP_COUNT:
+	case STOP_READER_GONE:
+		status = s->lost_target ? NSCAP_EXIT_RUNTIME : NSCAP_EXIT_OK;
+		break;
+	case STOP_NOTHING_LEFT:
+	case STOP_ERROR:
+		status = NSCAP_EXIT_RUNTIME;
+		break;
+	}
+	return status;
+}
+
+void nscap_session_close(struct nscap_session *s)
+{
+	size_t i, k;
+
+	if (!s)
+		return;
+	if (s->w) {
+		char err[NSCAP_ERRBUF];
+
+		s->ops->close(s->w, err);
+	}
+	for (i = 0; i < s->nh; i++)
+		nscap_handle_close(s->tg[s->h[i]->owner].ns, s->h[i]);
+	free(s->h);
+	for (k = 0; s->tg && k < s->ntg; k++) {
+		struct starget *g = &s->tg[k];
+
+		if (g->watch_fd >= 0)
+			close(g->watch_fd);
+		nscap_iface_list_free(&g->ifaces);
+		nscap_ns_stop(g->ns);
+		nscap_target_close(&g->t);
+	}
+	free(s->tg);
+	free(s);
+}

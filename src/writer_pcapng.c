@@ -1,0 +1,607 @@
+/*
+ * The pcapng writer (draft-ietf-opsawg-pcapng), our own since libpcap only
+ * reads pcapng. One section: a Section Header Block, an Interface
+ * Description Block per interface (more may follow at any point: an IDB
+ * need only come before the first block that names it), Enhanced Packet
+ * Blocks and, at the end, Interface Statistics Blocks. Every number is in
+ * host byte order, which the SHB's byte-order magic announces.
+ *
+ * The hot path is pn_write: the EPB header and the packet are copied once
+ * into a 1 MiB buffer, which goes to the fd with write(2) when the next
+ * block does not fit or on flush. Only whole blocks enter the buffer, so
+ * the file ends at a block boundary whenever a flush succeeded. A packet
+ * larger than the buffer goes out with writev(2) straight after a flush.
+ *
+ * Decisions, and why:
+ * - if_tsresol is always written, 9 with out_nano and 6 otherwise, though 6
+ *   is the default when the option is absent: every IDB then says what its
+ *   timestamps mean, for 8 bytes, and there is one code path.
+ * - ISB counters. libpcap's ps_recv counts packets that passed the filter
+ *   (on Linux the socket's tp_packets, which include the ones dropped
+ *   afterwards) and ps_drop those the kernel dropped for want of buffer
+ *   space. The spec's isb_ifrecv and isb_ifdrop count at the interface,
+ *   before any filter, which libpcap does not tell us. So received goes to
+ *   isb_filteraccept (6), dropped to isb_osdrop (7) and captured, the
+ *   packets written to this file, to isb_usrdeliv (8); isb_ifrecv and
+ *   isb_ifdrop are left out rather than filled with numbers that mean
+ *   something else. The ISB timestamp is when the counters were read.
+ * - The IDB's LinkType is a LINKTYPE_* value, not a DLT_*: the few DLTs
+ *   whose values differ (DLT_RAW is 12 on Linux, LINKTYPE_RAW is 101) are
+ *   mapped as libpcap maps them when it writes a pcap header.
+ * - Strings must be valid UTF-8: a byte that does not start a valid
+ *   sequence is written as '?' (interface names and process names are
+ *   arbitrary bytes on Linux). A NULL or empty string leaves its option out.
+ * - A block without options has no option list at all, so no opt_endofopt
+ *   (the spec ends a list with it; only an SHB without its three strings,
+ *   and every EPB, have none).
+ * - An EPB's original length is at least its captured length, as the spec
+ *   requires of a writer whose packets come from a live capture.
+ * - After a failed write the file ends mid-block. Every later call returns
+ *   that error again rather than append to a torn file, and close, having
+ *   nothing more to say, returns only an error of its own.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "nscap/err.h"
+#include "nscap/writer.h"
+
+#define PCAPNG_BUFSIZE ((size_t)1 << 20)
+
+#define BLOCK_SHB 0x0A0D0D0Au
+#define BLOCK_IDB 0x00000001u
+#define BLOCK_ISB 0x00000005u
+#define BLOCK_EPB 0x00000006u
+#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
+
+#define OPT_ENDOFOPT 0
+#define SHB_HARDWARE 2
+#define SHB_OS 3
+#define SHB_USERAPPL 4
+#define IF_NAME 2
+#define IF_DESCRIPTION 3
+#define IF_TSRESOL 9
+#define ISB_FILTERACCEPT 6
+#define ISB_OSDROP 7
+#define ISB_USRDELIV 8
+
+/* LINKTYPE_* values of the DLTs that differ (libpcap's dlt_to_linktype) */
+#define LINKTYPE_ATM_RFC1483 100
+#define LINKTYPE_RAW 101
+#define LINKTYPE_SLIP_BSDOS 102
+#define LINKTYPE_PPP_BSDOS 103
+#define LINKTYPE_ATM_CLIP 106
+
+/* an option's length field is 16 bits */
+#define OPT_MAX 0xFFFF
+/* fixed parts: SHB to the options, IDB, EPB and ISB to the data/options */
+#define SHB_HEAD 24
+#define IDB_HEAD 16
+#define EPB_HEAD 28
+#define ISB_HEAD 20
+/* option header, opt_endofopt, trailing block length */
+#define OPT_HEAD 4
+#define ENDOFOPT_LEN 4
+#define TRAILER_LEN 4
+#define ISB_LEN (ISB_HEAD + 3 * (OPT_HEAD + 8) + ENDOFOPT_LEN + TRAILER_LEN)
+/* the largest SHB or IDB: three strings as long as an option holds */
+#define META_MAX                                                  \
+	(SHB_HEAD + 3 * (OPT_HEAD + OPT_MAX + 1) + OPT_HEAD + 4 + \
+	 ENDOFOPT_LEN + TRAILER_LEN)
+
+_Static_assert(PCAPNG_BUFSIZE >= META_MAX,
+	       "every block but an EPB must fit the buffer");
+
+struct nscap_writer {
+	int fd;
+	unsigned char *buf;
+	size_t len;	  /* queued in buf: whole blocks only */
+	uint32_t nifaces; /* IDBs written: the next interface ID */
+	bool in_nano;	  /* tv_usec holds nanoseconds */
+	bool out_nano;	  /* if_tsresol 9, else 6 */
+	int failed;	  /* errno of a failed write: the file is torn */
+};
+
+static int pn_close(struct nscap_writer *w, char *err);
+
+static unsigned char *put16(unsigned char *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+static unsigned char *put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+static unsigned char *put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+static size_t pad4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+static size_t str_len(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* Bytes a string option takes, header and padding included; 0 if absent. */
+static size_t str_opt_size(const char *s)
+{
+	size_t n = str_len(s);
+
+	return n ? OPT_HEAD + pad4(n) : 0;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if (s[0] == 0xE0)
+		lo = 0xA0;
+	else if (s[0] == 0xED)
+		hi = 0x9F;
+	else if (s[0] == 0xF0)
+		lo = 0x90;
+	else if (s[0] == 0xF4)
+		hi = 0x8F;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+/* Copy n bytes of s to p, each byte that is not valid UTF-8 as '?'. */
+static void put_utf8(unsigned char *p, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	memcpy(p, s, n);
+	while (i < n) {
+		size_t len = utf8_seq(u + i, n - i);
+
+		if (len == 0) {
+			p[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+}
+
+/* Option header, then room for n bytes of value, zero-padded to 32 bits;
+ * returns where the value goes. */
+static unsigned char *opt_begin(unsigned char *p, uint16_t code, size_t n)
+{
+	p = put16(p, code);
+	p = put16(p, (uint16_t)n);
+	memset(p + n, 0, pad4(n) - n);
+	return p;
+}
+
+static unsigned char *put_str_opt(unsigned char *p, uint16_t code,
+				  const char *s)
+{
+	size_t n = str_len(s);
+
+	if (n == 0)
+		return p;
+	p = opt_begin(p, code, n);
+	put_utf8(p, s, n);
+	return p + pad4(n);
+}
+
+static unsigned char *put_u64_opt(unsigned char *p, uint16_t code, uint64_t v)
+{
+	p = opt_begin(p, code, sizeof(v));
+	return put64(p, v);
+}
+
+static int dlt_to_linktype(int dlt)
+{
+	switch (dlt) {
+	case DLT_ATM_RFC1483:
+		return LINKTYPE_ATM_RFC1483;
+	case DLT_RAW:
+		return LINKTYPE_RAW;
+	case DLT_SLIP_BSDOS:
+		return LINKTYPE_SLIP_BSDOS;
+	case DLT_PPP_BSDOS:
+		return LINKTYPE_PPP_BSDOS;
+	case DLT_ATM_CLIP:
+		return LINKTYPE_ATM_CLIP;
+	default:
+		return dlt;
+	}
+}
+
+/* Wait until fd takes more: it was made non-blocking behind our back. */
+static int wait_writable(int fd)
+{
+	struct pollfd pfd = {fd, POLLOUT, 0};
+
+	while (poll(&pfd, 1, -1) < 0)
+		if (errno != EINTR)
+			return errno;
+	return 0;
+}
+
+/* Write all of iov[0..n) through partial writes, EINTR and EAGAIN. 0 or an
+ * errno; iov is used up. */
+static int write_all(int fd, struct iovec *iov, int n)
+{
+	for (;;) {
+		ssize_t r;
+		size_t done;
+
+		while (n > 0 && iov->iov_len == 0) {
+			iov++;
+			n--;
+		}
+		if (n == 0)
+			return 0;
+		r = writev(fd, iov, n);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			if (e == EAGAIN || e == EWOULDBLOCK)
+				e = wait_writable(fd);
+			if (e)
+				return e;
+			continue;
+		}
+		if (r == 0)
+			return EIO; /* no progress and no reason: give up */
+		done = (size_t)r;
+		while (n > 0 && done >= iov->iov_len) {
+			done -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+}
+
+static int failed(const struct nscap_writer *w, char *err)
+{
+	return nscap_seterr(err, w->failed, "cannot write packets");
+}
+
+static int flush_buf(struct nscap_writer *w, char *err)
+{
+	struct iovec iov;
+	int e;
+
+	if (w->failed)
+		return failed(w, err);
+	if (w->len == 0)
+		return 0;
+	iov.iov_base = w->buf;
+	iov.iov_len = w->len;
+	e = write_all(w->fd, &iov, 1);
+	w->len = 0;
+	if (e) {
+		w->failed = e;
+		return failed(w, err);
+	}
+	return 0;
+}
+
+/* Where a block of size bytes (at most PCAPNG_BUFSIZE) goes in the buffer,
+ * flushing what it holds if the block does not fit. NULL with err set. */
+static unsigned char *reserve(struct nscap_writer *w, size_t size, char *err)
+{
+	if (w->failed) {
+		failed(w, err);
+		return NULL;
+	}
+	if (size > PCAPNG_BUFSIZE - w->len && flush_buf(w, err))
+		return NULL;
+	return w->buf + w->len;
+}
+
+/* Timestamp in units of if_tsresol. */
+static uint64_t ts_units(const struct nscap_writer *w, const struct timeval *tv)
+{
+	uint64_t sec = (uint64_t)tv->tv_sec, frac = (uint64_t)tv->tv_usec;
+
+	if (w->out_nano)
+		return sec * 1000000000u + (w->in_nano ? frac : frac * 1000u);
+	return sec * 1000000u + (w->in_nano ? frac / 1000u : frac);
+}
+
+static int check_iface(const struct nscap_writer *w, unsigned int iface,
+		       const char *what, char *err)
+{
+	if (iface < w->nifaces)
+		return 0;
+	return nscap_seterr(err, 0,
+			    "cannot write %s: no interface %u (%u described)",
+			    what, iface, (unsigned int)w->nifaces);
+}
+
+static int put_shb(struct nscap_writer *w,
+		   const struct nscap_writer_config *cfg, char *err)
+{
+	size_t hlen = str_len(cfg->hardware), olen = str_len(cfg->os);
+	size_t alen = str_len(cfg->userappl), opts, size;
+	unsigned char *p;
+
+	if (hlen > OPT_MAX || olen > OPT_MAX || alen > OPT_MAX)
+		return nscap_seterr(err, 0,
+				    "cannot write pcapng header: hardware, os "
+				    "or application longer than %d bytes",
+				    OPT_MAX);
+	opts = str_opt_size(cfg->hardware) + str_opt_size(cfg->os) +
+	       str_opt_size(cfg->userappl);
+	if (opts)
+		opts += ENDOFOPT_LEN;
+	size = SHB_HEAD + opts + TRAILER_LEN;
+	p = reserve(w, size, err);
+	if (!p)
+		return -w->failed;
+	p = put32(p, BLOCK_SHB);
+	p = put32(p, (uint32_t)size);
+	p = put32(p, BYTE_ORDER_MAGIC);
+	p = put16(p, 1);	  /* major */
+	p = put16(p, 0);	  /* minor */
+	p = put64(p, UINT64_MAX); /* section length: not given */
+	p = put_str_opt(p, SHB_HARDWARE, cfg->hardware);
+	p = put_str_opt(p, SHB_OS, cfg->os);
+	p = put_str_opt(p, SHB_USERAPPL, cfg->userappl);
+	if (opts)
+		p = put32(p, OPT_ENDOFOPT);
+	put32(p, (uint32_t)size);
+	w->len += size;
+	return 0;
+}
+
+static int pn_add_iface(struct nscap_writer *w,
+			const struct nscap_writer_iface *f, char *err)
+{
+	const char *name = f->name ? f->name : "";
+	int linktype = dlt_to_linktype(f->linktype);
+	uint8_t tsresol = w->out_nano ? 9 : 6;
+	size_t size;
+	unsigned char *p;
+
+	if (str_len(f->name) > OPT_MAX || str_len(f->description) > OPT_MAX)
+		return nscap_seterr(err, 0,
+				    "cannot describe interface %.64s: name or "
+				    "description longer than %d bytes",
+				    name, OPT_MAX);
+	if (linktype < 0 || linktype > 0xFFFF)
+		return nscap_seterr(err, 0,
+				    "cannot describe interface %.64s: link "
+				    "type %d has no pcapng value",
+				    name, f->linktype);
+	if (w->nifaces == UINT32_MAX)
+		return nscap_seterr(err, 0,
+				    "cannot describe interface %.64s: too many "
+				    "interfaces",
+				    name);
+	size = IDB_HEAD + str_opt_size(f->name) + str_opt_size(f->description) +
+	       OPT_HEAD + pad4(1) + ENDOFOPT_LEN + TRAILER_LEN;
+	p = reserve(w, size, err);
+	if (!p)
+		return -w->failed;
+	p = put32(p, BLOCK_IDB);
+	p = put32(p, (uint32_t)size);
+	p = put16(p, (uint16_t)linktype);
+	p = put16(p, 0); /* reserved */
+	p = put32(p, f->snaplen > 0 ? (uint32_t)f->snaplen : 0);
+	p = put_str_opt(p, IF_NAME, f->name);
+	p = put_str_opt(p, IF_DESCRIPTION, f->description);
+	p = opt_begin(p, IF_TSRESOL, 1);
+	*p = tsresol;
+	p += pad4(1);
+	p = put32(p, OPT_ENDOFOPT);
+	put32(p, (uint32_t)size);
+	w->len += size;
+	w->nifaces++;
+	return 0;
+}
+
+static int pn_open(struct nscap_writer **out, int fd,
+		   const struct nscap_writer_config *cfg, char *err)
+{
+	struct nscap_writer *w;
+	size_t i;
+	int ret;
+
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		close(fd);
+		return nscap_seterr(err, ENOMEM, "cannot start pcapng writer");
+	}
+	w->fd = fd;
+	w->in_nano = cfg->in_nano;
+	w->out_nano = cfg->out_nano;
+	w->buf = malloc(PCAPNG_BUFSIZE);
+	if (!w->buf) {
+		ret = nscap_seterr(err, ENOMEM, "cannot start pcapng writer");
+		goto fail;
+	}
+	ret = put_shb(w, cfg, err);
+	for (i = 0; ret == 0 && i < cfg->nifaces; i++)
+		ret = pn_add_iface(w, &cfg->ifaces[i], err);
+	if (ret)
+		goto fail;
+	/* the header goes out at once: a reader of a pipe waits for it */
+	ret = flush_buf(w, err);
+	if (ret) {
+		nscap_seterr(err, w->failed, "cannot write pcapng header");
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	w->len = 0; /* nothing half-made reaches the file */
+	pn_close(w, NULL);
+	return ret;
+}
+
+/* A packet larger than the buffer, after the buffer went out. */
+static int write_direct(struct nscap_writer *w, const unsigned char *head,
+			const unsigned char *data, uint32_t caplen, size_t size,
+			char *err)
+{
+	unsigned char tail[3 + TRAILER_LEN] = {0};
+	size_t npad = pad4(caplen) - caplen;
+	struct iovec iov[3];
+	int e;
+
+	put32(tail + npad, (uint32_t)size);
+	iov[0].iov_base = (void *)head;
+	iov[0].iov_len = EPB_HEAD;
+	iov[1].iov_base = (void *)data;
+	iov[1].iov_len = caplen;
+	iov[2].iov_base = tail;
+	iov[2].iov_len = npad + TRAILER_LEN;
+	e = write_all(w->fd, iov, 3);
+	if (e) {
+		w->failed = e;
+		return failed(w, err);
+	}
+	return 0;
+}
+
+static int pn_write(struct nscap_writer *w, unsigned int iface,
+		    const struct pcap_pkthdr *h, const unsigned char *data,
+		    char *err)
+{
+	uint32_t caplen = h->caplen;
+	size_t padded = pad4(caplen), size = EPB_HEAD + padded + TRAILER_LEN;
+	uint64_t ts = ts_units(w, &h->ts);
+	uint32_t head[EPB_HEAD / 4];
+	unsigned char *p;
+	int ret;
+
+	ret = check_iface(w, iface, "packet", err);
+	if (ret)
+		return ret;
+	if (w->failed)
+		return failed(w, err);
+	if (size > UINT32_MAX)
+		return nscap_seterr(err, 0,
+				    "cannot write packet: %u bytes do not fit "
+				    "a block",
+				    caplen);
+	head[0] = BLOCK_EPB;
+	head[1] = (uint32_t)size;
+	head[2] = iface;
+	head[3] = (uint32_t)(ts >> 32);
+	head[4] = (uint32_t)ts;
+	head[5] = caplen;
+	head[6] = h->len > caplen ? h->len : caplen;
+	if (size > PCAPNG_BUFSIZE - w->len) {
+		ret = flush_buf(w, err);
+		if (ret)
+			return ret;
+		if (size > PCAPNG_BUFSIZE)
+			return write_direct(w, (const unsigned char *)head,
+					    data, caplen, size, err);
+	}
+	p = w->buf + w->len;
+	memcpy(p, head, EPB_HEAD);
+	p += EPB_HEAD;
+	memcpy(p, data, caplen);
+	memset(p + caplen, 0, padded - caplen);
+	put32(p + padded, (uint32_t)size);
+	w->len += size;
+	return 0;
+}
+
+static int pn_stats(struct nscap_writer *w, unsigned int iface,
+		    const struct nscap_writer_stats *st, char *err)
+{
+	uint64_t ts = w->out_nano ? st->ts_ns : st->ts_ns / 1000u;
+	unsigned char *p;
+	int ret;
+
+	ret = check_iface(w, iface, "statistics", err);
+	if (ret)
+		return ret;
+	p = reserve(w, ISB_LEN, err);
+	if (!p)
+		return -w->failed;
+	p = put32(p, BLOCK_ISB);
+	p = put32(p, ISB_LEN);
+	p = put32(p, iface);
+	p = put32(p, (uint32_t)(ts >> 32));
+	p = put32(p, (uint32_t)ts);
+	p = put_u64_opt(p, ISB_FILTERACCEPT, st->received);
+	p = put_u64_opt(p, ISB_OSDROP, st->dropped);
+	p = put_u64_opt(p, ISB_USRDELIV, st->captured);
+	p = put32(p, OPT_ENDOFOPT);
+	put32(p, ISB_LEN);
+	w->len += ISB_LEN;
+	return 0;
+}
+
+static int pn_flush(struct nscap_writer *w, char *err)
+{
+	return flush_buf(w, err);
+}
+
+static int pn_close(struct nscap_writer *w, char *err)
+{
+	char ignored[NSCAP_ERRBUF];
+	int ret = 0;
+
+	if (!w)
+		return 0;
+	if (!err)
+		err = ignored;
+	/* an earlier failure was returned when it happened */
+	if (!w->failed)
+		ret = flush_buf(w, err);
+	/* close(2) on Linux releases the fd even on EINTR: never retry */
+	if (close(w->fd) < 0 && ret == 0 && !w->failed && errno != EINTR)
+		ret = nscap_seterr(err, errno, "cannot write packets");
+	free(w->buf);
+	free(w);
+	return ret;
+}
+
+const struct nscap_writer_ops nscap_writer_pcapng = {
+	.name = "pcapng",
+	.open = pn_open,
+	.add_iface = pn_add_iface,
+	.write = pn_write,
+	.stats = pn_stats,
+	.flush = pn_flush,
+	.close = pn_close,
+};

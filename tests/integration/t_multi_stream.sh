@@ -1,0 +1,36 @@
+# Two targets streamed into tshark -i -: packets of both show, labelled with
+# their interface names, while the capture runs. Two targets that share one
+# network namespace are captured once.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns a)
+b=$(lab_ns b)
+hub=$(lab_ns hub)
+lab_link "$a" eth0 198.51.100.1 "$hub" ha 198.51.100.2
+ip -n "$hub" addr flush dev ha
+ip -n "$hub" addr add 198.51.100.2/25 dev ha
+ip -n "$a" addr flush dev eth0
+ip -n "$a" addr add 198.51.100.1/25 dev eth0
+lab_link "$b" eth0 198.51.100.129 "$hub" hb 198.51.100.130
+ip -n "$hub" addr flush dev hb
+ip -n "$hub" addr add 198.51.100.130/25 dev hb
+ip -n "$b" addr flush dev eth0
+ip -n "$b" addr add 198.51.100.129/25 dev eth0
+pa=$(lab_target "$a")
+pb=$(lab_target "$b")
+pa2=$(lab_target "$a") # same namespace as pa
+
+lab_bg bash -c '"$0" -t "$1" -t "$2" -t "$3" -i eth0 -w - udp port 9999 2>"$4" |
+	tshark -l -n -i - -T fields -e frame.interface_name >"$5" 2>/dev/null' \
+	"$NSCAP" "$pa" "$pb" "$pa2" "$LAB_DIR/err" "$LAB_DIR/names"
+has() { [ "$(grep -c "^$1$" "$LAB_DIR/names")" -ge "$2" ]; }
+wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
+[ "$(grep -c 'listening on' "$LAB_DIR/err")" -eq 2 ] || fail "expected 2 handles: $(cat "$LAB_DIR/err")"
+send "$hub" 198.51.100.1 9999 2
+wait_for 10 has "$pa:eth0" 2 || fail "packets of $pa did not reach tshark"
+send "$hub" 198.51.100.129 9999 3
+wait_for 10 has "$pb:eth0" 3 || fail "packets of $pb did not reach tshark"
+pkill -INT -P "$BG_PID" -f "nscap -t $pa" || fail "no nscap to stop"
+wait "$BG_PID"
+[ "$(wc -l <"$LAB_DIR/names")" -eq 5 ] || fail "tshark saw: $(cat "$LAB_DIR/names")"
+grep -q "$pa2" "$LAB_DIR/names" && fail "the shared namespace was captured twice"
+pass
