@@ -342,15 +342,19 @@ const struct nscap_iface *nscap_iface_lookup(const struct nscap_iface_list *l,
 
 char *nscap_iface_names(const struct nscap_iface_list *l, char *buf, size_t len)
 {
-	size_t i, pos = 0;
+	size_t i, pos = 0, total = 0;
 
 	if (!len)
 		return buf;
 	buf[0] = '\0';
+	for (i = 0; i < l->n; i++)
+		total += strlen(l->v[i].name) + (i ? 2 : 0);
 	for (i = 0; i < l->n; i++) {
-		size_t need = strlen(l->v[i].name) + (i ? 2 : 0);
+		/* room for the name and, unless the whole list fits, ", ..." */
+		size_t need = strlen(l->v[i].name) + (i ? 2 : 0) +
+			      (total < len ? 0 : 5);
 
-		if (pos + need + 4 >= len) {
+		if (pos + need >= len) {
 			snprintf(buf + pos, len - pos, "%s...", i ? ", " : "");
 			break;
 		}
@@ -390,15 +394,19 @@ char *nscap_iface_describe(const struct nscap_iface *f, size_t n, char *buf,
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
 					sep++ ? ", " : "", words[i].word);
 	}
-	if (!sep)
+	if (!sep && pos < len)
 		pos += (size_t)snprintf(buf + pos, len - pos, "none");
 	sep = 1;
+	/* tcpdump words it differently for wireless interfaces */
 	if (status == PCAP_IF_CONNECTION_STATUS_CONNECTED)
-		conn = "Connected";
+		conn = f->flags & PCAP_IF_WIRELESS ? "Associated" : "Connected";
 	else if (status == PCAP_IF_CONNECTION_STATUS_DISCONNECTED)
-		conn = "Disconnected";
+		conn = f->flags & PCAP_IF_WIRELESS ? "Not associated"
+						   : "Disconnected";
 	else if (status == PCAP_IF_CONNECTION_STATUS_UNKNOWN)
-		conn = "Connection status unknown";
+		conn = f->flags & PCAP_IF_WIRELESS
+			       ? "Association status unknown"
+			       : "Connection status unknown";
 	if (conn && pos < len)
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
 					sep ? ", " : "", conn);

@@ -255,6 +255,10 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			return nscap_seterr(err, 0, "option '%s' needs a value",
 					    argv[optind - 1]);
 		default:
+			if (optopt && strncmp(argv[optind - 1], "--", 2) == 0)
+				return nscap_seterr(
+					err, 0, "option '%s' takes no value",
+					argv[optind - 1]);
 			if (optopt && optopt < CHAR_MAX)
 				return nscap_seterr(
 					err, 0, "unknown option '-%c'", optopt);

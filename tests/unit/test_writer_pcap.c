@@ -1,0 +1,683 @@
+/*
+ * Unit tests for src/writer_pcap.c, through the nscap_writer_pcap table:
+ * the exact bytes of the pcap file format (the 24-byte global header and
+ * the 16-byte record headers, in the writer's byte order as libpcap writes
+ * them), timestamp conversion between nanoseconds and microseconds, EPIPE
+ * when the reader of a pipe goes away, and a round trip through libpcap's
+ * own reader.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "nscap/err.h"
+#include "nscap/writer.h"
+
+/* pcap file format magic numbers (pcap-savefile(5)) */
+#define MAGIC_MICRO 0xa1b2c3d4u
+#define MAGIC_NANO 0xa1b23c4du
+#define LINKTYPE_ETHERNET 1
+#define LINKTYPE_RAW 101 /* DLT_RAW is 12 on Linux: the file says 101 */
+
+struct tmp {
+	char dir[PATH_MAX];
+	char path[PATH_MAX + 16];
+};
+
+/* The expected bytes of a file, built field by field in host order. */
+struct bytes {
+	unsigned char b[8192];
+	size_t n;
+};
+
+static void put(struct bytes *e, const void *p, size_t n)
+{
+	assert_true(e->n + n <= sizeof(e->b));
+	memcpy(e->b + e->n, p, n);
+	e->n += n;
+}
+
+static void put32(struct bytes *e, uint32_t v)
+{
+	put(e, &v, sizeof(v));
+}
+
+static void put16(struct bytes *e, uint16_t v)
+{
+	put(e, &v, sizeof(v));
+}
+
+static void put_header(struct bytes *e, uint32_t magic, uint32_t snaplen,
+		       uint32_t linktype)
+{
+	put32(e, magic);
+	put16(e, 2); /* version 2.4 */
+	put16(e, 4);
+	put32(e, 0); /* thiszone */
+	put32(e, 0); /* sigfigs */
+	put32(e, snaplen);
+	put32(e, linktype);
+}
+
+static void put_record(struct bytes *e, uint32_t sec, uint32_t frac,
+		       uint32_t caplen, uint32_t len, const void *data)
+{
+	put32(e, sec);
+	put32(e, frac);
+	put32(e, caplen);
+	put32(e, len);
+	put(e, data, caplen);
+}
+
+/* The whole file at path. */
+static void read_all(const char *path, struct bytes *got)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	got->n = 0;
+	while ((n = read(fd, got->b + got->n, sizeof(got->b) - got->n)) > 0)
+		got->n += (size_t)n;
+	assert_int_equal(n, 0);
+	close(fd);
+}
+
+static void assert_bytes_equal(const struct bytes *got,
+			       const struct bytes *want)
+{
+	assert_int_equal(got->n, want->n);
+	assert_memory_equal(got->b, want->b, want->n);
+}
+
+static int setup(void **state)
+{
+	struct tmp *t = calloc(1, sizeof(*t));
+	const char *base = getenv("TMPDIR");
+
+	if (!t)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "%s/nscap-writer-XXXXXX",
+		 base && *base ? base : "/tmp");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->path, sizeof(t->path), "%s/out.pcap", t->dir);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tmp *t = *state;
+
+	unlink(t->path);
+	rmdir(t->dir);
+	free(t);
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	/* a reader that goes away must show as EPIPE, not kill the test */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* A one-interface config, the common case. The iface outlives the open. */
+struct cfg1 {
+	struct nscap_writer_iface iface;
+	struct nscap_writer_config cfg;
+};
+
+static const struct nscap_writer_config *
+config(struct cfg1 *c, int linktype, int snaplen, bool in_nano, bool out_nano)
+{
+	memset(c, 0, sizeof(*c));
+	c->iface.name = "eth0";
+	c->iface.linktype = linktype;
+	c->iface.snaplen = snaplen;
+	c->cfg.ifaces = &c->iface;
+	c->cfg.nifaces = 1;
+	c->cfg.in_nano = in_nano;
+	c->cfg.out_nano = out_nano;
+	return &c->cfg;
+}
+
+/* Open the writer on a new file at t->path. */
+static struct nscap_writer *open_file(struct tmp *t,
+				      const struct nscap_writer_config *cfg)
+{
+	struct nscap_writer *w = NULL;
+	char err[NSCAP_ERRBUF] = "";
+	int fd;
+
+	fd = open(t->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	if (nscap_writer_pcap.open(&w, fd, cfg, err) != 0)
+		fail_msg("open: %s", err);
+	assert_non_null(w);
+	return w;
+}
+
+static void write_ok(struct nscap_writer *w, long sec, long frac,
+		     uint32_t caplen, uint32_t len, const unsigned char *data)
+{
+	struct pcap_pkthdr h;
+	char err[NSCAP_ERRBUF] = "";
+
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = sec;
+	h.ts.tv_usec = frac;
+	h.caplen = caplen;
+	h.len = len;
+	if (nscap_writer_pcap.write(w, 0, &h, data, err) != 0)
+		fail_msg("write: %s", err);
+}
+
+static void close_ok(struct nscap_writer *w)
+{
+	char err[NSCAP_ERRBUF] = "";
+
+	if (nscap_writer_pcap.close(w, err) != 0)
+		fail_msg("close: %s", err);
+}
+
+/* A 60-byte Ethernet frame: broadcast ARP request 10.0.0.1 -> 10.0.0.2. */
+static const unsigned char arp[60] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+};
+
+/* Pins the table itself. */
+static void test_ops_table(void **state)
+{
+	char err[NSCAP_ERRBUF];
+
+	(void)state;
+	assert_string_equal(nscap_writer_pcap.name, "pcap");
+	assert_non_null(nscap_writer_pcap.open);
+	assert_non_null(nscap_writer_pcap.add_iface);
+	assert_non_null(nscap_writer_pcap.write);
+	assert_non_null(nscap_writer_pcap.stats);
+	assert_non_null(nscap_writer_pcap.flush);
+	assert_non_null(nscap_writer_pcap.close);
+	/* close accepts NULL */
+	assert_int_equal(nscap_writer_pcap.close(NULL, err), 0);
+}
+
+/*
+ * Pins the microsecond global header. The literal bytes are the first 24
+ * of a file that tcpdump 4.99.3 wrote on this (little-endian) machine with
+ * "tcpdump -i lo -w": magic, 2.4, thiszone, sigfigs, 262144, Ethernet.
+ */
+static void test_header_micro(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+
+	close_ok(open_file(t, cfg));
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	assert_bytes_equal(&got, &want);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		static const unsigned char tcpdump[24] = {
+			0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00,
+			0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+			0x00, 0x00, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00,
+		};
+		assert_memory_equal(got.b, tcpdump, sizeof(tcpdump));
+	}
+#endif
+}
+
+/* Pins the nanosecond magic, the snaplen field and DLT -> LINKTYPE. */
+static void test_header_nano_raw(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_RAW, 65535, true, true);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+
+	close_ok(open_file(t, cfg));
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_NANO, 65535, LINKTYPE_RAW);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins that the header reaches a pipe at open, before any packet: a
+ * reader such as "wireshark -k -i -" waits for it. */
+static void test_header_sent_at_open(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct nscap_writer *w = NULL;
+	struct bytes want = {.n = 0}, got = {.n = 0};
+	char err[NSCAP_ERRBUF];
+	int p[2];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(nscap_writer_pcap.open(&w, p[1], cfg, err), 0);
+	n = read(p[0], got.b, sizeof(got.b));
+	assert_int_equal(n, 24);
+	got.n = (size_t)n;
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	assert_bytes_equal(&got, &want);
+	close_ok(w);
+	/* close closed the write end: the reader sees the end */
+	assert_int_equal(read(p[0], got.b, sizeof(got.b)), 0);
+	close(p[0]);
+}
+
+/* Pins the record layout: ts, caplen, len, then caplen bytes of data. */
+static void test_records_micro(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+
+	w = open_file(t, cfg);
+	write_ok(w, 1700000000, 123456, 60, 60, arp);
+	write_ok(w, 1700000001, 999999, 14, 1514, arp);
+	close_ok(w);
+
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 1700000000, 123456, 60, 60, arp);
+	put_record(&want, 1700000001, 999999, 14, 1514, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins caplen and len as given: a cut packet keeps its wire length, and a
+ * record with no data is still a record. */
+static void test_caplen_len_kept(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 96, false, false);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+
+	w = open_file(t, cfg);
+	write_ok(w, 1, 2, 3, 1514, arp);
+	write_ok(w, 4, 5, 0, 60, arp);
+	close_ok(w);
+
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 96, LINKTYPE_ETHERNET);
+	put_record(&want, 1, 2, 3, 1514, arp);
+	put_record(&want, 4, 5, 0, 60, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins nanosecond input written as microseconds: truncated, not rounded. */
+static void test_nano_in_micro_out(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, true, false);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+
+	w = open_file(t, cfg);
+	write_ok(w, 1700000000, 123456789, 60, 60, arp);
+	write_ok(w, 1700000000, 999999999, 60, 60, arp);
+	write_ok(w, 1700000001, 999, 60, 60, arp);
+	close_ok(w);
+
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 1700000000, 123456, 60, 60, arp);
+	put_record(&want, 1700000000, 999999, 60, 60, arp);
+	put_record(&want, 1700000001, 0, 60, 60, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins out_nano: nanosecond magic and nanoseconds kept (or made). */
+static void test_nano_out(void **state)
+{
+	struct cfg1 nano_c;
+	const struct nscap_writer_config *nano =
+		config(&nano_c, DLT_EN10MB, 262144, true, true);
+	struct cfg1 micro_c;
+	const struct nscap_writer_config *micro =
+		config(&micro_c, DLT_EN10MB, 262144, false, true);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+
+	w = open_file(t, nano);
+	write_ok(w, 1700000000, 123456789, 60, 60, arp);
+	close_ok(w);
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_NANO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 1700000000, 123456789, 60, 60, arp);
+	assert_bytes_equal(&got, &want);
+
+	w = open_file(t, micro);
+	write_ok(w, 1700000000, 123456, 60, 60, arp);
+	close_ok(w);
+	read_all(t->path, &got);
+	want.n = 0;
+	put_header(&want, MAGIC_NANO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 1700000000, 123456000, 60, 60, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins flush: after it, every record written so far is in the file. */
+static void test_flush_reaches_file(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF];
+
+	w = open_file(t, cfg);
+	write_ok(w, 10, 20, 60, 60, arp);
+	write_ok(w, 11, 21, 42, 42, arp);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 10, 20, 60, 60, arp);
+	put_record(&want, 11, 21, 42, 42, arp);
+	assert_bytes_equal(&got, &want);
+	close_ok(w);
+	read_all(t->path, &got);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins EPIPE: once the reader of a pipe is gone, write or flush says so. */
+static void test_reader_gone_is_epipe(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct nscap_writer *w = NULL;
+	struct pcap_pkthdr h = {.caplen = 60, .len = 60};
+	char err[NSCAP_ERRBUF] = "";
+	int p[2], ret;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(nscap_writer_pcap.open(&w, p[1], cfg, err), 0);
+	close(p[0]);
+	ret = nscap_writer_pcap.write(w, 0, &h, arp, err);
+	if (ret == 0)
+		ret = nscap_writer_pcap.flush(w, err);
+	assert_int_equal(ret, -EPIPE);
+	assert_non_null(strstr(err, strerror(EPIPE)));
+	/* close releases everything whatever it returns (ASan checks) */
+	nscap_writer_pcap.close(w, err);
+}
+
+/* Pins open on a pipe already without reader: -EPIPE, and the fd that the
+ * writer was given is closed (it owns the fd even on failure). */
+static void test_open_without_reader(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct nscap_writer *w = NULL;
+	char err[NSCAP_ERRBUF] = "";
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	close(p[0]);
+	assert_int_equal(nscap_writer_pcap.open(&w, p[1], cfg, err), -EPIPE);
+	assert_true(err[0] != '\0');
+	assert_int_equal(fcntl(p[1], F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+}
+
+/* Pins the round trip: libpcap's reader sees what was written. */
+static void test_libpcap_reads_back(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 65535, true, false);
+	static const long ns[3] = {1000, 500000000, 999999999};
+	struct tmp *t = *state;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const unsigned char *data;
+	struct nscap_writer *w;
+	pcap_t *p;
+	int i;
+
+	w = open_file(t, cfg);
+	for (i = 0; i < 3; i++)
+		write_ok(w, 1700000000 + i, ns[i], (uint32_t)(20 + i), 60, arp);
+	close_ok(w);
+
+	p = pcap_open_offline(t->path, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_datalink(p), DLT_EN10MB);
+	assert_int_equal(pcap_snapshot(p), 65535);
+	assert_int_equal(pcap_major_version(p), 2);
+	assert_int_equal(pcap_minor_version(p), 4);
+	assert_int_equal(pcap_is_swapped(p), 0);
+	assert_int_equal(pcap_get_tstamp_precision(p),
+			 PCAP_TSTAMP_PRECISION_MICRO);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pcap_next_ex(p, &h, &data), 1);
+		assert_int_equal(h->ts.tv_sec, 1700000000 + i);
+		assert_int_equal(h->ts.tv_usec, ns[i] / 1000);
+		assert_int_equal(h->caplen, 20 + i);
+		assert_int_equal(h->len, 60);
+		assert_memory_equal(data, arp, h->caplen);
+	}
+	assert_int_equal(pcap_next_ex(p, &h, &data), PCAP_ERROR_BREAK);
+	pcap_close(p);
+}
+
+/* Pins the nanosecond round trip and libpcap's reading of it either way. */
+static void test_libpcap_reads_back_nano(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_RAW, 262144, true, true);
+	struct tmp *t = *state;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const unsigned char *data;
+	struct nscap_writer *w;
+	pcap_t *p;
+
+	w = open_file(t, cfg);
+	write_ok(w, 1700000000, 123456789, 28, 28, arp + 14);
+	close_ok(w);
+
+	p = pcap_open_offline_with_tstamp_precision(
+		t->path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_datalink(p), DLT_RAW);
+	assert_int_equal(pcap_get_tstamp_precision(p),
+			 PCAP_TSTAMP_PRECISION_NANO);
+	assert_int_equal(pcap_next_ex(p, &h, &data), 1);
+	assert_int_equal(h->ts.tv_sec, 1700000000);
+	assert_int_equal(h->ts.tv_usec, 123456789);
+	assert_int_equal(h->caplen, 28);
+	assert_memory_equal(data, arp + 14, 28);
+	assert_int_equal(pcap_next_ex(p, &h, &data), PCAP_ERROR_BREAK);
+	pcap_close(p);
+
+	/* a microsecond reader gets the same instant, scaled by libpcap */
+	p = pcap_open_offline(t->path, errbuf);
+	if (!p)
+		fail_msg("pcap_open_offline: %s", errbuf);
+	assert_int_equal(pcap_next_ex(p, &h, &data), 1);
+	assert_int_equal(h->ts.tv_usec, 123456);
+	pcap_close(p);
+}
+
+/* Pins several interfaces in one pcap file: one link type, the largest
+ * snapshot length in the header, records alike whatever their interface. */
+static void test_several_ifaces_one_linktype(void **state)
+{
+	struct nscap_writer_iface ifaces[2] = {
+		{.name = "eth0", .linktype = DLT_EN10MB, .snaplen = 96},
+		{.name = "eth1", .linktype = DLT_EN10MB, .snaplen = 1500},
+	};
+	struct nscap_writer_config cfg = {.ifaces = ifaces, .nifaces = 2};
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+	struct pcap_pkthdr h = {.ts = {5, 6}, .caplen = 60, .len = 60};
+	char err[NSCAP_ERRBUF];
+
+	w = open_file(t, &cfg);
+	assert_int_equal(nscap_writer_pcap.write(w, 0, &h, arp, err), 0);
+	assert_int_equal(nscap_writer_pcap.write(w, 1, &h, arp, err), 0);
+	close_ok(w);
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 1500, LINKTYPE_ETHERNET);
+	put_record(&want, 5, 6, 60, 60, arp);
+	put_record(&want, 5, 6, 60, 60, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins what pcap cannot hold: no interface, or two link types. The fd is
+ * closed on these errors too, and nothing is written to it. */
+static void test_open_refuses_mixed_linktypes(void **state)
+{
+	struct nscap_writer_iface ifaces[2] = {
+		{.name = "web:eth0", .linktype = DLT_EN10MB, .snaplen = 96},
+		{.name = "vpn:tun0", .linktype = DLT_RAW, .snaplen = 96},
+	};
+	struct nscap_writer_config cfg = {.ifaces = ifaces, .nifaces = 2};
+	struct nscap_writer *w = NULL;
+	struct tmp *t = *state;
+	char err[NSCAP_ERRBUF] = "";
+	struct bytes got;
+	int fd;
+
+	fd = open(t->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(nscap_writer_pcap.open(&w, fd, &cfg, err), -EINVAL);
+	assert_non_null(strstr(err, "web:eth0"));
+	assert_non_null(strstr(err, "vpn:tun0"));
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	read_all(t->path, &got);
+	assert_int_equal(got.n, 0);
+
+	cfg.nifaces = 0;
+	err[0] = '\0';
+	fd = open(t->path, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(nscap_writer_pcap.open(&w, fd, &cfg, err), -EINVAL);
+	assert_true(err[0] != '\0');
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+}
+
+/* Pins add_iface: the same link type is welcome, another is refused by
+ * name, and the writer goes on working after a refusal. */
+static void test_add_iface(void **state)
+{
+	struct cfg1 c;
+	struct nscap_writer_iface same = {
+		.name = "eth1", .linktype = DLT_EN10MB, .snaplen = 262144};
+	struct nscap_writer_iface other = {
+		.name = "tun0", .linktype = DLT_RAW, .snaplen = 262144};
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	assert_int_equal(nscap_writer_pcap.add_iface(w, &same, err), 0);
+	assert_int_equal(nscap_writer_pcap.add_iface(w, &other, err), -EINVAL);
+	assert_non_null(strstr(err, "tun0"));
+	write_ok(w, 7, 8, 60, 60, arp);
+	close_ok(w);
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	put_record(&want, 7, 8, 60, 60, arp);
+	assert_bytes_equal(&got, &want);
+}
+
+/* Pins stats on pcap: accepted, and the file has no place for them. */
+static void test_stats_write_nothing(void **state)
+{
+	struct cfg1 c;
+	struct nscap_writer_stats st = {.ts_ns = 1700000000000000000ULL,
+					.received = 10,
+					.dropped = 1,
+					.captured = 9};
+	struct tmp *t = *state;
+	struct bytes want = {.n = 0}, got;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	assert_int_equal(nscap_writer_pcap.stats(w, 0, &st, err), 0);
+	close_ok(w);
+	read_all(t->path, &got);
+	put_header(&want, MAGIC_MICRO, 262144, LINKTYPE_ETHERNET);
+	assert_bytes_equal(&got, &want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_ops_table),
+		T(test_header_micro),
+		T(test_header_nano_raw),
+		T(test_header_sent_at_open),
+		T(test_records_micro),
+		T(test_caplen_len_kept),
+		T(test_nano_in_micro_out),
+		T(test_nano_out),
+		T(test_flush_reaches_file),
+		T(test_reader_gone_is_epipe),
+		T(test_open_without_reader),
+		T(test_libpcap_reads_back),
+		T(test_libpcap_reads_back_nano),
+		T(test_several_ifaces_one_linktype),
+		T(test_open_refuses_mixed_linktypes),
+		T(test_add_iface),
+		T(test_stats_write_nothing),
+#undef T
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return cmocka_run_group_tests_name("writer_pcap", tests, group_setup,
+					   NULL);
+}
