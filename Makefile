@@ -20,14 +20,18 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c capture/watch.c
 HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
+	src/cgroup.c src/runtime.c src/json.c src/nslist.c \
 	src/format.c src/session.c \
-	src/stats.c src/loop.c src/writer_pcapng.c
+	src/stats.c src/loop.c src/writer_pcapng.c \
+	src/rotate.c src/privdrop.c
 MODULE_SRC := $(CAPTURE_SRC) $(HOST_SRC)
 MAIN_SRC := src/main.c
 HEADERS := $(wildcard include/nscap/*.h)
 
 UNIT_TESTS := test_options test_target test_stats test_writer_pcap \
-	test_iface test_output test_writer_pcapng
+	test_iface test_output test_writer_pcapng \
+	test_cgroup test_resolve test_nslist \
+	test_rotate test_privdrop
 UNIT_BINS := $(addprefix build/tests/,$(UNIT_TESTS))
 NS_TEST_BIN := build/tests/test_nsthread
 
@@ -69,6 +73,12 @@ $(B)/tests/test_nsthread: tests/integration/test_nsthread.c $(ASAN_MODULES) $(HE
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_MODULES) \
 		$(LDLIBS) $(CMOCKA_LIBS)
 
+# Target resolution and nscap -L through the module API, for
+# tests/integration/t_targets.sh and t_podman.sh.
+$(B)/tests/resolve_probe: tests/integration/resolve_probe.c $(ASAN_MODULES) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -o $@ $< $(ASAN_MODULES) $(LDLIBS)
+
 $(B)/udpgen: scripts/udpgen.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
@@ -85,9 +95,11 @@ headers:
 unit: $(UNIT_BINS)
 	@scripts/run-unit.sh $(UNIT_BINS)
 
-integration: $(B)/asan/nscap $(B)/nscap $(NS_TEST_BIN) $(B)/udpgen
+integration: $(B)/asan/nscap $(B)/nscap $(NS_TEST_BIN) $(B)/udpgen \
+		$(B)/tests/resolve_probe $(B)/tests/test_writer_pcapng
 	@NSCAP=$(CURDIR)/$(B)/asan/nscap NSCAP_PLAIN=$(CURDIR)/$(B)/nscap \
 		NS_TEST_BIN=$(CURDIR)/$(NS_TEST_BIN) \
+		RESOLVE_PROBE=$(CURDIR)/$(B)/tests/resolve_probe \
 		UDPGEN=$(CURDIR)/$(B)/udpgen tests/integration/run.sh
 
 lint: headers check-format

@@ -11,6 +11,11 @@ PACKAGES=(
 	tshark tcpdump wireshark-common
 	iproute2 busybox-static util-linux procps psmisc curl
 	valgrind cppcheck clang-tidy clang-format
+	python3
+	# tests/integration/t_podman.sh: rootful podman with runc (crun
+	# refuses a hybrid cgroup layout), CNI networking (Debian 12's podman
+	# 4.3 default), and nft to remove the tables podman leaves behind
+	podman runc conmon containernetworking-plugins iptables nftables
 )
 
 installed() {

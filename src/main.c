@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/nslist.h"
 #include "nscap/options.h"
 #include "nscap/output.h"
 #include "nscap/session.h"
@@ -109,8 +110,14 @@ int main(int argc, char **argv)
 		printf("nscap %s\n%s\n", NSCAP_VERSION, pcap_lib_version());
 		status = fflush(stdout) ? NSCAP_EXIT_RUNTIME : NSCAP_EXIT_OK;
 	} else if (o.list_namespaces) {
-		fputs("nscap: -L is not available yet\n", stderr);
-		status = NSCAP_EXIT_RUNTIME;
+		int ret = nscap_nslist_print(stdout, o.json, err);
+
+		status = NSCAP_EXIT_OK;
+		if (ret && ret != -EPIPE) {
+			fprintf(stderr, "nscap: %s%s\n", err,
+				ret == -EPERM ? " (nscap needs root)" : "");
+			status = NSCAP_EXIT_RUNTIME;
+		}
 	} else {
 		status = run(&o);
 	}

@@ -53,9 +53,14 @@ void nscap_options_usage(FILE *fp)
 	      "(containers')\n"
 	      "from the host, into a pcapng or pcap file or a pipe.\n"
 	      "\n"
-	      "  -t, --target PID          the process whose network namespace "
-	      "to capture;\n"
-	      "                            repeatable\n"
+	      "  -t, --target TARGET       whose network namespace to capture; "
+	      "repeatable:\n"
+	      "                            PID, pid:N, container NAME or ID "
+	      "prefix,\n"
+	      "                            RUNTIME://ID (docker, containerd, "
+	      "cri-o,\n"
+	      "                            podman), netns:NAME, or a namespace "
+	      "file\n"
 	      "  -i, --interface NAME      interface inside the namespace, or "
 	      "its number\n"
 	      "                            from -D; 'any', or 'all' for one "
@@ -284,7 +289,8 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 		return 0;
 	}
 	if (o->ntargets == 0)
-		return nscap_seterr(err, 0, "no target: name one with -t PID");
+		return nscap_seterr(err, 0,
+				    "no target: name one with -t TARGET");
 	if (o->list_interfaces && o->output)
 		return nscap_seterr(err, 0,
 				    "-D lists interfaces; it does not take -w");

@@ -1,34 +1,97 @@
 /*
- * Target resolution on the host side. Parsing is pure; opening pins the
- * process with a pidfd so that, from then on, a PID reused by another
- * process can never be mistaken for the target.
+ * Target resolution on the host side (see target.h). Parsing is pure.
+ * Opening ends in something held for the whole capture: a pidfd for a
+ * process, or an open namespace file. A process found through a container
+ * ID or name is checked again after pidfd_open (its cgroup still names the
+ * container, and the pidfd shows it alive after that read), so a PID reused
+ * between the lookup and pidfd_open is refused rather than captured.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include "nscap/cgroup.h"
 #include "nscap/compat.h"
 #include "nscap/err.h"
+#include "nscap/runtime.h"
 #include "nscap/target.h"
 
-int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
-{
-	const char *p;
-	long v;
-	char *end;
+#define PROC "/proc"
+#define NETNS_DIR "/run/netns"
+/* ID prefixes shorter than this match too much to be meant */
+#define MIN_ID_PREFIX 4
+/* candidates listed in an "ambiguous" message */
+#define MAX_CANDIDATES 8
 
-	if (!s || !*s)
-		return nscap_seterr(err, 0, "empty target");
-	for (p = s; *p; p++)
-		if (*p < '0' || *p > '9')
-			return nscap_seterr(err, 0,
-					    "invalid target '%s': expected a "
-					    "process ID",
-					    s);
+static const char *const runtimes[] = {"docker", "containerd", "cri-o",
+				       "podman"};
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_lower_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+static bool is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* How many leading characters of s satisfy ok. */
+static size_t span(const char *s, bool (*ok)(char))
+{
+	size_t n = 0;
+
+	while (s[n] && ok(s[n]))
+		n++;
+	return n;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A container name as docker, podman and Kubernetes allow them. */
+static bool valid_name(const char *s)
+{
+	size_t i;
+
+	if (!is_alnum(s[0]) || strlen(s) >= NSCAP_TARGET_NAME_LEN)
+		return false;
+	for (i = 1; s[i]; i++)
+		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' &&
+		    s[i] != '-')
+			return false;
+	return true;
+}
+
+/* s (after a prefix) is a PID; whole is what the user wrote. */
+static int parse_pid(const char *s, const char *whole,
+		     struct nscap_target_spec *spec, char *err)
+{
+	char *end;
+	long v;
+
+	if (!*s || span(s, is_digit) != strlen(s))
+		return nscap_seterr(err, 0,
+				    "invalid target '%s': expected a "
+				    "process ID",
+				    whole);
 	errno = 0;
 	v = strtol(s, &end, 10);
 	/* pid_max is at most 2^22 on Linux; anything above cannot exist */
@@ -36,8 +99,133 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 		return nscap_seterr(err, 0,
 				    "invalid target '%s': not a valid process "
 				    "ID",
-				    s);
+				    whole);
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = NSCAP_TARGET_PID;
 	spec->pid = (pid_t)v;
+	return 0;
+}
+
+/* RUNTIME://ID */
+static int parse_runtime(const char *s, const char *sep,
+			 struct nscap_target_spec *spec, char *err)
+{
+	const char *id = sep + 3;
+	size_t i, n = (size_t)(sep - s), hex;
+
+	for (i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+		if (strlen(runtimes[i]) == n && memcmp(s, runtimes[i], n) == 0)
+			break;
+	if (i == sizeof(runtimes) / sizeof(runtimes[0]))
+		return nscap_seterr(
+			err, 0,
+			"invalid target '%s': unknown runtime "
+			"'%.*s' (docker, containerd, cri-o, podman)",
+			s, (int)n, s);
+	hex = span(id, is_lower_hex);
+	if (hex != strlen(id) || hex < MIN_ID_PREFIX ||
+	    hex > NSCAP_CONTAINER_ID_LEN)
+		return nscap_seterr(err, 0,
+				    "invalid target '%s': a container ID is %d "
+				    "to %d lowercase hex digits",
+				    s, MIN_ID_PREFIX, NSCAP_CONTAINER_ID_LEN);
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = NSCAP_TARGET_ID;
+	spec->arg = id;
+	spec->runtime = runtimes[i];
+	return 0;
+}
+
+int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
+{
+	const char *sep;
+	size_t len, hex;
+
+	if (!s || !*s)
+		return nscap_seterr(err, 0, "empty target");
+	len = strlen(s);
+	if (span(s, is_digit) == len)
+		return parse_pid(s, s, spec, err);
+	if (starts(s, "pid:"))
+		return parse_pid(s + 4, s, spec, err);
+	if (s[0] == '/' || starts(s, "./") || starts(s, "../")) {
+		if (len >= PATH_MAX)
+			return nscap_seterr(err, 0,
+					    "invalid target '%.64s...': path "
+					    "too long",
+					    s);
+		memset(spec, 0, sizeof(*spec));
+		spec->kind = NSCAP_TARGET_PATH;
+		spec->arg = s;
+		return 0;
+	}
+	if (starts(s, "netns:")) {
+		const char *n = s + 6;
+
+		if (!*n || strchr(n, '/') || strcmp(n, ".") == 0 ||
+		    strcmp(n, "..") == 0 || strlen(n) > NAME_MAX)
+			return nscap_seterr(err, 0,
+					    "invalid target '%s': expected "
+					    "netns:NAME, NAME as `ip netns` "
+					    "lists it",
+					    s);
+		memset(spec, 0, sizeof(*spec));
+		spec->kind = NSCAP_TARGET_NETNS;
+		spec->arg = n;
+		return 0;
+	}
+	if (starts(s, "name:")) {
+		if (!valid_name(s + 5))
+			return nscap_seterr(err, 0,
+					    "invalid target '%s': not a "
+					    "container name",
+					    s);
+		memset(spec, 0, sizeof(*spec));
+		spec->kind = NSCAP_TARGET_NAME;
+		spec->arg = s + 5;
+		return 0;
+	}
+	sep = strstr(s, "://");
+	if (sep)
+		return parse_runtime(s, sep, spec, err);
+
+	hex = span(s, is_lower_hex);
+	if (hex == len) {
+		if (len < MIN_ID_PREFIX)
+			return nscap_seterr(err, 0,
+					    "invalid target '%s': a container "
+					    "ID prefix needs at least %d hex "
+					    "digits (a container named so: "
+					    "name:%s)",
+					    s, MIN_ID_PREFIX, s);
+		if (len > NSCAP_CONTAINER_ID_LEN)
+			return nscap_seterr(err, 0,
+					    "invalid target '%s': longer than "
+					    "a container ID (%d hex digits)",
+					    s, NSCAP_CONTAINER_ID_LEN);
+		memset(spec, 0, sizeof(*spec));
+		spec->kind = NSCAP_TARGET_ID;
+		spec->arg = s;
+		spec->maybe_name = valid_name(s);
+		return 0;
+	}
+	if (is_digit(s[0]))
+		return nscap_seterr(
+			err, 0,
+			"invalid target '%s': neither a process ID "
+			"nor a hex container ID prefix (a container "
+			"named so: name:%s)",
+			s, s);
+	if (!valid_name(s))
+		return nscap_seterr(err, 0,
+				    "invalid target '%s': expected a PID, "
+				    "pid:N, a namespace file path, netns:NAME, "
+				    "RUNTIME://ID, a container ID prefix or a "
+				    "container name",
+				    s);
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = NSCAP_TARGET_NAME;
+	spec->arg = s;
 	return 0;
 }
 
@@ -49,7 +237,7 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	int fd;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(path, sizeof(path), PROC "/%d/comm", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -63,38 +251,501 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
-		      struct nscap_target *t, char *err)
+static void reset(struct nscap_target *t, const char *name)
 {
+	t->name = name;
+	t->kind = NSCAP_TARGET_PID;
+	t->pid = 0;
+	t->pidfd = -1;
+	t->nsfd = -1;
+	t->comm[0] = '\0';
+	t->container_id[0] = '\0';
+	t->container_name[0] = '\0';
+	t->runtime[0] = '\0';
+}
+
+static void set_runtime(struct nscap_target *t, const char *rt)
+{
+	if (rt && *rt && !t->runtime[0])
+		snprintf(t->runtime, sizeof(t->runtime), "%s", rt);
+}
+
+/* A process given by its PID. */
+static int open_pid(pid_t pid, struct nscap_target *t, char *err)
+{
+	char id[NSCAP_CONTAINER_ID_LEN + 1];
+	const char *rt = "";
 	int fd;
 
-	t->name = name;
-	t->pid = spec->pid;
-	t->pidfd = -1;
-	t->comm[0] = '\0';
-
-	fd = nscap_pidfd_open(spec->pid, 0);
+	fd = nscap_pidfd_open(pid, 0);
 	if (fd < 0 && errno != ENOSYS)
 		return nscap_seterr(err, errno, "cannot find process %d",
-				    (int)spec->pid);
+				    (int)pid);
 	if (fd < 0) {
 		/* no pidfd_open (before 5.3): the PID is all there is */
 		char path[64];
 
-		snprintf(path, sizeof(path), "/proc/%d", (int)spec->pid);
+		snprintf(path, sizeof(path), PROC "/%d", (int)pid);
 		if (access(path, F_OK) < 0)
 			return nscap_seterr(err, ESRCH,
-					    "cannot find process %d",
-					    (int)spec->pid);
+					    "cannot find process %d", (int)pid);
 	}
+	t->pid = pid;
 	t->pidfd = fd;
-	read_comm(spec->pid, t->comm, sizeof(t->comm));
+	read_comm(pid, t->comm, sizeof(t->comm));
+	/* for the record (pcapng): the container it is in, if any */
+	if (nscap_cgroup_read(PROC, pid, id, &rt) == 1) {
+		memcpy(t->container_id, id, sizeof(id));
+		set_runtime(t, rt);
+	}
 	return 0;
+}
+
+static const char *nstype_name(int type)
+{
+	switch (type) {
+	case CLONE_NEWNS:
+		return "a mount namespace";
+	case CLONE_NEWUTS:
+		return "a UTS namespace";
+	case CLONE_NEWIPC:
+		return "an IPC namespace";
+	case CLONE_NEWUSER:
+		return "a user namespace";
+	case CLONE_NEWPID:
+		return "a PID namespace";
+	case CLONE_NEWCGROUP:
+		return "a cgroup namespace";
+	default:
+		return "another kind of namespace";
+	}
+}
+
+/*
+ * Open a namespace file: O_PATH first, so that nothing but a namespace
+ * (never a device or a FIFO) is ever opened for reading; then reopen it
+ * through /proc/self/fd and check it is a network namespace.
+ */
+static int open_nsfile(const char *path, struct nscap_target *t, char *err)
+{
+	struct stat st, st2;
+	struct statfs sfs;
+	char self[64];
+	int pfd, fd = -1, type, ret;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return nscap_seterr(err, errno, "cannot open %s", path);
+	if (fstatfs(pfd, &sfs) < 0 || fstat(pfd, &st) < 0) {
+		ret = nscap_seterr(err, errno, "cannot open %s", path);
+		goto out;
+	}
+	if (sfs.f_type != NSFS_MAGIC) {
+		ret = nscap_seterr(err, 0, "%s is not a network namespace",
+				   path);
+		goto out;
+	}
+	snprintf(self, sizeof(self), PROC "/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = nscap_seterr(err, errno, "cannot open %s", path);
+		goto out;
+	}
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino ||
+	    st2.st_dev != st.st_dev) {
+		ret = nscap_seterr(err, EAGAIN, "cannot open %s", path);
+		goto out;
+	}
+	/* NS_GET_NSTYPE: 4.11+; before, setns() refuses a wrong type */
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type >= 0 && type != CLONE_NEWNET) {
+		ret = nscap_seterr(err, 0,
+				   "%s is not a network namespace (it is %s)",
+				   path, nstype_name(type));
+		goto out;
+	}
+	t->nsfd = fd;
+	fd = -1;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	close(pfd);
+	return ret;
+}
+
+static int open_netns(const char *name, struct nscap_target *t, char *err)
+{
+	char path[sizeof(NETNS_DIR) + NAME_MAX + 1];
+	struct stat st;
+
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return nscap_seterr(err, ENOENT,
+				    "no network namespace named '%s' (no %s)",
+				    name, path);
+	return open_nsfile(path, t, err);
+}
+
+/*
+ * Pin pid and check that it still is in container id: pidfd first, then its
+ * cgroup, then the pidfd once more (the PID could not have been reused while
+ * the pidfd's process lived). Where the cgroup layout names no container,
+ * cli (if any) is asked again whether pid still is the container's.
+ */
+static int open_checked(pid_t pid, const char *id, const char *cli,
+			struct nscap_target *t, char *err)
+{
+	char got[NSCAP_CONTAINER_ID_LEN + 1];
+	const char *rt = "";
+	int fd, in;
+
+	fd = nscap_pidfd_open(pid, 0);
+	if (fd < 0 && errno != ENOSYS && errno != ESRCH)
+		return nscap_seterr(err, errno,
+				    "cannot open process %d of container "
+				    "%.12s",
+				    (int)pid, id);
+	in = fd < 0 && errno == ESRCH ? -ESRCH
+				      : nscap_cgroup_read(PROC, pid, got, &rt);
+	if (in == 1 && strcmp(got, id) == 0) {
+		set_runtime(t, rt);
+	} else if (in == 0 && cli) {
+		const char *const clis[] = {cli, NULL};
+		struct nscap_runtime_hit hit;
+		char tried[64];
+
+		if (nscap_runtime_lookup(id, true, clis, &hit, 1, tried,
+					 sizeof(tried)) != 1 ||
+		    hit.pid != pid)
+			in = -ESRCH;
+	} else {
+		in = -ESRCH;
+	}
+	/* still alive after the read: the PID was not reused meanwhile */
+	if (in >= 0 && fd >= 0 && nscap_pidfd_send_signal(fd, 0) < 0 &&
+	    errno == ESRCH)
+		in = -ESRCH;
+	if (in < 0) {
+		if (fd >= 0)
+			close(fd);
+		return nscap_seterr(err, ESRCH,
+				    "process %d of container %.12s exited "
+				    "during the lookup",
+				    (int)pid, id);
+	}
+	t->pid = pid;
+	t->pidfd = fd;
+	memcpy(t->container_id, id, NSCAP_CONTAINER_ID_LEN + 1);
+	read_comm(pid, t->comm, sizeof(t->comm));
+	return 0;
+}
+
+/* Digits needed to tell the IDs apart, at least the usual 12. */
+static int distinct_len(char (*ids)[NSCAP_CONTAINER_ID_LEN + 1], size_t n)
+{
+	size_t i, j, k, len = NSCAP_CONTAINER_SHORT_LEN;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			for (k = 0; ids[i][k] && ids[i][k] == ids[j][k]; k++)
+				;
+			if (k + 1 > len)
+				len = k + 1;
+		}
+	return (int)(len > NSCAP_CONTAINER_ID_LEN ? NSCAP_CONTAINER_ID_LEN
+						  : len);
+}
+
+static size_t at_most(size_t n, size_t max)
+{
+	return n < max ? n : max;
+}
+
+static int ambiguous_ids(const char *what, const struct nscap_cgroup_proc *v,
+			 size_t n, char (*ids)[NSCAP_CONTAINER_ID_LEN + 1],
+			 size_t nids, char *err)
+{
+	size_t shown = at_most(nids, MAX_CANDIDATES);
+	int w = distinct_len(ids, shown), len;
+	size_t i, j;
+
+	len = snprintf(err, NSCAP_ERRBUF,
+		       "container ID prefix '%s' is ambiguous:", what);
+	for (i = 0; i < shown && len > 0 && len < NSCAP_ERRBUF; i++) {
+		const char *rt = "";
+
+		for (j = 0; j < n; j++)
+			if (strcmp(v[j].id, ids[i]) == 0)
+				rt = v[j].runtime;
+		len += snprintf(err + len, NSCAP_ERRBUF - (size_t)len,
+				"%s %.*s%s%s%s", i ? "," : "", w, ids[i],
+				*rt ? " (" : "", rt, *rt ? ")" : "");
+	}
+	if (nids > shown && len > 0 && len < NSCAP_ERRBUF)
+		snprintf(err + len, NSCAP_ERRBUF - (size_t)len, " and %zu more",
+			 nids - shown);
+	return -ENOTUNIQ;
+}
+
+/*
+ * The container whose ID starts with prefix, from the cgroups: 1 (opened),
+ * 0 (no container has it), or a negative errno.
+ */
+static int open_by_cgroup(const char *prefix, struct nscap_target *t, char *err)
+{
+	char ids[MAX_CANDIDATES][NSCAP_CONTAINER_ID_LEN + 1];
+	struct nscap_cgroup_proc *v = NULL;
+	size_t n = 0, nids;
+	long init;
+	int ret;
+
+	ret = nscap_cgroup_scan(PROC, prefix, &v, &n, err);
+	if (ret)
+		return ret;
+	nids = nscap_cgroup_distinct(v, n, ids, MAX_CANDIDATES);
+	if (nids > 1) {
+		ret = ambiguous_ids(prefix, v, n, ids, nids, err);
+	} else if (nids == 1) {
+		init = nscap_cgroup_pick_init(v, n, ids[0]);
+		ret = open_checked(v[init].pid, ids[0], NULL, t, err);
+		if (ret == 0)
+			ret = 1;
+	}
+	free(v);
+	return ret;
+}
+
+/* Short forms of the hits, for an "ambiguous" message. */
+static int ambiguous_hits(const char *what,
+			  const struct nscap_runtime_hit *hits, size_t n,
+			  size_t total, char *err)
+{
+	char ids[MAX_CANDIDATES][NSCAP_CONTAINER_ID_LEN + 1];
+	size_t i, shown = at_most(n, MAX_CANDIDATES);
+	int w, len;
+
+	for (i = 0; i < shown; i++)
+		memcpy(ids[i], hits[i].id, sizeof(ids[i]));
+	w = distinct_len(ids, shown);
+	len = snprintf(err, NSCAP_ERRBUF,
+		       "container name '%s' is ambiguous:", what);
+	for (i = 0; i < shown && len > 0 && len < NSCAP_ERRBUF; i++)
+		len += snprintf(err + len, NSCAP_ERRBUF - (size_t)len,
+				"%s %s %.*s", i ? "," : "", hits[i].cli, w,
+				hits[i].id);
+	if (total > shown && len > 0 && len < NSCAP_ERRBUF)
+		snprintf(err + len, NSCAP_ERRBUF - (size_t)len, " and %zu more",
+			 total - shown);
+	return -ENOTUNIQ;
+}
+
+/*
+ * Ask the runtime CLIs (clis; NULL: all) about what, a name or (by_id) an
+ * ID, and open the one container they report. Returns 1 (opened), 0 (none
+ * knows it; tried set), or a negative errno with err set.
+ */
+static int open_by_cli(const char *what, bool by_id, const char *const *clis,
+		       struct nscap_target *t, char *tried, size_t triedlen,
+		       char *err)
+{
+	struct nscap_runtime_hit hits[MAX_CANDIDATES];
+	int n, ret;
+
+	n = nscap_runtime_lookup(what, by_id, clis, hits, MAX_CANDIDATES, tried,
+				 triedlen);
+	if (n <= 0)
+		return n;
+	if (n > 1)
+		return ambiguous_hits(what, hits, (size_t)n, (size_t)n, err);
+	set_runtime(t, nscap_runtime_of_cli(hits[0].cli));
+	/* the kernel's answer first: the init process of that ID */
+	ret = open_by_cgroup(hits[0].id, t, err);
+	if (ret)
+		return ret;
+	if (hits[0].pid <= 0)
+		return nscap_seterr(err, ESRCH,
+				    "container '%s' (%s %.12s) is not running",
+				    what, hits[0].cli, hits[0].id);
+	/* a cgroup layout nscap does not know: the runtime's PID, asked
+	 * again after pidfd_open */
+	ret = open_checked(hits[0].pid, hits[0].id, hits[0].cli, t, err);
+	return ret ? ret : 1;
+}
+
+/* "podman, docker, nerdctl, crictl" */
+static void cli_list(char *buf, size_t len)
+{
+	const char *const *c;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (c = nscap_runtime_clis; *c && used < len; c++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", *c);
+}
+
+static int open_name(const char *name, struct nscap_target *t, char *err)
+{
+	char tried[256];
+	int ret;
+
+	ret = open_by_cli(name, false, NULL, t, tried, sizeof(tried), err);
+	if (ret == -ENOENT) {
+		char all[64];
+
+		cli_list(all, sizeof(all));
+		nscap_seterr(err, 0,
+			     "no container runtime CLI found (%s) to look up "
+			     "container '%s'",
+			     all, name);
+		return -ENOENT;
+	}
+	if (ret == 0) {
+		nscap_seterr(err, 0, "no container named '%s' (tried: %s)",
+			     name, tried);
+		return -ENOENT;
+	}
+	if (ret < 0)
+		return ret;
+	snprintf(t->container_name, sizeof(t->container_name), "%s", name);
+	return 0;
+}
+
+static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
+		   char *err)
+{
+	char tried[256];
+	int ret;
+
+	if (spec->runtime)
+		set_runtime(t, spec->runtime);
+	ret = open_by_cgroup(spec->arg, t, err);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	/* no running process has it in its cgroup path: perhaps a name, a
+	 * stopped container, or a cgroup layout nscap does not know */
+	if (spec->runtime) {
+		ret = open_by_cli(spec->arg, true,
+				  nscap_runtime_clis_for(spec->runtime), t,
+				  tried, sizeof(tried), err);
+	} else if (spec->maybe_name) {
+		ret = open_by_cli(spec->arg, false, NULL, t, tried,
+				  sizeof(tried), err);
+		if (ret > 0 &&
+		    strncmp(t->container_id, spec->arg, strlen(spec->arg)) != 0)
+			snprintf(t->container_name, sizeof(t->container_name),
+				 "%s", spec->arg);
+	} else {
+		ret = 0;
+		tried[0] = '\0';
+	}
+	if (ret > 0)
+		return 0;
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	if (ret == 0 && tried[0])
+		nscap_seterr(err, 0,
+			     "no running container with ID %s'%s' (searched "
+			     "the cgroups of every process; tried: %s)",
+			     spec->maybe_name ? "prefix or name " : "",
+			     spec->arg, tried);
+	else
+		nscap_seterr(err, 0,
+			     "no running container with ID %s'%s' (no "
+			     "process has it in its cgroup path)",
+			     spec->maybe_name ? "prefix " : "", spec->arg);
+	return -ENOENT;
+}
+
+int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
+		      struct nscap_target *t, char *err)
+{
+	int ret;
+
+	reset(t, name);
+	t->kind = spec->kind;
+	switch (spec->kind) {
+	case NSCAP_TARGET_PID:
+		ret = open_pid(spec->pid, t, err);
+		break;
+	case NSCAP_TARGET_PATH:
+		ret = open_nsfile(spec->arg, t, err);
+		break;
+	case NSCAP_TARGET_NETNS:
+		ret = open_netns(spec->arg, t, err);
+		break;
+	case NSCAP_TARGET_ID:
+		ret = open_id(spec, t, err);
+		break;
+	case NSCAP_TARGET_NAME:
+		ret = open_name(spec->arg, t, err);
+		break;
+	default:
+		ret = nscap_seterr(err, 0, "invalid target '%s'",
+				   name ? name : "");
+		break;
+	}
+	if (ret) {
+		nscap_target_close(t);
+		reset(t, name);
+		t->kind = spec->kind;
+	}
+	return ret;
+}
+
+int nscap_target_resolve(const char *s, struct nscap_target *t, char *err)
+{
+	struct nscap_target_spec spec = {0};
+	int ret;
+
+	ret = nscap_target_parse(s, &spec, err);
+	if (ret) {
+		reset(t, s);
+		return ret;
+	}
+	return nscap_target_open(&spec, s, t, err);
+}
+
+void nscap_target_ns_source(const struct nscap_target *t,
+			    struct nscap_ns_source *src)
+{
+	src->nsfd = t->nsfd;
+	src->pid = t->pid;
+	src->pidfd = t->pidfd;
+}
+
+const char *nscap_target_describe(const struct nscap_target *t, char *buf,
+				  size_t len)
+{
+	const char *name = t->name ? t->name : "";
+
+	if (t->nsfd >= 0)
+		snprintf(buf, len, "%s", name);
+	else if (t->kind == NSCAP_TARGET_PID && t->container_id[0])
+		snprintf(buf, len, "pid %d (%s) in container %s%s%.12s",
+			 (int)t->pid, t->comm, t->runtime,
+			 t->runtime[0] ? " " : "", t->container_id);
+	else if (t->container_id[0] && t->container_name[0])
+		snprintf(buf, len, "container %s (%s%s%.12s, pid %d %s)",
+			 t->container_name, t->runtime,
+			 t->runtime[0] ? " " : "", t->container_id, (int)t->pid,
+			 t->comm);
+	else if (t->container_id[0])
+		snprintf(buf, len, "container %.12s (%s%spid %d %s)",
+			 t->container_id, t->runtime, t->runtime[0] ? ", " : "",
+			 (int)t->pid, t->comm);
+	else
+		snprintf(buf, len, "pid %d (%s)", (int)t->pid, t->comm);
+	return buf;
 }
 
 void nscap_target_close(struct nscap_target *t)
 {
 	if (t->pidfd >= 0)
 		close(t->pidfd);
+	if (t->nsfd >= 0)
+		close(t->nsfd);
 	t->pidfd = -1;
+	t->nsfd = -1;
 }

@@ -48,8 +48,8 @@ grep -q "^nscap: pcap holds one link type and this capture has 2; use -F pcapng$
 [ "$(magic "$LAB_DIR/head")" = 0a0d0d0a ] || fail "stdout is not pcapng"
 
 "$NSCAP" -t "$pid" -t "$pb" -D >"$LAB_DIR/list" 2>"$LAB_DIR/err" || fail "-D: $(cat "$LAB_DIR/err")"
-grep -q "^$pid (pid $pid, sleep, net:\[$(lab_ns_inode a)\]):$" "$LAB_DIR/list" || fail "-D header: $(cat "$LAB_DIR/list")"
-grep -q "^$pb (pid $pb, sleep, net:\[$(lab_ns_inode b)\]):$" "$LAB_DIR/list" || fail "-D header b"
+grep -q "^$pid (pid $pid (sleep), net:\[$(lab_ns_inode a)\]):$" "$LAB_DIR/list" || fail "-D header: $(cat "$LAB_DIR/list")"
+grep -q "^$pb (pid $pb (sleep), net:\[$(lab_ns_inode b)\]):$" "$LAB_DIR/list" || fail "-D header b"
 grep -q '198\.51\.100\.2/24' "$LAB_DIR/list" || fail "-D: b's address"
 [ "$(grep -c '^[0-9]*\.any ' "$LAB_DIR/list")" -eq 2 ] || fail "-D: one any per target"
 pass

@@ -1,0 +1,603 @@
+/*
+ * Container runtime CLIs (see runtime.h). Every call is fork and exec of a
+ * full path found in $PATH, never a shell, so a name reaches the CLI as one
+ * argument whatever it holds (target.c also checks names before they get
+ * here). Output parsing is pure and unit-tested against what each CLI
+ * prints; tests/unit/test_resolve.c also runs fake CLIs through PATH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nscap/err.h"
+#include "nscap/json.h"
+#include "nscap/runtime.h"
+
+const char *const nscap_runtime_clis[] = {"podman", "docker", "nerdctl",
+					  "crictl", NULL};
+
+static const char *const clis_docker[] = {"docker", NULL};
+static const char *const clis_podman[] = {"podman", NULL};
+static const char *const clis_containerd[] = {"crictl", "nerdctl", NULL};
+static const char *const clis_crio[] = {"crictl", NULL};
+
+#define DEFAULT_PATH \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+const char *nscap_runtime_of_cli(const char *cli)
+{
+	if (strcmp(cli, "nerdctl") == 0)
+		return "containerd";
+	if (strcmp(cli, "crictl") == 0)
+		return "";
+	return cli;
+}
+
+const char *const *nscap_runtime_clis_for(const char *runtime)
+{
+	if (strcmp(runtime, "docker") == 0)
+		return clis_docker;
+	if (strcmp(runtime, "podman") == 0)
+		return clis_podman;
+	if (strcmp(runtime, "containerd") == 0)
+		return clis_containerd;
+	if (strcmp(runtime, "cri-o") == 0)
+		return clis_crio;
+	return NULL;
+}
+
+int nscap_runtime_which(const char *name, char *path, size_t len)
+{
+	const char *dirs = getenv("PATH");
+	struct stat st;
+
+	if (!dirs || !*dirs)
+		dirs = DEFAULT_PATH;
+	while (*dirs) {
+		size_t n = strcspn(dirs, ":");
+
+		/* an empty entry means the current directory: not for root */
+		if (n > 0 && dirs[0] == '/') {
+			int w = snprintf(path, len, "%.*s/%s", (int)n, dirs,
+					 name);
+			if (w > 0 && (size_t)w < len && stat(path, &st) == 0 &&
+			    S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+				return 0;
+		}
+		dirs += n;
+		if (*dirs)
+			dirs++;
+	}
+	if (len)
+		path[0] = '\0';
+	return -ENOENT;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void exec_child(char *const argv[], int outfd)
+{
+	sigset_t none;
+	int null;
+
+	null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDERR_FILENO) < 0)
+		_exit(127);
+	if (outfd == STDOUT_FILENO)
+		fcntl(outfd, F_SETFD, 0); /* dup2 would leave close-on-exec */
+	else if (dup2(outfd, STDOUT_FILENO) < 0)
+		_exit(127);
+	if (null > STDERR_FILENO)
+		close(null);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* Append up to n bytes from fd to *buf; returns bytes read, 0 at EOF, or
+ * a negative errno. */
+static ssize_t read_some(int fd, char **buf, size_t *len, size_t *cap)
+{
+	ssize_t r;
+
+	if (*cap - *len < 4096) {
+		size_t ncap = *cap * 2;
+		char *nb;
+
+		if (ncap > NSCAP_RUNTIME_MAX_OUTPUT + 4096)
+			return -EFBIG;
+		nb = realloc(*buf, ncap);
+		if (!nb)
+			return -ENOMEM;
+		*buf = nb;
+		*cap = ncap;
+	}
+	r = read(fd, *buf + *len, *cap - *len - 1);
+	if (r < 0)
+		return errno == EINTR || errno == EAGAIN ? -EAGAIN : -errno;
+	*len += (size_t)r;
+	return r;
+}
+
+int nscap_runtime_run(char *const argv[], int timeout_ms, char **out, char *err)
+{
+	long long end = now_ms() + timeout_ms;
+	size_t len = 0, cap = 8192;
+	char *buf = NULL;
+	int pfd[2] = {-1, -1}, status, ret = 0;
+	pid_t pid;
+
+	*out = NULL;
+	buf = malloc(cap);
+	if (!buf)
+		return nscap_seterr(err, ENOMEM, "cannot run %s", argv[0]);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		ret = nscap_seterr(err, errno, "cannot run %s", argv[0]);
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = nscap_seterr(err, errno, "cannot run %s", argv[0]);
+		goto out;
+	}
+	if (pid == 0)
+		exec_child(argv, pfd[1]);
+	close(pfd[1]);
+	pfd[1] = -1;
+
+	for (;;) {
+		struct pollfd p = {pfd[0], POLLIN, 0};
+		long long left = end - now_ms();
+		ssize_t r;
+
+		if (left <= 0) {
+			ret = nscap_seterr(err, ETIMEDOUT, "%s", argv[0]);
+			break;
+		}
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR) {
+			ret = nscap_seterr(err, errno, "%s", argv[0]);
+			break;
+		}
+		if (r <= 0)
+			continue;
+		r = read_some(pfd[0], &buf, &len, &cap);
+		if (r == 0)
+			break;
+		if (r == -EAGAIN)
+			continue;
+		if (r < 0) {
+			ret = nscap_seterr(err, (int)-r, "%s", argv[0]);
+			break;
+		}
+	}
+	if (ret)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (ret == 0) {
+		buf[len] = '\0';
+		*out = buf;
+		buf = NULL;
+		ret = WIFEXITED(status) ? WEXITSTATUS(status)
+					: 128 + WTERMSIG(status);
+	}
+out:
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	free(buf);
+	return ret;
+}
+
+static bool is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NSCAP_CONTAINER_ID_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s[i] == '\0';
+}
+
+int nscap_runtime_parse_inspect(const char *json,
+				char id[NSCAP_CONTAINER_ID_LEN + 1], pid_t *pid)
+{
+	char buf[NSCAP_CONTAINER_ID_LEN + 1];
+	const char *v;
+	long long x = 0;
+
+	v = nscap_json_find(json, "Id");
+	if (!v)
+		v = nscap_json_find(json, "id");
+	if (!v || nscap_json_string(v, buf, sizeof(buf)) || !is_hex64(buf))
+		return -ENOENT;
+	memcpy(id, buf, sizeof(buf));
+	v = nscap_json_find(json, "Pid");
+	if (!v)
+		v = nscap_json_find(json, "pid");
+	if (!v || nscap_json_int(v, &x) || x < 0 || x > INT_MAX)
+		x = 0;
+	*pid = (pid_t)x;
+	return 0;
+}
+
+size_t nscap_runtime_parse_ids(const char *text,
+			       char (*ids)[NSCAP_CONTAINER_ID_LEN + 1],
+			       size_t max)
+{
+	size_t n = 0;
+
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		size_t t = len;
+
+		while (t > 0 && (text[t - 1] == '\r' || text[t - 1] == ' '))
+			t--;
+		if (t == NSCAP_CONTAINER_ID_LEN) {
+			char id[NSCAP_CONTAINER_ID_LEN + 1];
+
+			memcpy(id, text, t);
+			id[t] = '\0';
+			if (is_hex64(id)) {
+				if (n < max)
+					memcpy(ids[n], id, sizeof(id));
+				n++;
+			}
+		}
+		text += len;
+		if (*text)
+			text++;
+	}
+	return n;
+}
+
+/* Add (id, name) at v[*n] if there is room; counts it either way. */
+static void add_name(struct nscap_runtime_name *v, size_t *n, size_t max,
+		     const char *id, const char *name, size_t namelen)
+{
+	if (*n < max) {
+		memcpy(v[*n].id, id, NSCAP_CONTAINER_ID_LEN + 1);
+		if (namelen >= sizeof(v[*n].name))
+			namelen = sizeof(v[*n].name) - 1;
+		memcpy(v[*n].name, name, namelen);
+		v[*n].name[namelen] = '\0';
+	}
+	(*n)++;
+}
+
+size_t nscap_runtime_parse_ps(const char *text, struct nscap_runtime_name *v,
+			      size_t *n, size_t max)
+{
+	size_t found = 0;
+
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+
+		if (len > NSCAP_CONTAINER_ID_LEN &&
+		    text[NSCAP_CONTAINER_ID_LEN] == ' ') {
+			char id[NSCAP_CONTAINER_ID_LEN + 1];
+			const char *name;
+			size_t nl;
+
+			memcpy(id, text, NSCAP_CONTAINER_ID_LEN);
+			id[NSCAP_CONTAINER_ID_LEN] = '\0';
+			name = text + NSCAP_CONTAINER_ID_LEN + 1;
+			while (*name == ' ' || *name == '/')
+				name++;
+			nl = strcspn(name, ", \r\n");
+			if (is_hex64(id) && nl > 0) {
+				add_name(v, n, max, id, name, nl);
+				found++;
+			}
+		}
+		text += len;
+		if (*text)
+			text++;
+	}
+	return found;
+}
+
+size_t nscap_runtime_parse_cri_json(const char *json,
+				    struct nscap_runtime_name *v, size_t *n,
+				    size_t max)
+{
+	const char *pos = json, *vid, *vname;
+	size_t found = 0;
+
+	while ((vid = nscap_json_find(pos, "id"))) {
+		char id[NSCAP_CONTAINER_ID_LEN + 1],
+			name[NSCAP_RUNTIME_NAME_LEN];
+
+		pos = vid;
+		if (nscap_json_string(vid, id, sizeof(id)) || !is_hex64(id))
+			continue;
+		vname = nscap_json_find(vid, "name");
+		if (!vname || nscap_json_string(vname, name, sizeof(name)) ||
+		    !name[0])
+			continue;
+		pos = vname;
+		add_name(v, n, max, id, name, strlen(name));
+		found++;
+	}
+	return found;
+}
+
+/* Append "cli" (and a note) to the tried list. */
+static void note_tried(char *tried, size_t len, const char *cli,
+		       const char *note)
+{
+	size_t used = strlen(tried);
+
+	if (used + 1 >= len)
+		return;
+	snprintf(tried + used, len - used, "%s%s%s", used ? ", " : "", cli,
+		 note);
+}
+
+/* Run a CLI; the status, or a negative errno (-ETIMEDOUT...). */
+static int run(char *const argv[], char **out)
+{
+	char err[NSCAP_ERRBUF];
+
+	return nscap_runtime_run(argv, NSCAP_RUNTIME_TIMEOUT_MS, out, err);
+}
+
+/* Add a hit unless a CLI already reported that ID (podman-docker's docker
+ * is podman). */
+static void add_hit(struct nscap_runtime_hit *hits, size_t max, size_t *n,
+		    const char *cli, const char *id, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < *n && i < max; i++)
+		if (strcmp(hits[i].id, id) == 0)
+			return;
+	if (*n < max) {
+		hits[*n].cli = cli;
+		memcpy(hits[*n].id, id, NSCAP_CONTAINER_ID_LEN + 1);
+		hits[*n].pid = pid;
+	}
+	(*n)++;
+}
+
+/* docker, podman, nerdctl: `CLI container inspect WHAT`, by name or ID. */
+static int ask_inspect(const char *path, const char *cli, const char *what,
+		       struct nscap_runtime_hit *hits, size_t max, size_t *n)
+{
+	char *argv[] = {(char *)path, "container", "inspect", (char *)what,
+			NULL};
+	char id[NSCAP_CONTAINER_ID_LEN + 1];
+	char *out = NULL;
+	pid_t pid = 0;
+	int ret;
+
+	ret = run(argv, &out);
+	if (ret == 0 && nscap_runtime_parse_inspect(out, id, &pid) == 0)
+		add_hit(hits, max, n, cli, id, pid);
+	free(out);
+	return ret < 0 ? ret : 0;
+}
+
+/* crictl inspect (or inspectp, a pod) ID: the PID of a CRI container. */
+static int crictl_inspect(const char *path, const char *verb, const char *id,
+			  char full[NSCAP_CONTAINER_ID_LEN + 1], pid_t *pid)
+{
+	char *argv[] = {(char *)path, (char *)verb, "-o",
+			"json",	      (char *)id,   NULL};
+	char *out = NULL;
+	int ret;
+
+	ret = run(argv, &out);
+	if (ret == 0)
+		ret = nscap_runtime_parse_inspect(out, full, pid);
+	else if (ret > 0)
+		ret = -ENOENT;
+	free(out);
+	return ret;
+}
+
+/* crictl: containers, then ready pods, whose name is exactly name; crictl
+ * filters names with a regular expression. */
+static int ask_crictl_name(const char *path, const char *name,
+			   struct nscap_runtime_hit *hits, size_t max,
+			   size_t *n)
+{
+	static const char *const verbs[][2] = {{"ps", "inspect"},
+					       {"pods", "inspectp"}};
+	char re[2 * NSCAP_RUNTIME_NAME_LEN + 3], *r = re;
+	const char *s;
+	size_t v;
+
+	*r++ = '^';
+	for (s = name; *s && r < re + sizeof(re) - 3; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			*r++ = '\\';
+		*r++ = *s;
+	}
+	*r++ = '$';
+	*r = '\0';
+	for (v = 0; v < 2; v++) {
+		char *argv[] = {(char *)path, (char *)verbs[v][0],
+				"-q",	      "--name",
+				re,	      NULL};
+		char ids[16][NSCAP_CONTAINER_ID_LEN + 1];
+		char *out = NULL;
+		size_t k, nids = 0;
+		int ret;
+
+		ret = run(argv, &out);
+		if (ret == 0)
+			nids = nscap_runtime_parse_ids(out, ids, 16);
+		free(out);
+		if (ret < 0)
+			return ret;
+		for (k = 0; k < nids && k < 16; k++) {
+			char full[NSCAP_CONTAINER_ID_LEN + 1];
+			pid_t pid = 0;
+
+			if (crictl_inspect(path, verbs[v][1], ids[k], full,
+					   &pid) < 0)
+				pid = 0;
+			add_hit(hits, max, n, "crictl", ids[k], pid);
+		}
+	}
+	return 0;
+}
+
+static int ask_crictl_id(const char *path, const char *id,
+			 struct nscap_runtime_hit *hits, size_t max, size_t *n)
+{
+	char full[NSCAP_CONTAINER_ID_LEN + 1];
+	pid_t pid = 0;
+	int ret;
+
+	ret = crictl_inspect(path, "inspect", id, full, &pid);
+	if (ret == -ENOENT)
+		ret = crictl_inspect(path, "inspectp", id, full, &pid);
+	if (ret == 0)
+		add_hit(hits, max, n, "crictl", full, pid);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
+			 struct nscap_runtime_hit *hits, size_t max,
+			 char *tried, size_t triedlen)
+{
+	const char *const *c;
+	bool any = false;
+	size_t n = 0;
+
+	if (triedlen)
+		tried[0] = '\0';
+	for (c = clis ? clis : nscap_runtime_clis; *c; c++) {
+		char path[PATH_MAX];
+		int ret;
+
+		if (nscap_runtime_which(*c, path, sizeof(path)))
+			continue;
+		any = true;
+		if (strcmp(*c, "crictl") != 0)
+			ret = ask_inspect(path, *c, what, hits, max, &n);
+		else if (by_id)
+			ret = ask_crictl_id(path, what, hits, max, &n);
+		else
+			ret = ask_crictl_name(path, what, hits, max, &n);
+		note_tried(tried, triedlen, *c,
+			   ret == -ETIMEDOUT ? " (timed out)"
+			   : ret < 0	     ? " (failed)"
+					     : "");
+	}
+	if (!any)
+		return -ENOENT;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* Grow *v to hold at least want entries. */
+static int reserve(struct nscap_runtime_name **v, size_t *cap, size_t want)
+{
+	struct nscap_runtime_name *nv;
+	size_t ncap = *cap ? *cap : 64;
+
+	if (want <= *cap)
+		return 0;
+	while (ncap < want)
+		ncap *= 2;
+	nv = realloc(*v, ncap * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+/* Parse out with parser into *v, growing it as needed. */
+static int collect(const char *out,
+		   size_t (*parse)(const char *, struct nscap_runtime_name *,
+				   size_t *, size_t),
+		   struct nscap_runtime_name **v, size_t *n, size_t *cap)
+{
+	size_t before = *n, found;
+
+	if (!out)
+		return 0;
+	found = parse(out, *v, n, *cap);
+	if (before + found > *cap) {
+		if (reserve(v, cap, before + found))
+			return -ENOMEM;
+		*n = before;
+		parse(out, *v, n, *cap);
+	}
+	return 0;
+}
+
+int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n)
+{
+	struct nscap_runtime_name *v = NULL;
+	size_t nv = 0, cap = 0;
+	const char *const *c;
+	int ret = 0;
+
+	for (c = nscap_runtime_clis; *c && ret == 0; c++) {
+		char path[PATH_MAX];
+		char *text = NULL;
+
+		if (nscap_runtime_which(*c, path, sizeof(path)))
+			continue;
+		if (strcmp(*c, "crictl") == 0) {
+			char *ps[] = {path, "ps", "-o", "json", NULL};
+			char *pods[] = {path, "pods", "-o", "json", NULL};
+
+			if (run(ps, &text) == 0)
+				ret = collect(text,
+					      nscap_runtime_parse_cri_json, &v,
+					      &nv, &cap);
+			free(text);
+			text = NULL;
+			if (ret == 0 && run(pods, &text) == 0)
+				ret = collect(text,
+					      nscap_runtime_parse_cri_json, &v,
+					      &nv, &cap);
+		} else {
+			char *ps[] = {path,
+				      "ps",
+				      "--no-trunc",
+				      "--format",
+				      "{{.ID}} {{.Names}}",
+				      NULL};
+
+			if (run(ps, &text) == 0)
+				ret = collect(text, nscap_runtime_parse_ps, &v,
+					      &nv, &cap);
+		}
+		free(text);
+	}
+	if (ret) {
+		free(v);
+		return ret;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
