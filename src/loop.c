@@ -12,8 +12,7 @@
 
 struct dispatch_ctx {
 	struct nscap_handle *h;
-	const struct nscap_writer_ops *ops;
-	struct nscap_writer *w;
+	const struct nscap_sink *sink;
 	int ret;
 	char *err;
 };
@@ -25,18 +24,17 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 
 	if (d->ret)
 		return;
-	d->ret = d->ops->write(d->w, d->h->iface, hdr, data, d->err);
+	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
 	if (d->ret == 0)
 		d->h->captured++;
 	else
 		pcap_breakloop(d->h->pcap);
 }
 
-int nscap_loop_dispatch(struct nscap_handle *h,
-			const struct nscap_writer_ops *ops,
-			struct nscap_writer *w, int max, char *err)
+int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
+			int max, char *err)
 {
-	struct dispatch_ctx d = {h, ops, w, 0, err};
+	struct dispatch_ctx d = {h, sink, 0, err};
 	uint64_t before = h->captured;
 	int n;
 
@@ -59,15 +57,13 @@ static int64_t now_ms(void)
 }
 
 int nscap_loop_wait_pending(struct nscap_handle *h,
-			    const struct nscap_writer_ops *ops,
-			    struct nscap_writer *w, uint64_t want, uint64_t max,
-			    int timeout_ms, volatile sig_atomic_t *stop,
+			    const struct nscap_sink *sink, uint64_t want,
+			    uint64_t max, int timeout_ms,
 			    const sigset_t *waitmask, char *err)
 {
 	int64_t end = now_ms() + timeout_ms;
 	uint64_t taken = 0;
 
-	(void)stop;
 	while (h->captured < want && taken < max) {
 		struct pollfd pfd = {h->fd, POLLIN, 0};
 		int64_t left = end - now_ms();
@@ -81,8 +77,8 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
 		if (ppoll(&pfd, 1, &ts, waitmask) < 0)
 			break; /* a signal: the user wants out now */
-		n = nscap_loop_dispatch(h, ops, w,
-					room < 4096 ? (int)room : 4096, err);
+		n = nscap_loop_dispatch(h, sink, room < 4096 ? (int)room : 4096,
+					err);
 		if (n < 0)
 			return n;
 		taken += (uint64_t)n;

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nscap/err.h"
@@ -19,19 +20,23 @@
 #include "nscap/output.h"
 #include "nscap/session.h"
 
-static volatile sig_atomic_t stop_requested;
+static struct nscap_signals signals;
 
-static void on_stop_signal(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		signals.rotate = 1;
+	else if (sig == SIGUSR1)
+		signals.stats = 1;
+	else
+		signals.stop = 1;
 }
 
 /*
- * SIGINT, SIGTERM and SIGHUP set a flag; they stay blocked except while
- * the loop waits in ppoll, so none is lost between checking the flag and
- * going to sleep. SIGPIPE is ignored: a reader that goes away shows as
- * EPIPE, a normal end.
+ * SIGINT and SIGTERM (stop), SIGHUP (a new file) and SIGUSR1 (print the
+ * counters) set a flag; they stay blocked except while the loop waits in
+ * ppoll, so none is lost between checking the flag and going to sleep.
+ * SIGPIPE is ignored: a reader that goes away shows as EPIPE, a normal end.
  */
 static void setup_signals(sigset_t *waitmask)
 {
@@ -39,11 +44,12 @@ static void setup_signals(sigset_t *waitmask)
 	sigset_t stopsigs;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal; /* no SA_RESTART: waits end early */
+	sa.sa_handler = on_signal; /* no SA_RESTART: waits end early */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
@@ -51,10 +57,12 @@ static void setup_signals(sigset_t *waitmask)
 	sigaddset(&stopsigs, SIGINT);
 	sigaddset(&stopsigs, SIGTERM);
 	sigaddset(&stopsigs, SIGHUP);
+	sigaddset(&stopsigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &stopsigs, waitmask);
 	sigdelset(waitmask, SIGINT);
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGHUP);
+	sigdelset(waitmask, SIGUSR1);
 }
 
 static int run(const struct nscap_options *o)
@@ -84,7 +92,7 @@ static int run(const struct nscap_options *o)
 			status = NSCAP_EXIT_RUNTIME;
 		}
 	} else {
-		status = nscap_session_capture(s, &stop_requested, &waitmask);
+		status = nscap_session_capture(s, &signals, &waitmask);
 	}
 	nscap_session_close(s);
 	return status;
@@ -96,6 +104,7 @@ int main(int argc, char **argv)
 	char err[NSCAP_ERRBUF];
 	int status;
 
+	tzset(); /* -G file names are in local time */
 	if (nscap_options_parse(&o, argc, argv, err) ||
 	    nscap_options_validate(&o, err)) {
 		fprintf(stderr, "nscap: %s\n", err);

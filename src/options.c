@@ -16,9 +16,11 @@ enum {
 	OPT_IMMEDIATE = CHAR_MAX + 1,
 	OPT_TSTAMP_PRECISION,
 	OPT_JSON,
+	OPT_NO_DROP,
+	OPT_ON_FULL,
 };
 
-static const char short_opts[] = ":t:i:w:c:s:pB:UDLF:qvVh";
+static const char short_opts[] = ":t:i:w:c:s:pB:UDLF:C:G:W:a:Z:qvVh";
 
 static const struct option long_opts[] = {
 	{"target", required_argument, NULL, 't'},
@@ -33,6 +35,13 @@ static const struct option long_opts[] = {
 	{"list-interfaces", no_argument, NULL, 'D'},
 	{"list-namespaces", no_argument, NULL, 'L'},
 	{"json", no_argument, NULL, OPT_JSON},
+	{"file-size", required_argument, NULL, 'C'},
+	{"rotate-seconds", required_argument, NULL, 'G'},
+	{"file-count", required_argument, NULL, 'W'},
+	{"autostop", required_argument, NULL, 'a'},
+	{"relinquish-privileges", required_argument, NULL, 'Z'},
+	{"no-drop", no_argument, NULL, OPT_NO_DROP},
+	{"on-full", required_argument, NULL, OPT_ON_FULL},
 	{"format", required_argument, NULL, 'F'},
 	{"time-stamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
 	{"quiet", no_argument, NULL, 'q'},
@@ -81,6 +90,27 @@ void nscap_options_usage(FILE *fp)
 	      "                            timestamps in pcap output "
 	      "(pcapng: always nano)\n"
 	      "  -c, --count N             stop after N packets\n"
+	      "  -C, --file-size MB        a new file before this one exceeds "
+	      "MB million\n"
+	      "                            bytes (FILE, FILE1, ...; suffix "
+	      "k, m, g: KiB...)\n"
+	      "  -G, --rotate-seconds S    a new file every S seconds; FILE "
+	      "is a strftime\n"
+	      "                            pattern\n"
+	      "  -W, --file-count N        with -C: a ring of N files; with -G "
+	      "alone: stop\n"
+	      "                            after N files\n"
+	      "  -a, --autostop COND       stop at duration:S, filesize:KB, "
+	      "packets:N or\n"
+	      "                            files:N; repeatable\n"
+	      "  -Z, --relinquish-privileges USER\n"
+	      "                            run as USER once capturing "
+	      "(default under sudo:\n"
+	      "                            the user who ran sudo)\n"
+	      "      --no-drop             keep root\n"
+	      "      --on-full stop|wait   on a full disk: stop (exit 1), or "
+	      "count drops\n"
+	      "                            until there is space again\n"
 	      "  -s, --snapshot-length N   bytes kept of each packet "
 	      "(default 262144)\n"
 	      "  -p, --no-promiscuous-mode do not put the interface into "
@@ -221,6 +251,43 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case 'C':
+			if (nscap_rotate_parse_size(&o->rotate, optarg, err))
+				return -EINVAL;
+			break;
+		case 'G':
+			if (nscap_rotate_parse_seconds(&o->rotate, optarg, err))
+				return -EINVAL;
+			break;
+		case 'W':
+			if (nscap_rotate_parse_files(&o->rotate, optarg, err))
+				return -EINVAL;
+			break;
+		case 'a':
+			if (nscap_rotate_parse_autostop(&o->rotate, optarg,
+							err))
+				return -EINVAL;
+			break;
+		case 'Z':
+			if (!*optarg)
+				return nscap_seterr(err, 0,
+						    "empty user for -Z");
+			o->user = optarg;
+			break;
+		case OPT_NO_DROP:
+			o->no_drop = true;
+			break;
+		case OPT_ON_FULL:
+			if (strcmp(optarg, "wait") == 0)
+				o->on_full_wait = true;
+			else if (strcmp(optarg, "stop") == 0)
+				o->on_full_wait = false;
+			else
+				return nscap_seterr(err, 0,
+						    "invalid --on-full '%s': "
+						    "expected stop or wait",
+						    optarg);
+			break;
 		case 'F':
 			if (strcmp(optarg, "pcap") == 0)
 				o->format = NSCAP_FORMAT_PCAP;
@@ -294,6 +361,11 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 	if (o->list_interfaces && o->output)
 		return nscap_seterr(err, 0,
 				    "-D lists interfaces; it does not take -w");
+	if (o->user && o->no_drop)
+		return nscap_seterr(err, 0, "-Z and --no-drop contradict");
+	if (!o->list_interfaces)
+		return nscap_rotate_check(
+			&o->rotate, o->output && strcmp(o->output, "-"), err);
 	return 0;
 }
 

@@ -31,6 +31,8 @@
 #include "nscap/loop.h"
 #include "nscap/ns.h"
 #include "nscap/output.h"
+#include "nscap/privdrop.h"
+#include "nscap/rotate.h"
 #include "nscap/session.h"
 #include "nscap/stats.h"
 #include "nscap/target.h"
@@ -72,11 +74,31 @@ struct nscap_session {
 	unsigned int next_iface;
 	bool lost_target;
 	size_t start; /* where the next wake-up starts reading */
+
+	/* the capture: signals, output files, rotation, privileges */
+	struct nscap_signals *sig;
+	const sigset_t *waitmask;
+	struct nscap_sink sink;
+	enum nscap_format fmt;
+	bool rotating; /* -C, -G or -a: decisions per record */
+	struct nscap_rotate_state rs;
+	char path[4096]; /* the file being written */
+	bool autostopped;
+	enum nscap_rotate_reason stop_reason;
+	bool full; /* --on-full=wait: the disk is full, dropping */
+	uint64_t full_since;
+	uint64_t full_drops; /* packets dropped while the disk was full */
+	uint64_t lost;	     /* packets the writers lost to disk faults */
+	uint64_t last_flush;
+	struct nscap_privdrop_cred cred;
+	bool dropped; /* privileges are gone: no new handle can be opened */
 };
 
 enum stop_why {
 	STOP_SIGNAL,
 	STOP_COUNT,
+	STOP_AUTOSTOP,
+	STOP_DISK,
 	STOP_READER_GONE,
 	STOP_NOTHING_LEFT,
 	STOP_ERROR,
@@ -378,12 +400,11 @@ static size_t count_linktypes(const struct nscap_session *s)
 	return n;
 }
 
-static int open_writer(struct nscap_session *s, enum nscap_format fmt, int fd,
-		       char *err)
+static int open_writer(struct nscap_session *s, int fd, char *err)
 {
 	struct nscap_writer_iface *ifs;
 	struct nscap_writer_config cfg;
-	char(*names)[128] = NULL, (*descs)[160] = NULL;
+	char(*names)[128] = NULL, (*descs)[320] = NULL;
 	char os[256] = "Linux";
 	struct utsname u;
 	size_t i;
@@ -406,17 +427,18 @@ static int open_writer(struct nscap_session *s, enum nscap_format fmt, int fd,
 		ifs[i].snaplen = s->h[i]->snaplen;
 		s->h[i]->iface = (unsigned int)i;
 	}
+	memset(&u, 0, sizeof(u));
 	if (uname(&u) == 0)
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.ifaces = ifs;
 	cfg.nifaces = s->nh;
 	cfg.in_nano = s->nh == 0 || s->h[0]->nano;
-	cfg.out_nano = fmt == NSCAP_FORMAT_PCAPNG || s->o->nano;
+	cfg.out_nano = s->fmt == NSCAP_FORMAT_PCAPNG || s->o->nano;
 	cfg.os = os;
 	cfg.hardware = u.machine;
 	cfg.userappl = "nscap " NSCAP_VERSION;
-	s->ops = nscap_format_writer(fmt);
+	s->ops = nscap_format_writer(s->fmt);
 	ret = s->ops->open(&s->w, fd, &cfg, err);
 	s->next_iface = (unsigned int)s->nh;
 out:
@@ -426,14 +448,195 @@ out:
 	return ret;
 }
 
+/* The counters of handle h, to the file (pcapng) and, when it ends, the
+ * totals. Returns the counters read, zeroed when they cannot be read. */
+static struct pcap_stat handle_counters(struct nscap_session *s,
+					struct nscap_handle *h)
+{
+	struct pcap_stat st = {0, 0, 0};
+	char err[NSCAP_ERRBUF];
+
+	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err) == 0) {
+		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
+						st.ps_drop, h->captured};
+
+		if (s->w && s->ops->stats(s->w, h->iface, &ws, err) != 0 &&
+		    !s->full)
+			fprintf(s->log, "nscap: %s\n", err);
+	}
+	return st;
+}
+
+/* Close the current file: statistics of every handle, then the writer.
+ * 0, or a negative errno with err set. */
+static int close_file(struct nscap_session *s, char *err)
+{
+	size_t i;
+	int ret;
+
+	if (!s->w)
+		return 0;
+	for (i = 0; i < s->nh; i++)
+		handle_counters(s, s->h[i]);
+	if (s->ops->lost)
+		s->lost += s->ops->lost(s->w);
+	ret = s->ops->close(s->w, err);
+	s->w = NULL;
+	return ret;
+}
+
+/* Open file path (the first, or the next after a rotation) with every
+ * handle described in it. */
+static int open_file(struct nscap_session *s, const char *path, char *err)
+{
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	int ret;
+
+	ret = nscap_output_open(path, &out, err);
+	if (ret)
+		return ret;
+	if (out.created && !s->dropped && s->cred.drop) {
+		/* made as root before the drop: the user's, as later ones */
+		ret = nscap_privdrop_chown(out.fd, path, &s->cred, err);
+		if (ret) {
+			close(out.fd);
+			unlink(path);
+			return ret;
+		}
+	}
+	s->out_watch = out.kind == NSCAP_OUTPUT_PIPE ? out.fd : -1;
+	ret = open_writer(s, out.fd, err); /* the writer owns out.fd */
+	if (ret) {
+		s->out_watch = -1;
+		if (out.created && unlink(path) < 0)
+			fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
+				strerror(errno));
+		return ret;
+	}
+	if (!nscap_output_is_stdout(path))
+		snprintf(s->path, sizeof(s->path), "%s", path);
+	s->last_flush = now_ns();
+	return 0;
+}
+
+/* Rotation decision d says: the next file. */
+static int next_file(struct nscap_session *s,
+		     const struct nscap_rotate_decision *d, char *err)
+{
+	char path[sizeof(s->path)];
+	int ret;
+
+	ret = nscap_rotate_filename(s->o->output, &s->o->rotate, d->index,
+				    (time_t)(d->name_ns / 1000000000u), path,
+				    sizeof(path), err);
+	if (ret)
+		return ret;
+	ret = close_file(s, err);
+	if (ret)
+		return ret;
+	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
+		return nscap_seterr(err, errno, "cannot remove %s", path);
+	ret = open_file(s, path, err);
+	if (ret)
+		return ret;
+	nscap_rotate_opened(&s->rs, d, s->ops->size(s->w));
+	s->rs.close_bytes = s->ops->trailer_size(s->w);
+	if (s->o->verbose)
+		fprintf(s->log, "nscap: now writing %s\n", path);
+	return 0;
+}
+
+/* Act on a rotation decision. 0, -ECANCELED for a stop, or -errno. */
+static int act(struct nscap_session *s, enum nscap_rotate_action a,
+	       const struct nscap_rotate_decision *d, char *err)
+{
+	if (a == NSCAP_ROTATE_STOP) {
+		s->autostopped = true;
+		s->stop_reason = d->reason;
+		return -ECANCELED;
+	}
+	if (a == NSCAP_ROTATE_NEXT)
+		return next_file(s, d, err);
+	return 0;
+}
+
+static bool disk_fault(int e)
+{
+	return e == -ENOSPC || e == -EIO || e == -EDQUOT || e == -EFBIG;
+}
+
+/* Where every packet goes: rotation first where asked for, then the
+ * writer. */
+static int sink_write(void *ctx, unsigned int iface,
+		      const struct pcap_pkthdr *h, const unsigned char *data,
+		      char *err)
+{
+	struct nscap_session *s = ctx;
+	uint64_t rec = 0;
+	int ret;
+
+	if (s->full) {
+		s->full_drops++;
+		return 0;
+	}
+	if (s->rotating) {
+		struct nscap_rotate_decision d;
+		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u +
+			      (uint64_t)h->ts.tv_usec *
+				      (s->nh && s->h[0]->nano ? 1u : 1000u);
+
+		rec = s->ops->record_size(s->w, h->caplen);
+		ret = act(s,
+			  nscap_rotate_decide(&s->o->rotate, &s->rs, ts, rec,
+					      false, &d),
+			  &d, err);
+		if (ret)
+			return ret;
+	}
+	ret = s->ops->write(s->w, iface, h, data, err);
+	if (ret == 0 && s->rotating)
+		nscap_rotate_wrote(&s->rs, rec, 1);
+	return ret;
+}
+
+/*
+ * The disk is full (or failing). The writer has cut the file back to its
+ * last whole record. Stop, or with --on-full=wait count what is dropped
+ * and try again now and then. Returns 0 to go on, or the error.
+ */
+static int disk_trouble(struct nscap_session *s, int e, char *err)
+{
+	if (!s->o->on_full_wait)
+		return e;
+	if (!s->full && !quiet(s))
+		fprintf(s->log,
+			"nscap: %s; dropping packets until there is "
+			"space\n",
+			err);
+	s->full = true;
+	s->full_since = now_ns();
+	return 0;
+}
+
+static void try_resume(struct nscap_session *s)
+{
+	char err[NSCAP_ERRBUF];
+
+	if (!s->full || now_ns() - s->full_since < 1000000000u)
+		return;
+	if (s->ops->resume(s->w, err) == 0)
+		s->full = false;
+	else
+		s->full_since = now_ns();
+}
+
 /*
  * Take what handle i's kernel ring accepted but has not handed over yet
  * (a block that is not full waits for its timeout), so that a stop or an
  * interface that goes away loses nothing already received. Returns the
  * packets taken, or a negative errno (-EPIPE: the reader went away).
  */
-static int take_pending(struct nscap_session *s, size_t i,
-			volatile sig_atomic_t *stop, const sigset_t *waitmask)
+static int take_pending(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
 	struct pcap_stat st = {0, 0, 0};
@@ -443,17 +646,18 @@ static int take_pending(struct nscap_session *s, size_t i,
 
 	if (s->o->count)
 		max = s->o->count - s->captured;
-	if (max == 0 || nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
+	if (max == 0 || s->autostopped || !s->w ||
+	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
 	want = (uint64_t)st.ps_recv - st.ps_drop;
 	if (want <= h->captured)
 		return 0;
-	n = nscap_loop_wait_pending(h, s->ops, s->w, want, max,
-				    FILE_MODE_TIMEOUT_MS + 100, stop, waitmask,
+	n = nscap_loop_wait_pending(h, &s->sink, want, max,
+				    FILE_MODE_TIMEOUT_MS + 100, s->waitmask,
 				    err);
 	if (n > 0)
 		s->captured += (uint64_t)n;
-	if (n < 0 && n != -EPIPE && n != -ENETDOWN)
+	if (n < 0 && n != -EPIPE && n != -ENETDOWN && n != -ECANCELED)
 		fprintf(s->log, "nscap: %s\n", err);
 	return n;
 }
@@ -462,29 +666,19 @@ static int take_pending(struct nscap_session *s, size_t i,
 static void end_handle(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
-	struct nscap_ns *ns = s->tg[h->owner].ns;
-	struct pcap_stat st = {0, 0, 0};
-	char err[NSCAP_ERRBUF], lb[160];
+	struct pcap_stat st = handle_counters(s, h);
+	char lb[160];
 
-	if (nscap_handle_stats(ns, h, &st, err) == 0) {
-		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
-						st.ps_drop, h->captured};
-
-		if (s->w && s->ops->stats(s->w, h->iface, &ws, err) != 0)
-			fprintf(s->log, "nscap: %s\n", err);
-		s->total.received += st.ps_recv;
-		s->total.dropped += st.ps_drop;
-		s->total.ifdropped += st.ps_ifdrop;
-		if (s->nh > 1 || s->next_iface > 1 || s->verbose_names)
-			if (!quiet(s))
-				fprintf(s->log,
-					"nscap: %s: %" PRIu64
-					" captured, %u received by filter, "
-					"%u dropped by kernel\n",
-					hlabel(s, h, lb, sizeof(lb)),
-					h->captured, st.ps_recv, st.ps_drop);
-	}
-	nscap_handle_close(ns, h);
+	s->total.received += st.ps_recv;
+	s->total.dropped += st.ps_drop;
+	s->total.ifdropped += st.ps_ifdrop;
+	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s))
+		fprintf(s->log,
+			"nscap: %s: %" PRIu64 " captured, %u received by "
+			"filter, %u dropped by kernel\n",
+			hlabel(s, h, lb, sizeof(lb)), h->captured, st.ps_recv,
+			st.ps_drop);
+	nscap_handle_close(s->tg[h->owner].ns, h);
 	s->h[i] = NULL;
 }
 
@@ -506,6 +700,8 @@ static void attach_new(struct nscap_session *s, size_t k)
 	char err[NSCAP_ERRBUF], name[128], desc[320];
 	size_t i, j;
 
+	if (s->dropped)
+		return; /* no capability left to open a handle with */
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return;
@@ -548,8 +744,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 }
 
 /* Target k's process exited. */
-static void target_gone(struct nscap_session *s, size_t k,
-			volatile sig_atomic_t *stop, const sigset_t *waitmask)
+static void target_gone(struct nscap_session *s, size_t k)
 {
 	size_t owner = s->tg[k].owner, j, i;
 	bool shared = false;
@@ -562,7 +757,7 @@ static void target_gone(struct nscap_session *s, size_t k,
 		for (i = 0; i < s->nh; i++) {
 			if (s->h[i]->owner != owner)
 				continue;
-			take_pending(s, i, stop, waitmask);
+			take_pending(s, i);
 			end_handle(s, i);
 		}
 		compact(s);
@@ -673,9 +868,18 @@ static void gather(uint64_t last)
 	nanosleep(&ts, NULL);
 }
 
+/* Why a write error stops the loop. */
+static enum stop_why stop_for(int e)
+{
+	if (e == -EPIPE)
+		return STOP_READER_GONE;
+	if (e == -ECANCELED)
+		return STOP_AUTOSTOP;
+	return disk_fault(e) ? STOP_DISK : STOP_ERROR;
+}
+
 /* Read what ready handles hold. 0, or a stop reason with err set. */
 static int read_ready(struct nscap_session *s, const struct slots *sl,
-		      volatile sig_atomic_t *stop, const sigset_t *waitmask,
 		      enum stop_why *why, char *err)
 {
 	const struct nscap_options *o = s->o;
@@ -697,7 +901,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 			if (left < (uint64_t)max)
 				max = (int)left;
 		}
-		n = nscap_loop_dispatch(s->h[i], s->ops, s->w, max, err);
+		n = nscap_loop_dispatch(s->h[i], &s->sink, max, err);
 		if (n >= 0) {
 			s->captured += (uint64_t)n;
 		} else if (n == -ENETDOWN) {
@@ -705,11 +909,13 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 
 			fprintf(s->log, "nscap: capture on %s ended: %s\n",
 				hlabel(s, s->h[i], lb, sizeof(lb)), err);
-			take_pending(s, i, stop, waitmask);
+			take_pending(s, i);
 			end_handle(s, i);
 			ended = true;
+		} else if (disk_fault(n) && disk_trouble(s, n, err) == 0) {
+			continue;
 		} else {
-			*why = n == -EPIPE ? STOP_READER_GONE : STOP_ERROR;
+			*why = stop_for(n);
 			ret = n;
 		}
 	}
@@ -720,16 +926,102 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 	return ret;
 }
 
-static int run(struct nscap_session *s, volatile sig_atomic_t *stop,
-	       const sigset_t *waitmask, enum stop_why *why, char *err)
+/* Print the counters so far (SIGUSR1). */
+static void print_now(struct nscap_session *s)
+{
+	char err[NSCAP_ERRBUF], lb[160];
+	uint64_t recv = 0, drop = 0;
+	size_t i;
+
+	for (i = 0; i < s->nh; i++) {
+		struct pcap_stat st = {0, 0, 0};
+
+		if (nscap_handle_stats(s->tg[s->h[i]->owner].ns, s->h[i], &st,
+				       err))
+			continue;
+		recv += st.ps_recv;
+		drop += st.ps_drop;
+		if (s->nh > 1)
+			fprintf(s->log,
+				"nscap: %s: %" PRIu64 " captured, %u "
+				"received by filter, %u dropped by kernel\n",
+				hlabel(s, s->h[i], lb, sizeof(lb)),
+				s->h[i]->captured, st.ps_recv, st.ps_drop);
+	}
+	fprintf(s->log,
+		"nscap: %" PRIu64 " packets captured, %" PRIu64
+		" received by filter, %" PRIu64 " dropped by kernel%s%s\n",
+		s->captured, s->total.received + recv, s->total.dropped + drop,
+		s->path[0] ? ", writing " : "", s->path);
+}
+
+/* How long ppoll may sleep: until a time limit, or the next flush of a
+ * file, or for ever. */
+static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
+{
+	uint64_t now = now_ns(), until = UINT64_MAX;
+
+	if (s->rotating)
+		until = nscap_rotate_deadline(&s->o->rotate, &s->rs);
+	if (!s->stream && s->last_flush + 1000000000u < until)
+		until = s->last_flush + 1000000000u;
+	if (s->full && s->full_since + 1000000000u < until)
+		until = s->full_since + 1000000000u;
+	if (until == UINT64_MAX)
+		return NULL;
+	until = until > now ? until - now : 0;
+	ts->tv_sec = (time_t)(until / 1000000000u);
+	ts->tv_nsec = (long)(until % 1000000000u);
+	return ts;
+}
+
+/* After each wake-up: time limits, SIGHUP, periodic flush, SIGUSR1. */
+static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
+{
+	uint64_t now = now_ns();
+	int ret = 0;
+
+	if (s->rotating || s->sig->rotate) {
+		struct nscap_rotate_decision d;
+		bool force = s->sig->rotate && s->path[0];
+
+		s->sig->rotate = 0;
+		if (s->rotating || force)
+			ret = act(s,
+				  nscap_rotate_decide(&s->o->rotate, &s->rs,
+						      now, 0, force, &d),
+				  &d, err);
+	}
+	if (ret == 0 && !s->full &&
+	    (s->stream || s->o->packet_buffered ||
+	     now - s->last_flush >= 1000000000u)) {
+		/* a stream flushes every wake-up; a file at least each second,
+		 * so a capture killed hard keeps all but the last second */
+		ret = s->ops->flush(s->w, err);
+		s->last_flush = now;
+		if (disk_fault(ret))
+			ret = disk_trouble(s, ret, err);
+	}
+	try_resume(s);
+	if (s->sig->stats) {
+		s->sig->stats = 0;
+		print_now(s);
+	}
+	if (ret)
+		*why = stop_for(ret);
+	return ret;
+}
+
+static int run(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	struct slots sl = {NULL, NULL, NULL, 0, 0};
+	struct timespec ts;
 	uint64_t before;
 	size_t i;
 	int ret = 0;
 
 	for (;;) {
-		if (*stop) {
+		if (s->sig->stop) {
 			*why = STOP_SIGNAL;
 			break;
 		}
@@ -746,22 +1038,17 @@ static int run(struct nscap_session *s, volatile sig_atomic_t *stop,
 			ret = nscap_seterr(err, ENOMEM, "cannot wait");
 			break;
 		}
-		if (ppoll(sl.pfd, sl.n, NULL, waitmask) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (ppoll(sl.pfd, sl.n, wait_for(s, &ts), s->waitmask) < 0 &&
+		    errno != EINTR) {
 			*why = STOP_ERROR;
 			ret = nscap_seterr(err, errno,
 					   "cannot wait for packets");
 			break;
 		}
 		before = s->captured;
-		ret = read_ready(s, &sl, stop, waitmask, why, err);
-		if (ret == 0 && (s->stream || s->o->packet_buffered)) {
-			ret = s->ops->flush(s->w, err);
-			if (ret)
-				*why = ret == -EPIPE ? STOP_READER_GONE
-						     : STOP_ERROR;
-		}
+		ret = read_ready(s, &sl, why, err);
+		if (ret == 0)
+			ret = housekeeping(s, why, err);
 		if (ret)
 			break;
 		if (s->immediate)
@@ -775,7 +1062,7 @@ static int run(struct nscap_session *s, volatile sig_atomic_t *stop,
 				goto out;
 			}
 			if (sl.kind[i] == SLOT_PIDFD)
-				target_gone(s, sl.idx[i], stop, waitmask);
+				target_gone(s, sl.idx[i]);
 			else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
 				 nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
 				attach_new(s, sl.idx[i]);
@@ -785,21 +1072,9 @@ out:
 	free(sl.pfd);
 	free(sl.kind);
 	free(sl.idx);
-	if (ret == -EPIPE)
+	if (ret == -EPIPE || ret == -ECANCELED)
 		ret = 0;
 	return ret;
-}
-
-/* Stopped by a signal: take what every handle still holds. */
-static void take_all_pending(struct nscap_session *s,
-			     volatile sig_atomic_t *stop,
-			     const sigset_t *waitmask)
-{
-	size_t i;
-
-	for (i = 0; i < s->nh; i++)
-		if (take_pending(s, i, stop, waitmask) == -EPIPE)
-			break;
 }
 
 static void print_totals(struct nscap_session *s)
@@ -813,40 +1088,114 @@ static void print_totals(struct nscap_session *s)
 	fputs(buf, s->log);
 }
 
-int nscap_session_capture(struct nscap_session *s, volatile sig_atomic_t *stop,
+/*
+ * Whom to run as once capturing: -Z, or the user who ran sudo. With -i all
+ * an implicit drop (sudo) is not made: new interfaces could not be attached
+ * without privileges. Returns 0 or a negative errno with err set.
+ */
+static int plan_drop(struct nscap_session *s, char *err)
+{
+	struct nscap_privdrop_input in;
+	struct nscap_privdrop_plan plan;
+	bool all = false;
+	size_t k;
+	int ret;
+
+	for (k = 0; k < s->ntg; k++)
+		all |= s->tg[k].watch_fd >= 0;
+	nscap_privdrop_input_get(&in, s->o->user, s->o->no_drop);
+	ret = nscap_privdrop_plan(&in, &plan, err);
+	if (ret)
+		return ret;
+	if (all && plan.kind == NSCAP_PRIVDROP_SUDO) {
+		if (s->o->verbose)
+			fprintf(s->log, "nscap: -i all: keeping privileges to "
+					"attach new interfaces\n");
+		plan.kind = NSCAP_PRIVDROP_KEEP;
+	}
+	if (all && plan.kind == NSCAP_PRIVDROP_USER && !quiet(s))
+		fprintf(s->log, "nscap: -Z: interfaces that appear later "
+				"cannot be attached\n");
+	ret = nscap_privdrop_resolve(&plan, &s->cred, err);
+	if (ret == 0 && s->cred.drop && nscap_rotate_multi(&s->o->rotate)) {
+		char dir[sizeof(s->path)];
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", s->o->output);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		ret = nscap_privdrop_check_dir(&s->cred, dir, err);
+	}
+	return ret;
+}
+
+static int drop(struct nscap_session *s, char *err)
+{
+	size_t k;
+	int ret;
+
+	if (!s->cred.drop)
+		return 0;
+	ret = nscap_privdrop_apply(&s->cred, err);
+	for (k = 0; ret == 0 && !s->cred.change_ids && k < s->ntg; k++)
+		if (s->tg[k].ns)
+			ret = nscap_ns_call(s->tg[k].ns,
+					    nscap_privdrop_clear_caps, NULL,
+					    err);
+	if (ret == 0)
+		ret = nscap_privdrop_verify(&s->cred, err);
+	s->dropped = ret == 0;
+	if (ret == 0 && s->o->verbose)
+		fprintf(s->log, "nscap: running as %s, without capabilities\n",
+			s->cred.name);
+	return ret;
+}
+
+int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			  const sigset_t *waitmask)
 {
 	const struct nscap_options *o = s->o;
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
 	enum stop_why why = STOP_ERROR;
-	enum nscap_format fmt;
-	char err[NSCAP_ERRBUF];
+	char err[NSCAP_ERRBUF], first[sizeof(s->path)];
+	uint64_t start = now_ns();
 	size_t i;
 	int ret, status = NSCAP_EXIT_RUNTIME;
 
+	s->sig = sig;
+	s->waitmask = waitmask;
+	s->sink.write = sink_write;
+	s->sink.ctx = s;
+	s->rotating = nscap_rotate_multi(&o->rotate) || o->rotate.stop_ns ||
+		      o->rotate.stop_filesize || o->rotate.stop_packets ||
+		      o->rotate.stop_files;
 	ret = nscap_format_choose(o->format, o->output, count_linktypes(s),
-				  &fmt, err);
-	if (ret == 0 && *stop)
-		return NSCAP_EXIT_OK; /* stopped before anything was made */
+				  &s->fmt, err);
 	if (ret == 0)
-		ret = nscap_output_open(o->output, &out, err);
+		ret = plan_drop(s, err);
+	snprintf(first, sizeof(first), "%s", o->output ? o->output : "-");
+	if (ret == 0 && s->rotating && !nscap_output_is_stdout(o->output))
+		ret = nscap_rotate_filename(o->output, &o->rotate, 0,
+					    (time_t)(start / 1000000000u),
+					    first, sizeof(first), err);
+	if (ret == 0)
+		ret = open_file(s, first, err);
+	if (ret == 0)
+		ret = drop(s, err);
 	if (ret) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return NSCAP_EXIT_RUNTIME;
 	}
-	if (out.kind == NSCAP_OUTPUT_PIPE)
-		s->out_watch = out.fd; /* the writer keeps it open */
-	ret = open_writer(s, fmt, out.fd, err);
-	if (ret) {
-		fprintf(s->log, "nscap: %s\n", err);
-		if (out.created && unlink(o->output) < 0)
-			fprintf(s->log, "nscap: cannot remove %s: %s\n",
-				o->output, strerror(errno));
-		return NSCAP_EXIT_RUNTIME;
-	}
-	if (fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
-	    !nscap_output_is_stdout(o->output) && strstr(o->output, ".pcap") &&
-	    strcmp(strstr(o->output, ".pcap"), ".pcap") == 0 && !quiet(s))
+	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
+	s->rs.close_bytes = s->ops->trailer_size(s->w);
+	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
+	    !nscap_output_is_stdout(o->output) && strlen(o->output) > 5 &&
+	    strcmp(o->output + strlen(o->output) - 5, ".pcap") == 0 &&
+	    !quiet(s))
 		fprintf(s->log,
 			"nscap: writing pcapng to %s: the capture has %zu "
 			"link types\n",
@@ -861,32 +1210,51 @@ int nscap_session_capture(struct nscap_session *s, volatile sig_atomic_t *stop,
 					"net:[%lu], %s mode, %s output\n",
 					o->targets[i],
 					nscap_ns_inode(s->tg[i].ns),
-					o->immediate || s->stream ? "immediate"
-								  : "block",
-					fmt == NSCAP_FORMAT_PCAP ? "pcap"
-								 : "pcapng");
+					s->immediate ? "immediate" : "block",
+					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
+								    : "pcapng");
 
-	ret = run(s, stop, waitmask, &why, err);
+	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);
 	if (why == STOP_SIGNAL)
-		take_all_pending(s, stop, waitmask);
-	for (i = 0; i < s->nh; i++)
-		end_handle(s, i);
-	s->nh = 0;
-	ret = s->ops->close(s->w, err);
-	s->w = NULL;
-	if (ret && why != STOP_READER_GONE) {
-		fprintf(s->log, "nscap: %s\n", err);
-		why = STOP_ERROR;
+		for (i = 0; i < s->nh; i++)
+			if (take_pending(s, i) == -EPIPE)
+				break;
+	if (s->w && s->ops->lost)
+		s->lost += s->ops->lost(s->w) + s->full_drops;
+	if (s->w) {
+		char cerr[NSCAP_ERRBUF];
+
+		/* the counters go into the file before it closes */
+		for (i = 0; i < s->nh; i++)
+			end_handle(s, i);
+		s->nh = 0;
+		if (s->ops->close(s->w, cerr) && why != STOP_READER_GONE &&
+		    why != STOP_DISK) {
+			fprintf(s->log, "nscap: %s\n", cerr);
+			why = STOP_ERROR;
+		}
+		s->w = NULL;
 	}
 	print_totals(s);
+	if (s->lost)
+		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s%s\n",
+			s->lost,
+			why == STOP_DISK ? "the disk is full or failing"
+					 : "they could not be written",
+			s->path[0] ? "" : "");
+	if (s->autostopped && o->verbose)
+		fprintf(s->log, "nscap: stopped: %s\n",
+			nscap_rotate_reason_str(s->stop_reason));
 	switch (why) {
 	case STOP_SIGNAL:
 	case STOP_COUNT:
+	case STOP_AUTOSTOP:
 	case STOP_READER_GONE:
 		status = s->lost_target ? NSCAP_EXIT_RUNTIME : NSCAP_EXIT_OK;
 		break;
+	case STOP_DISK:
 	case STOP_NOTHING_LEFT:
 	case STOP_ERROR:
 		status = NSCAP_EXIT_RUNTIME;
@@ -919,5 +1287,6 @@ void nscap_session_close(struct nscap_session *s)
 		nscap_target_close(&g->t);
 	}
 	free(s->tg);
+	nscap_privdrop_cred_free(&s->cred);
 	free(s);
 }

@@ -2,16 +2,34 @@
  * The pcap writer: libpcap's own dump functions (the format is libpcap's),
  * over a FILE whose errors are checked, since pcap_dump() returns nothing.
  * Records are queued in a large stdio buffer and reach the fd on flush or
- * when the buffer fills, always as whole records when flushed.
+ * when the next record would not fit, always as whole records.
+ *
+ * stdio itself writes its buffer out when it is full, wherever the record
+ * in hand is cut; a kill after that leaves half a record at the end of the
+ * file. So the writer counts what the buffer holds and flushes before a
+ * record that would not fit. A record larger than the whole buffer goes
+ * through stdio to the fd at once, and the writer flushes right after it.
+ *
+ * A failed write (pcap_dump() stays silent: the flushes are where errors
+ * show) discards the buffer with __fpurge(), so that nothing half-written
+ * follows, and cuts a regular file back to its size at the last good
+ * flush: whole records. libpcap's pcap_dump() writes nothing while the
+ * FILE's error flag is set; clearerr() and fseeko() to that size put the
+ * FILE where the next record goes, which resume() then lets happen.
  */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nscap/err.h"
 #include "nscap/writer.h"
 
 #define PCAP_WRITER_BUFSIZE (1 << 20)
+/* the header pcap_dump_fopen() writes, and each record's (pcap-savefile(5)) */
+#define PCAP_FILE_HEAD ((uint64_t)sizeof(struct pcap_file_header))
+#define PCAP_RECORD_HEAD 16u
 
 struct nscap_writer {
 	int linktype;
@@ -21,6 +39,14 @@ struct nscap_writer {
 	char *buf;
 	bool in_nano;
 	bool out_nano;
+	bool regular;	      /* a regular file: a failure can be cut off */
+	off_t base;	      /* where the file header starts in the file */
+	uint64_t good;	      /* bytes written by the last good flush */
+	uint64_t queued;      /* bytes in the stdio buffer since then */
+	uint64_t queued_pkts; /* records among them */
+	uint64_t lost;
+	int failed;	 /* errno of a failed write, 0 if none */
+	bool resumable;	 /* a disk fault, and the file is cut to good */
 };
 
 static int file_errno(void)
@@ -28,7 +54,7 @@ static int file_errno(void)
 	return errno ? errno : EIO;
 }
 
-static int pw_close(struct nscap_writer *w, char *err);
+static void release(struct nscap_writer *w);
 
 static int max_snaplen(const struct nscap_writer_config *cfg)
 {
@@ -39,6 +65,23 @@ static int max_snaplen(const struct nscap_writer_config *cfg)
 		if (cfg->ifaces[i].snaplen > snaplen)
 			snaplen = cfg->ifaces[i].snaplen;
 	return snaplen;
+}
+
+/* After the header went out: is the fd a regular file, and where in it
+ * did the header start (not 0 when appending to a file)? */
+static void find_base(struct nscap_writer *w)
+{
+	int fd = fileno(w->fp);
+	struct stat st;
+	off_t pos;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	pos = lseek(fd, 0, SEEK_CUR);
+	if (pos < (off_t)PCAP_FILE_HEAD)
+		return;
+	w->regular = true;
+	w->base = pos - (off_t)PCAP_FILE_HEAD;
 }
 
 static int pw_open(struct nscap_writer **out, int fd,
@@ -97,16 +140,65 @@ static int pw_open(struct nscap_writer **out, int fd,
 		goto fail;
 	}
 	/* the header goes out at once: a reader of a pipe waits for it */
-	if (fflush(w->fp) != 0) {
+	if (fflush(w->fp) != 0 || ferror(w->fp)) {
 		ret = -file_errno();
 		nscap_seterr(err, -ret, "cannot write pcap header");
 		goto fail;
 	}
+	w->good = PCAP_FILE_HEAD;
+	find_base(w);
 	*out = w;
 	return 0;
 fail:
-	pw_close(w, NULL);
+	release(w);
 	return ret;
+}
+
+/* Cut the file back to the last good flush and put the FILE there, its
+ * buffer already discarded. 0 or an errno. */
+static int cut_back(struct nscap_writer *w)
+{
+	off_t end = w->base + (off_t)w->good;
+
+	if (ftruncate(fileno(w->fp), end) < 0)
+		return errno;
+	clearerr(w->fp);
+	if (fseeko(w->fp, end, SEEK_SET) < 0)
+		return errno;
+	return 0;
+}
+
+/* A write failed with errno e: what was queued is lost, and so are extra
+ * packets in hand. Returns -e with err set. */
+static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
+{
+	w->lost += w->queued_pkts + extra;
+	w->queued = 0;
+	w->queued_pkts = 0;
+	w->failed = e;
+	/* glibc drops a buffer whose write failed; discard it here too,
+	 * whatever the libc, so that nothing of it is written later */
+	__fpurge(w->fp);
+	w->resumable = w->regular && cut_back(w) == 0 &&
+		       nscap_writer_disk_fault(e);
+	return nscap_seterr(err, e, "cannot write packets");
+}
+
+static int failed(const struct nscap_writer *w, char *err)
+{
+	return nscap_seterr(err, w->failed, "cannot write packets");
+}
+
+/* Push the buffer to the fd; extra packets in hand are lost if that fails. */
+static int flush_queued(struct nscap_writer *w, uint64_t extra, char *err)
+{
+	errno = 0;
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		return fault(w, file_errno(), extra, err);
+	w->good += w->queued;
+	w->queued = 0;
+	w->queued_pkts = 0;
+	return 0;
 }
 
 static int pw_add_iface(struct nscap_writer *w,
@@ -120,55 +212,99 @@ static int pw_add_iface(struct nscap_writer *w,
 	return 0;
 }
 
+static uint64_t pw_record_size(struct nscap_writer *w, uint32_t caplen)
+{
+	(void)w;
+	return PCAP_RECORD_HEAD + (uint64_t)caplen;
+}
+
 static int pw_write(struct nscap_writer *w, unsigned int iface,
 		    const struct pcap_pkthdr *h, const unsigned char *data,
 		    char *err)
 {
 	struct pcap_pkthdr rec = *h;
+	uint64_t size = pw_record_size(w, h->caplen);
+	int ret;
 
 	(void)iface;
+	if (w->failed) {
+		w->lost++;
+		return failed(w, err);
+	}
 	if (w->in_nano && !w->out_nano)
 		rec.ts.tv_usec /= 1000;
 	else if (!w->in_nano && w->out_nano)
 		rec.ts.tv_usec *= 1000;
+	/* stdio must not write the buffer out with this record cut in two */
+	if (w->queued && w->queued + size > PCAP_WRITER_BUFSIZE) {
+		ret = flush_queued(w, 1, err);
+		if (ret)
+			return ret;
+	}
 	errno = 0;
 	pcap_dump((unsigned char *)w->dumper, &rec, data);
+	w->queued += size;
+	w->queued_pkts++;
 	if (ferror(w->fp))
-		return nscap_seterr(err, file_errno(), "cannot write packet");
+		return fault(w, file_errno(), 0, err);
+	/* larger than the buffer: stdio wrote most of it, the rest follows */
+	if (size > PCAP_WRITER_BUFSIZE)
+		return flush_queued(w, 0, err);
 	return 0;
 }
 
 static int pw_stats(struct nscap_writer *w, unsigned int iface,
 		    const struct nscap_writer_stats *st, char *err)
 {
-	(void)w;
 	(void)iface;
 	(void)st;
-	(void)err;
+	if (w->failed)
+		return failed(w, err);
 	return 0;
 }
 
 static int pw_flush(struct nscap_writer *w, char *err)
 {
-	errno = 0;
-	if (fflush(w->fp) != 0)
-		return nscap_seterr(err, file_errno(), "cannot write packets");
+	if (w->failed)
+		return failed(w, err);
+	return flush_queued(w, 0, err);
+}
+
+static uint64_t pw_size(struct nscap_writer *w)
+{
+	return w->good + w->queued;
+}
+
+static uint64_t pw_trailer_size(struct nscap_writer *w)
+{
+	(void)w;
 	return 0;
 }
 
-static int pw_close(struct nscap_writer *w, char *err)
+static uint64_t pw_lost(struct nscap_writer *w)
 {
-	int ret = 0;
+	return w->lost;
+}
 
-	if (!w)
+static int pw_resume(struct nscap_writer *w, char *err)
+{
+	if (!w->failed)
 		return 0;
-	if (w->fp && !ferror(w->fp)) {
-		char ignored[NSCAP_ERRBUF];
+	if (!w->resumable)
+		return failed(w, err);
+	/* cut_back() left the FILE at good with its error flag clear */
+	w->failed = 0;
+	w->resumable = false;
+	return 0;
+}
 
-		ret = pw_flush(w, err ? err : ignored);
-	}
+/* Close without writing anything more: what is still queued is dropped. */
+static void release(struct nscap_writer *w)
+{
+	if (w->fp)
+		__fpurge(w->fp);
 	/* pcap_dump_close() closes the FILE without saying how it went; the
-	 * flush above is where a write error shows */
+	 * flush before is where a write error shows */
 	if (w->dumper)
 		pcap_dump_close(w->dumper);
 	else if (w->fp)
@@ -177,6 +313,19 @@ static int pw_close(struct nscap_writer *w, char *err)
 		pcap_close(w->dead);
 	free(w->buf);
 	free(w);
+}
+
+static int pw_close(struct nscap_writer *w, char *err)
+{
+	char ignored[NSCAP_ERRBUF];
+	int ret = 0;
+
+	if (!w)
+		return 0;
+	/* an earlier failure was returned when it happened */
+	if (!w->failed)
+		ret = flush_queued(w, 0, err ? err : ignored);
+	release(w);
 	return ret;
 }
 
@@ -188,4 +337,9 @@ const struct nscap_writer_ops nscap_writer_pcap = {
 	.stats = pw_stats,
 	.flush = pw_flush,
 	.close = pw_close,
+	.size = pw_size,
+	.record_size = pw_record_size,
+	.trailer_size = pw_trailer_size,
+	.lost = pw_lost,
+	.resume = pw_resume,
 };

@@ -11,6 +11,12 @@
  * block does not fit or on flush. Only whole blocks enter the buffer, so
  * the file ends at a block boundary whenever a flush succeeded. A packet
  * larger than the buffer goes out with writev(2) straight after a flush.
+ * A short write is retried from where it stopped, so a block is cut only
+ * by an error (or by a kill between the two write(2)s).
+ *
+ * An IDB is built by add_iface and kept; it enters the buffer just before
+ * the next block that follows it (so add_iface does no I/O), and it is
+ * queued again after a failure cut it off the end of the file.
  *
  * Decisions, and why:
  * - if_tsresol is always written, 9 with out_nano and 6 otherwise, though 6
@@ -36,15 +42,20 @@
  *   and every EPB, have none).
  * - An EPB's original length is at least its captured length, as the spec
  *   requires of a writer whose packets come from a live capture.
- * - After a failed write the file ends mid-block. Every later call returns
- *   that error again rather than append to a torn file, and close, having
- *   nothing more to say, returns only an error of its own.
+ * - After a failed write the file may end mid-block. A regular file is cut
+ *   back (ftruncate) to its size after the last good write, whole blocks,
+ *   and the queue is dropped, its packets counted as lost. Every later call
+ *   but close returns that error again rather than append to a torn file
+ *   (write discards its packet, counted too), and close, having nothing
+ *   more to say, returns only an error of its own. After a disk fault on a
+ *   file that was cut back, resume goes on from there.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -97,17 +108,32 @@
 _Static_assert(PCAPNG_BUFSIZE >= META_MAX,
 	       "every block but an EPB must fit the buffer");
 
+/* An Interface Description Block as built, kept to be queued (again). */
+struct idb {
+	unsigned char *b;
+	size_t len;
+};
+
 struct nscap_writer {
 	int fd;
 	unsigned char *buf;
 	size_t len;	  /* queued in buf: whole blocks only */
-	uint32_t nifaces; /* IDBs written: the next interface ID */
+	uint32_t nifaces; /* IDBs built: the next interface ID */
 	bool in_nano;	  /* tv_usec holds nanoseconds */
 	bool out_nano;	  /* if_tsresol 9, else 6 */
-	int failed;	  /* errno of a failed write: the file is torn */
+	struct idb *idbs; /* every interface's IDB, by number */
+	uint32_t queued_ifaces; /* IDBs in buf or in the file */
+	uint32_t good_ifaces;	/* IDBs in the file */
+	bool regular;		/* a regular file: a failure can be cut off */
+	off_t base;		/* where the SHB starts in the file */
+	uint64_t good;		/* bytes in the file after the last good write */
+	uint64_t queued_pkts;	/* EPBs in buf */
+	uint64_t lost;
+	int failed;	/* errno of a failed write, 0 if none */
+	bool resumable; /* a disk fault, and the file is cut to good */
 };
 
-static int pn_close(struct nscap_writer *w, char *err);
+static int release(struct nscap_writer *w);
 
 static unsigned char *put16(unsigned char *p, uint16_t v)
 {
@@ -299,7 +325,33 @@ static int failed(const struct nscap_writer *w, char *err)
 	return nscap_seterr(err, w->failed, "cannot write packets");
 }
 
-static int flush_buf(struct nscap_writer *w, char *err)
+/* Cut the file back to the last good write and write from there on. 0 or
+ * an errno. */
+static int cut_back(struct nscap_writer *w)
+{
+	off_t end = w->base + (off_t)w->good;
+
+	if (ftruncate(w->fd, end) < 0 || lseek(w->fd, end, SEEK_SET) < 0)
+		return errno;
+	return 0;
+}
+
+/* A write failed with errno e: the queue is dropped, its packets and extra
+ * ones in hand lost, its IDBs to be queued again. Returns -e, err set. */
+static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
+{
+	w->lost += w->queued_pkts + extra;
+	w->queued_pkts = 0;
+	w->len = 0;
+	w->queued_ifaces = w->good_ifaces;
+	w->failed = e;
+	w->resumable = w->regular && cut_back(w) == 0 &&
+		       nscap_writer_disk_fault(e);
+	return failed(w, err);
+}
+
+/* Write the buffer out; extra packets in hand are lost if that fails. */
+static int flush_buf(struct nscap_writer *w, uint64_t extra, char *err)
 {
 	struct iovec iov;
 	int e;
@@ -311,11 +363,12 @@ static int flush_buf(struct nscap_writer *w, char *err)
 	iov.iov_base = w->buf;
 	iov.iov_len = w->len;
 	e = write_all(w->fd, &iov, 1);
+	if (e)
+		return fault(w, e, extra, err);
+	w->good += w->len;
 	w->len = 0;
-	if (e) {
-		w->failed = e;
-		return failed(w, err);
-	}
+	w->queued_pkts = 0;
+	w->good_ifaces = w->queued_ifaces;
 	return 0;
 }
 
@@ -327,9 +380,26 @@ static unsigned char *reserve(struct nscap_writer *w, size_t size, char *err)
 		failed(w, err);
 		return NULL;
 	}
-	if (size > PCAPNG_BUFSIZE - w->len && flush_buf(w, err))
+	if (size > PCAPNG_BUFSIZE - w->len && flush_buf(w, 0, err))
 		return NULL;
 	return w->buf + w->len;
+}
+
+/* Queue the IDBs built since the last block, before the block that may
+ * name them. 0 or -errno. */
+static int queue_idbs(struct nscap_writer *w, char *err)
+{
+	while (w->queued_ifaces < w->nifaces) {
+		const struct idb *d = &w->idbs[w->queued_ifaces];
+		unsigned char *p = reserve(w, d->len, err);
+
+		if (!p)
+			return -w->failed;
+		memcpy(p, d->b, d->len);
+		w->len += d->len;
+		w->queued_ifaces++;
+	}
+	return 0;
 }
 
 /* Timestamp in units of if_tsresol. */
@@ -394,6 +464,7 @@ static int pn_add_iface(struct nscap_writer *w,
 	const char *name = f->name ? f->name : "";
 	int linktype = dlt_to_linktype(f->linktype);
 	uint8_t tsresol = w->out_nano ? 9 : 6;
+	struct idb *idbs;
 	size_t size;
 	unsigned char *p;
 
@@ -412,11 +483,22 @@ static int pn_add_iface(struct nscap_writer *w,
 				    "cannot describe interface %.64s: too many "
 				    "interfaces",
 				    name);
+	/* after a disk fault the IDB waits for resume, like the file */
+	if (w->failed && !w->resumable)
+		return failed(w, err);
 	size = IDB_HEAD + str_opt_size(f->name) + str_opt_size(f->description) +
 	       OPT_HEAD + pad4(1) + ENDOFOPT_LEN + TRAILER_LEN;
-	p = reserve(w, size, err);
+	idbs = realloc(w->idbs, ((size_t)w->nifaces + 1) * sizeof(*idbs));
+	if (!idbs)
+		return nscap_seterr(err, ENOMEM,
+				    "cannot describe interface %.64s", name);
+	w->idbs = idbs;
+	p = malloc(size);
 	if (!p)
-		return -w->failed;
+		return nscap_seterr(err, ENOMEM,
+				    "cannot describe interface %.64s", name);
+	idbs[w->nifaces].b = p;
+	idbs[w->nifaces].len = size;
 	p = put32(p, BLOCK_IDB);
 	p = put32(p, (uint32_t)size);
 	p = put16(p, (uint16_t)linktype);
@@ -429,9 +511,24 @@ static int pn_add_iface(struct nscap_writer *w,
 	p += pad4(1);
 	p = put32(p, OPT_ENDOFOPT);
 	put32(p, (uint32_t)size);
-	w->len += size;
 	w->nifaces++;
 	return 0;
+}
+
+/* After the header went out: is the fd a regular file, and where in it
+ * did the SHB start (not 0 when appending to a file)? */
+static void find_base(struct nscap_writer *w)
+{
+	struct stat st;
+	off_t pos;
+
+	if (fstat(w->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	pos = lseek(w->fd, 0, SEEK_CUR);
+	if (pos < (off_t)w->good)
+		return;
+	w->regular = true;
+	w->base = pos - (off_t)w->good;
 }
 
 static int pn_open(struct nscap_writer **out, int fd,
@@ -457,19 +554,21 @@ static int pn_open(struct nscap_writer **out, int fd,
 	ret = put_shb(w, cfg, err);
 	for (i = 0; ret == 0 && i < cfg->nifaces; i++)
 		ret = pn_add_iface(w, &cfg->ifaces[i], err);
+	if (ret == 0)
+		ret = queue_idbs(w, err);
 	if (ret)
 		goto fail;
 	/* the header goes out at once: a reader of a pipe waits for it */
-	ret = flush_buf(w, err);
+	ret = flush_buf(w, 0, err);
 	if (ret) {
 		nscap_seterr(err, w->failed, "cannot write pcapng header");
 		goto fail;
 	}
+	find_base(w);
 	*out = w;
 	return 0;
 fail:
-	w->len = 0; /* nothing half-made reaches the file */
-	pn_close(w, NULL);
+	release(w); /* nothing half-made reaches the file */
 	return ret;
 }
 
@@ -491,11 +590,16 @@ static int write_direct(struct nscap_writer *w, const unsigned char *head,
 	iov[2].iov_base = tail;
 	iov[2].iov_len = npad + TRAILER_LEN;
 	e = write_all(w->fd, iov, 3);
-	if (e) {
-		w->failed = e;
-		return failed(w, err);
-	}
+	if (e)
+		return fault(w, e, 1, err);
+	w->good += size;
 	return 0;
+}
+
+static uint64_t pn_record_size(struct nscap_writer *w, uint32_t caplen)
+{
+	(void)w;
+	return EPB_HEAD + pad4(caplen) + TRAILER_LEN;
 }
 
 static int pn_write(struct nscap_writer *w, unsigned int iface,
@@ -512,13 +616,20 @@ static int pn_write(struct nscap_writer *w, unsigned int iface,
 	ret = check_iface(w, iface, "packet", err);
 	if (ret)
 		return ret;
-	if (w->failed)
+	if (w->failed) {
+		w->lost++;
 		return failed(w, err);
+	}
 	if (size > UINT32_MAX)
 		return nscap_seterr(err, 0,
 				    "cannot write packet: %u bytes do not fit "
 				    "a block",
 				    caplen);
+	ret = queue_idbs(w, err);
+	if (ret) {
+		w->lost++;
+		return ret;
+	}
 	head[0] = BLOCK_EPB;
 	head[1] = (uint32_t)size;
 	head[2] = iface;
@@ -527,7 +638,7 @@ static int pn_write(struct nscap_writer *w, unsigned int iface,
 	head[5] = caplen;
 	head[6] = h->len > caplen ? h->len : caplen;
 	if (size > PCAPNG_BUFSIZE - w->len) {
-		ret = flush_buf(w, err);
+		ret = flush_buf(w, 1, err);
 		if (ret)
 			return ret;
 		if (size > PCAPNG_BUFSIZE)
@@ -541,6 +652,7 @@ static int pn_write(struct nscap_writer *w, unsigned int iface,
 	memset(p + caplen, 0, padded - caplen);
 	put32(p + padded, (uint32_t)size);
 	w->len += size;
+	w->queued_pkts++;
 	return 0;
 }
 
@@ -552,6 +664,8 @@ static int pn_stats(struct nscap_writer *w, unsigned int iface,
 	int ret;
 
 	ret = check_iface(w, iface, "statistics", err);
+	if (ret == 0)
+		ret = queue_idbs(w, err);
 	if (ret)
 		return ret;
 	p = reserve(w, ISB_LEN, err);
@@ -573,26 +687,77 @@ static int pn_stats(struct nscap_writer *w, unsigned int iface,
 
 static int pn_flush(struct nscap_writer *w, char *err)
 {
-	return flush_buf(w, err);
+	int ret = queue_idbs(w, err);
+
+	return ret ? ret : flush_buf(w, 0, err);
+}
+
+static uint64_t pn_size(struct nscap_writer *w)
+{
+	uint64_t size = w->good + w->len;
+	uint32_t i;
+
+	for (i = w->queued_ifaces; i < w->nifaces; i++)
+		size += w->idbs[i].len;
+	return size;
+}
+
+static uint64_t pn_trailer_size(struct nscap_writer *w)
+{
+	return (uint64_t)w->nifaces * ISB_LEN;
+}
+
+static uint64_t pn_lost(struct nscap_writer *w)
+{
+	return w->lost;
+}
+
+static int pn_resume(struct nscap_writer *w, char *err)
+{
+	if (!w->failed)
+		return 0;
+	if (!w->resumable)
+		return failed(w, err);
+	/* the file ends at good, the fd points there; the IDBs it lost are
+	 * queued again before the next block */
+	w->failed = 0;
+	w->resumable = false;
+	return 0;
+}
+
+/* Close the fd and free w without writing anything more. 0 or an errno. */
+static int release(struct nscap_writer *w)
+{
+	int e = 0;
+	uint32_t i;
+
+	/* close(2) on Linux releases the fd even on EINTR: never retry */
+	if (close(w->fd) < 0 && errno != EINTR)
+		e = errno;
+	for (i = 0; i < w->nifaces; i++)
+		free(w->idbs[i].b);
+	free(w->idbs);
+	free(w->buf);
+	free(w);
+	return e;
 }
 
 static int pn_close(struct nscap_writer *w, char *err)
 {
 	char ignored[NSCAP_ERRBUF];
-	int ret = 0;
+	bool was_failed;
+	int ret, e;
 
 	if (!w)
 		return 0;
 	if (!err)
 		err = ignored;
 	/* an earlier failure was returned when it happened */
-	if (!w->failed)
-		ret = flush_buf(w, err);
-	/* close(2) on Linux releases the fd even on EINTR: never retry */
-	if (close(w->fd) < 0 && ret == 0 && !w->failed && errno != EINTR)
-		ret = nscap_seterr(err, errno, "cannot write packets");
-	free(w->buf);
-	free(w);
+	was_failed = w->failed != 0;
+	ret = was_failed ? 0 : pn_flush(w, err);
+	e = release(w);
+	if (e && ret == 0 && !was_failed)
+		ret = nscap_seterr(err, e, "cannot write packets");
 	return ret;
 }
 
@@ -604,4 +769,9 @@ const struct nscap_writer_ops nscap_writer_pcapng = {
 	.stats = pn_stats,
 	.flush = pn_flush,
 	.close = pn_close,
+	.size = pn_size,
+	.record_size = pn_record_size,
+	.trailer_size = pn_trailer_size,
+	.lost = pn_lost,
+	.resume = pn_resume,
 };

@@ -12,28 +12,34 @@
 #include "nscap/handle.h"
 #include "nscap/writer.h"
 
+/* Where packets go: the session's write (which may rotate files first). */
+struct nscap_sink {
+	/* 0, or a negative errno that ends the dispatch (err set) */
+	int (*write)(void *ctx, unsigned int iface, const struct pcap_pkthdr *h,
+		     const unsigned char *data, char *err);
+	void *ctx;
+};
+
 /*
- * Read at most max packets (max > 0) that h holds into the writer, as
+ * Read at most max packets (max > 0) that h holds into the sink, as
  * h->iface. Returns how many, or: -EPIPE (the reader went away), -ENETDOWN
  * (the handle failed: its interface went down or away; err has
  * libpcap's words), or
  * another negative errno from the writer with err set.
  */
-int nscap_loop_dispatch(struct nscap_handle *h,
-			const struct nscap_writer_ops *ops,
-			struct nscap_writer *w, int max, char *err);
+int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
+			int max, char *err);
 
 /*
  * After a stop: wait up to timeout_ms for h to hand over what the kernel
  * has accepted but still holds (a TPACKET_V3 block is handed over when full
  * or when its timeout expires), until h->captured reaches want, taking at
- * most max packets. A signal (setting *stop) ends the wait. Returns the
+ * most max packets. A signal ends the wait. Returns the
  * packets taken or a negative errno as nscap_loop_dispatch.
  */
 int nscap_loop_wait_pending(struct nscap_handle *h,
-			    const struct nscap_writer_ops *ops,
-			    struct nscap_writer *w, uint64_t want, uint64_t max,
-			    int timeout_ms, volatile sig_atomic_t *stop,
+			    const struct nscap_sink *sink, uint64_t want,
+			    uint64_t max, int timeout_ms,
 			    const sigset_t *waitmask, char *err);
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "nscap/rotate.h"
+
 #define NSCAP_MAX_TARGETS 64
 #define NSCAP_MAX_IFACES 64
 #define NSCAP_DEFAULT_SNAPLEN 262144
@@ -40,9 +42,13 @@ struct nscap_options {
 	bool list_namespaces; /* -L */
 	bool json;	      /* --json, with -L */
 	enum nscap_format format; /* -F */
-	bool nano;   /* --time-stamp-precision=nano (pcap output) */
-	bool quiet;  /* -q */
-	int verbose; /* -v, repeatable */
+	bool nano; /* --time-stamp-precision=nano (pcap output) */
+	struct nscap_rotate_policy rotate; /* -C, -G, -W, -a */
+	const char *user;		   /* -Z */
+	bool no_drop;			   /* --no-drop */
+	bool on_full_wait;		   /* --on-full=wait */
+	bool quiet;			   /* -q */
+	int verbose;			   /* -v, repeatable */
 	bool help;
 	bool version;
 	char *filter; /* the remaining arguments joined by spaces, or NULL */

@@ -15,6 +15,13 @@
 
 struct nscap_session;
 
+/* Flags the signal handlers set; the loop acts on them. */
+struct nscap_signals {
+	volatile sig_atomic_t stop;   /* SIGINT, SIGTERM */
+	volatile sig_atomic_t rotate; /* SIGHUP: a new file now */
+	volatile sig_atomic_t stats;  /* SIGUSR1: print the counters */
+};
+
 /*
  * Open every target of o and enter its namespace; unless list_only, also
  * choose the interfaces and open, activate and filter the handles. Nothing
@@ -29,13 +36,13 @@ int nscap_session_open(struct nscap_session **out,
 int nscap_session_list(struct nscap_session *s, FILE *out, char *err);
 
 /*
- * Open the output, write packets until a stop (signal in *stop, -c, reader
- * gone, nothing left to capture), then the statistics. Signals are to be
- * blocked by the caller; they are let through (waitmask) only while the
- * loop waits. Returns the exit status (NSCAP_EXIT_*), with err set and
- * printed to the log where something failed.
+ * Open the output, drop privileges (-Z, sudo), write packets until a stop
+ * (sig->stop, -c, -a, reader gone, disk full, nothing left to capture),
+ * then the statistics. Signals are to be blocked by the caller; they are
+ * let through (waitmask) only while the loop waits. Returns the exit status
+ * (NSCAP_EXIT_*); what went wrong has been printed to the log.
  */
-int nscap_session_capture(struct nscap_session *s, volatile sig_atomic_t *stop,
+int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			  const sigset_t *waitmask);
 
 /* Close handles, threads and targets; accepts NULL. */

@@ -4,10 +4,29 @@
  *
  * Interfaces are numbered in the order they are given: those in the config
  * at open, then each add_iface. A packet names its interface by that number.
+ *
+ * Whole records: a writer hands the fd only whole records (pcap) or blocks
+ * (pcapng), so a file killed at any moment ends at a record boundary, as
+ * far as the kernel took the write(2)s.
+ *
+ * Write errors. When a write fails, the records queued since the last
+ * successful write and the packet in hand are discarded and counted in
+ * lost(), and the writer enters a failed state: write() discards each
+ * packet (counted lost) and returns the same -errno with err set ("cannot
+ * write packets: No space left on device"); flush(), stats() and (after an
+ * error other than a disk fault) add_iface() return it too; close()
+ * returns 0, the failure having been reported once already. On a regular
+ * file the writer first cuts the file back (ftruncate) to what it held
+ * after the last successful write: whole records, readable to the last.
+ * After a disk fault (ENOSPC, EDQUOT, EFBIG, EIO) on a regular file that
+ * was cut back, resume() leaves the failed state and the next records are
+ * appended after the last whole one (--on-full=wait); any other failure
+ * (EPIPE, a pipe, a file that could not be cut) is final.
  */
 #ifndef NSCAP_WRITER_H
 #define NSCAP_WRITER_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,9 +80,36 @@ struct nscap_writer_ops {
 		     const struct nscap_writer_stats *st, char *err);
 	/* Push queued records to the fd. 0 or -errno. */
 	int (*flush)(struct nscap_writer *w, char *err);
-	/* Flush, release, close the fd; accepts NULL. 0 or -errno. */
+	/* Flush, release, close the fd; accepts NULL. 0 or -errno; 0 when
+	 * the writer had already failed. What a failing last flush loses is
+	 * gone with w: flush() and read lost() first to count it. */
 	int (*close)(struct nscap_writer *w, char *err);
+	/* Bytes the file holds so far, counting what is queued: header,
+	 * interface descriptions, records, statistics. After a failure, what
+	 * the file was cut back to (and, pcapng, the interface descriptions
+	 * that resume will write again). */
+	uint64_t (*size)(struct nscap_writer *w);
+	/* Bytes one record of caplen captured bytes adds (pcap: 16 + caplen;
+	 * pcapng: an EPB, 32 + caplen padded to 4). */
+	uint64_t (*record_size)(struct nscap_writer *w, uint32_t caplen);
+	/* Bytes the statistics add at the end: one stats() per interface
+	 * described so far, which the session calls before close() (pcapng:
+	 * 64 each; pcap: 0). close() itself adds nothing. */
+	uint64_t (*trailer_size)(struct nscap_writer *w);
+	/* Packets handed to write() that are not in the file because a
+	 * write failed: discarded from the queue, or refused once failed. */
+	uint64_t (*lost)(struct nscap_writer *w);
+	/* Leave the failed state after a disk fault: the file ends at a whole
+	 * record and the next ones are appended after it. 0 (also when not
+	 * failed), or the failure's -errno with err set when it is final. */
+	int (*resume)(struct nscap_writer *w, char *err);
 };
+
+/* Is errno e (positive) a disk fault, one that resume() can outlast? */
+static inline bool nscap_writer_disk_fault(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO;
+}
 
 /* pcap, through libpcap's own dump functions with every write checked. */
 extern const struct nscap_writer_ops nscap_writer_pcap;

@@ -4,7 +4,12 @@
  * the 16-byte record headers, in the writer's byte order as libpcap writes
  * them), timestamp conversion between nanoseconds and microseconds, EPIPE
  * when the reader of a pipe goes away, and a round trip through libpcap's
- * own reader.
+ * own reader. Then sizes as the rotation policy counts them, a file that
+ * ends at a whole record after every write (stdio never writes half of
+ * one), and disk faults: a file size limit (RLIMIT_FSIZE, SIGXFSZ ignored)
+ * makes write(2) fail with EFBIG at a size of the test's choosing, after
+ * which the file must be cut back to whole records, the packets counted
+ * as lost, and resume must append after the last whole record.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,10 +128,29 @@ static int setup(void **state)
 	return 0;
 }
 
+/* The file size limit the tests started with; teardown restores it. */
+static struct rlimit fsize_limit;
+
+/* Writes beyond n bytes of any file fail with EFBIG from now on. */
+static void limit_file_size(rlim_t n)
+{
+	struct rlimit r = fsize_limit;
+
+	assert_true(n <= fsize_limit.rlim_cur);
+	r.rlim_cur = n;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &r), 0);
+}
+
+static void unlimit_file_size(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &fsize_limit), 0);
+}
+
 static int teardown(void **state)
 {
 	struct tmp *t = *state;
 
+	setrlimit(RLIMIT_FSIZE, &fsize_limit);
 	unlink(t->path);
 	rmdir(t->dir);
 	free(t);
@@ -137,7 +162,9 @@ static int group_setup(void **state)
 	(void)state;
 	/* a reader that goes away must show as EPIPE, not kill the test */
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	/* a file size limit must show as EFBIG, not kill the test */
+	signal(SIGXFSZ, SIG_IGN);
+	return getrlimit(RLIMIT_FSIZE, &fsize_limit);
 }
 
 /* A one-interface config, the common case. The iface outlives the open. */
@@ -220,6 +247,11 @@ static void test_ops_table(void **state)
 	assert_non_null(nscap_writer_pcap.stats);
 	assert_non_null(nscap_writer_pcap.flush);
 	assert_non_null(nscap_writer_pcap.close);
+	assert_non_null(nscap_writer_pcap.size);
+	assert_non_null(nscap_writer_pcap.record_size);
+	assert_non_null(nscap_writer_pcap.trailer_size);
+	assert_non_null(nscap_writer_pcap.lost);
+	assert_non_null(nscap_writer_pcap.resume);
 	/* close accepts NULL */
 	assert_int_equal(nscap_writer_pcap.close(NULL, err), 0);
 }
@@ -440,6 +472,16 @@ static void test_reader_gone_is_epipe(void **state)
 		ret = nscap_writer_pcap.flush(w, err);
 	assert_int_equal(ret, -EPIPE);
 	assert_non_null(strstr(err, strerror(EPIPE)));
+	assert_int_equal(nscap_writer_pcap.lost(w), 1);
+	/* failed for good: packets are refused and counted, no resume */
+	assert_int_equal(nscap_writer_pcap.write(w, 0, &h, arp, err), -EPIPE);
+	assert_int_equal(nscap_writer_pcap.lost(w), 2);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EPIPE);
+	err[0] = '\0';
+	assert_int_equal(nscap_writer_pcap.resume(w, err), -EPIPE);
+	assert_string_equal(err, "cannot write packets: Broken pipe");
+	assert_int_equal(nscap_writer_pcap.write(w, 0, &h, arp, err), -EPIPE);
+	assert_int_equal(nscap_writer_pcap.lost(w), 3);
 	/* close releases everything whatever it returns (ASan checks) */
 	nscap_writer_pcap.close(w, err);
 }
@@ -653,6 +695,406 @@ static void test_stats_write_nothing(void **state)
 	assert_bytes_equal(&got, &want);
 }
 
+/* ---- sizes, whole records, disk faults ---- */
+
+#define SEC0 1700000000
+#define BUFSIZE (1 << 20) /* the writer's stdio buffer, as documented */
+
+static uint64_t path_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (uint64_t)st.st_size;
+}
+
+static void fill(unsigned char *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)((size_t)seed * 31 + i);
+}
+
+/* A packet of caplen bytes at SEC0 + seed seconds, its data fill()ed with
+ * seed: a reader can tell which it is. */
+static int write_seed(struct nscap_writer *w, unsigned int seed,
+		      uint32_t caplen, char *err)
+{
+	unsigned char *b = malloc(caplen + 1);
+	struct pcap_pkthdr h;
+	int ret;
+
+	assert_non_null(b);
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = SEC0 + (long)seed;
+	h.caplen = caplen;
+	h.len = caplen;
+	fill(b, caplen, seed);
+	ret = nscap_writer_pcap.write(w, 0, &h, b, err);
+	free(b);
+	return ret;
+}
+
+static void write_seed_ok(struct nscap_writer *w, unsigned int seed,
+			  uint32_t caplen)
+{
+	char err[NSCAP_ERRBUF] = "";
+
+	if (write_seed(w, seed, caplen, err) != 0)
+		fail_msg("write: %s", err);
+}
+
+/* Walk the records of the pcap file at path from offset off, checking
+ * each one's data against its seed; they must end exactly at the end of
+ * the file. Returns how many. */
+static size_t walk(const char *path, off_t off)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint64_t end = path_size(path), pos = (uint64_t)off + 24;
+	unsigned char *want = NULL, *got = NULL;
+	size_t n = 0;
+
+	assert_true(fd >= 0);
+	while (pos < end) {
+		uint32_t rh[4];
+
+		assert_true(end - pos >= 16);
+		assert_int_equal(pread(fd, rh, 16, (off_t)pos), 16);
+		assert_true(end - pos - 16 >= rh[2]);
+		want = realloc(want, rh[2] + 1);
+		got = realloc(got, rh[2] + 1);
+		assert_true(want && got);
+		assert_int_equal(pread(fd, got, rh[2], (off_t)pos + 16),
+				 (ssize_t)rh[2]);
+		fill(want, rh[2], rh[0] - SEC0);
+		assert_memory_equal(got, want, rh[2]);
+		pos += 16 + (uint64_t)rh[2];
+		n++;
+	}
+	assert_int_equal(pos, end);
+	free(want);
+	free(got);
+	close(fd);
+	return n;
+}
+
+/* libpcap reads the pcap file at path from offset off to its end without
+ * an error; its packets are those of seeds want[0..n), in that order. */
+static void assert_reads_back(const char *path, off_t off,
+			      const unsigned int *want, size_t n)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	unsigned char *b = NULL;
+	struct pcap_pkthdr *h;
+	const unsigned char *data;
+	FILE *fp = fopen(path, "re");
+	pcap_t *p;
+	size_t i;
+
+	assert_non_null(fp);
+	assert_int_equal(fseeko(fp, off, SEEK_SET), 0);
+	p = pcap_fopen_offline(fp, errbuf);
+	if (!p)
+		fail_msg("pcap_fopen_offline: %s", errbuf);
+	for (i = 0; i < n; i++) {
+		int r = pcap_next_ex(p, &h, &data);
+
+		if (r != 1)
+			fail_msg("packet %zu of %zu: %s", i + 1, n,
+				 r == PCAP_ERROR ? pcap_geterr(p) : "missing");
+		assert_int_equal(h->ts.tv_sec, SEC0 + (long)want[i]);
+		b = realloc(b, h->caplen + 1);
+		assert_non_null(b);
+		fill(b, h->caplen, want[i]);
+		assert_memory_equal(data, b, h->caplen);
+	}
+	/* the end, not "truncated dump file" */
+	if (pcap_next_ex(p, &h, &data) != PCAP_ERROR_BREAK)
+		fail_msg("after %zu packets: %s", n, pcap_geterr(p));
+	pcap_close(p);
+	free(b);
+}
+
+/* seeds from..from+n-1 appended to v at *len */
+static void seeds(unsigned int *v, size_t *len, unsigned int from, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[(*len)++] = from + (unsigned int)i;
+}
+
+/* Pins size(), record_size() and trailer_size() against the file. */
+static void test_sizes(void **state)
+{
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF];
+	uint64_t want = 24;
+	unsigned int i;
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	assert_int_equal(nscap_writer_pcap.size(w), 24);
+	assert_int_equal(path_size(t->path), 24);
+	assert_int_equal(nscap_writer_pcap.record_size(w, 0), 16);
+	assert_int_equal(nscap_writer_pcap.record_size(w, 60), 76);
+	assert_int_equal(nscap_writer_pcap.record_size(w, 262144), 262160);
+	assert_int_equal(nscap_writer_pcap.record_size(w, UINT32_MAX),
+			 16 + (uint64_t)UINT32_MAX);
+	assert_int_equal(nscap_writer_pcap.trailer_size(w), 0);
+	for (i = 0; i < 10; i++) {
+		write_seed_ok(w, i, i * 37);
+		want += nscap_writer_pcap.record_size(w, i * 37);
+		assert_int_equal(nscap_writer_pcap.size(w), want);
+	}
+	assert_int_equal(path_size(t->path), 24); /* queued */
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	assert_int_equal(path_size(t->path), want);
+	assert_int_equal(nscap_writer_pcap.size(w), want);
+	assert_int_equal(nscap_writer_pcap.trailer_size(w), 0);
+	assert_int_equal(nscap_writer_pcap.lost(w), 0);
+	close_ok(w);
+	assert_int_equal(path_size(t->path), want);
+	assert_int_equal(walk(t->path, 0), 10);
+}
+
+/* Records of all sizes, several buffers' worth: after every write the file
+ * ends exactly where a record ends. (stdio alone writes the buffer out when
+ * it is full, wherever that cuts the record in hand.) */
+static void test_file_ends_at_whole_records(void **state)
+{
+	enum { N = 5000 };
+	struct cfg1 c;
+	struct tmp *t = *state;
+	uint64_t *ends = calloc(N + 1, sizeof(*ends)), last;
+	size_t i, k = 0, grew = 0;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF];
+
+	assert_non_null(ends);
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	ends[0] = last = path_size(t->path);
+	for (i = 0; i < N; i++) {
+		uint32_t len = (uint32_t)(i * 7 % 1601);
+		uint64_t size;
+
+		ends[i + 1] = ends[i] + 16 + len;
+		write_seed_ok(w, (unsigned int)i, len);
+		assert_int_equal(nscap_writer_pcap.size(w), ends[i + 1]);
+		size = path_size(t->path);
+		while (ends[k] < size)
+			k++;
+		assert_int_equal(ends[k], size);
+		if (size != last)
+			grew++;
+		last = size;
+	}
+	assert_true(ends[N] > (uint64_t)3 * BUFSIZE);
+	assert_true(grew >= 3); /* the buffer went out as it filled */
+	assert_true(path_size(t->path) < ends[N]);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	assert_int_equal(path_size(t->path), ends[N]);
+	close_ok(w);
+	assert_int_equal(walk(t->path, 0), N);
+	free(ends);
+}
+
+/* A record larger than the buffer reaches the file whole at once, after
+ * what was queued before it; what follows is queued again. */
+static void test_record_larger_than_buffer(void **state)
+{
+	const uint32_t big = BUFSIZE + BUFSIZE / 2 + 1;
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	write_seed_ok(w, 0, 10);
+	write_seed_ok(w, 1, big);
+	assert_int_equal(path_size(t->path), 24 + 26 + 16 + (uint64_t)big);
+	assert_int_equal(nscap_writer_pcap.size(w), path_size(t->path));
+	write_seed_ok(w, 2, 5);
+	assert_int_equal(path_size(t->path), 24 + 26 + 16 + (uint64_t)big);
+	close_ok(w);
+	assert_int_equal(path_size(t->path), 24 + 26 + 16 + big + 21);
+	assert_int_equal(walk(t->path, 0), 3);
+}
+
+/*
+ * A disk fault on flush: the file size limit falls inside the third of the
+ * queued records, so the kernel takes two and a half (a short write), then
+ * refuses (EFBIG). The file is cut back to the last good flush, the queued
+ * packets are lost, and so is each packet written while failed. libpcap
+ * reads the file to its last packet; after resume the next ones follow.
+ */
+static void test_disk_full_on_flush(void **state)
+{
+	enum { A = 200, B = 50, C = 3, D = 20, LEN = 1000, REC = LEN + 16 };
+	static unsigned int want[A + D];
+	struct nscap_writer_stats st = {0, 1, 0, 1};
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+	uint64_t good = 24 + (uint64_t)A * REC;
+	size_t nwant = 0;
+	unsigned int i;
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	for (i = 0; i < A; i++)
+		write_seed_ok(w, i, LEN);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	assert_int_equal(path_size(t->path), good);
+	for (i = 0; i < B; i++)
+		write_seed_ok(w, A + i, LEN);
+	assert_int_equal(nscap_writer_pcap.size(w), good + B * REC);
+
+	limit_file_size(good + 2 * REC + REC / 2);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	assert_string_equal(err, "cannot write packets: File too large");
+	assert_int_equal(path_size(t->path), good);
+	assert_int_equal(nscap_writer_pcap.size(w), good);
+	assert_int_equal(nscap_writer_pcap.lost(w), B);
+	/* failed: each packet is refused with the same error and counted */
+	for (i = 0; i < C; i++) {
+		err[0] = '\0';
+		assert_int_equal(write_seed(w, A + B + i, LEN, err), -EFBIG);
+		assert_string_equal(err, "cannot write packets: File too large");
+	}
+	assert_int_equal(nscap_writer_pcap.lost(w), B + C);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	assert_int_equal(nscap_writer_pcap.stats(w, 0, &st, err), -EFBIG);
+	assert_int_equal(nscap_writer_pcap.lost(w), B + C);
+	assert_int_equal(path_size(t->path), good);
+	seeds(want, &nwant, 0, A);
+	assert_reads_back(t->path, 0, want, nwant);
+
+	/* space again: the next packets follow the last whole record */
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0); /* not failed */
+	for (i = 0; i < D; i++)
+		write_seed_ok(w, A + B + C + i, LEN);
+	assert_int_equal(nscap_writer_pcap.size(w), good + D * REC);
+	close_ok(w);
+	assert_int_equal(path_size(t->path), good + D * REC);
+	seeds(want, &nwant, A + B + C, D);
+	assert_reads_back(t->path, 0, want, nwant);
+}
+
+/* A disk fault when the buffer fills, inside write(): that packet and the
+ * queued ones are lost, the file is cut back, and close after the failure
+ * returns 0 without writing anything. */
+static void test_disk_full_when_buffer_fills(void **state)
+{
+	enum { LEN = 1000, REC = LEN + 16, MAX = 4000 };
+	static unsigned int want[MAX];
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+	size_t nwant = 0;
+	uint64_t kept;
+	unsigned int n;
+	int ret = 0;
+
+	limit_file_size(BUFSIZE + BUFSIZE / 2);
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	for (n = 0; n < MAX && ret == 0; n++)
+		ret = write_seed(w, n, LEN, err);
+	assert_int_equal(ret, -EFBIG);
+	assert_string_equal(err, "cannot write packets: File too large");
+	/* the first buffer made it, the second (and the packet in hand) not */
+	kept = n - nscap_writer_pcap.lost(w);
+	assert_int_equal(kept, (BUFSIZE / REC));
+	assert_int_equal(path_size(t->path), 24 + kept * REC);
+	assert_int_equal(nscap_writer_pcap.size(w), 24 + kept * REC);
+	err[0] = '\0';
+	assert_int_equal(nscap_writer_pcap.close(w, err), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(path_size(t->path), 24 + kept * REC);
+	seeds(want, &nwant, 0, (size_t)kept);
+	assert_reads_back(t->path, 0, want, nwant);
+}
+
+/* A record larger than the buffer that does not fit: stdio wrote part of
+ * it itself; the file is cut back to before it. */
+static void test_disk_full_big_record(void **state)
+{
+	const uint32_t big = BUFSIZE + BUFSIZE / 2 + 1;
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	write_seed_ok(w, 0, 10);
+	limit_file_size(BUFSIZE);
+	assert_int_equal(write_seed(w, 1, big, err), -EFBIG);
+	assert_int_equal(nscap_writer_pcap.lost(w), 1);
+	assert_int_equal(path_size(t->path), 24 + 26);
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	write_seed_ok(w, 2, 20);
+	close_ok(w);
+	assert_int_equal(path_size(t->path), 24 + 26 + 36);
+	assert_int_equal(walk(t->path, 0), 2);
+}
+
+/* Appending to a file (O_APPEND, as "nscap -w - >>FILE"): a fault cuts
+ * back to the writer's own last record, never into what was there. */
+static void test_disk_full_appending(void **state)
+{
+	enum { LEN = 100, REC = LEN + 16, OLD = 1000 };
+	static unsigned int want[16];
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w = NULL;
+	char err[NSCAP_ERRBUF] = "", old[OLD];
+	unsigned char back[OLD];
+	size_t nwant = 0;
+	uint64_t good = OLD + 24 + 10 * REC;
+	unsigned int i;
+	int fd;
+
+	memset(old, 'x', sizeof(old));
+	fd = open(t->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, old, sizeof(old)), OLD);
+	close(fd);
+	fd = open(t->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(nscap_writer_pcap.open(
+				 &w, fd,
+				 config(&c, DLT_EN10MB, 262144, false, false),
+				 err),
+			 0);
+	for (i = 0; i < 10; i++)
+		write_seed_ok(w, i, LEN);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	assert_int_equal(path_size(t->path), good);
+	for (i = 0; i < 5; i++)
+		write_seed_ok(w, 10 + i, LEN);
+	limit_file_size(good + REC / 2);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	assert_int_equal(path_size(t->path), good);
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	write_seed_ok(w, 15, LEN);
+	close_ok(w);
+	assert_int_equal(path_size(t->path), good + REC);
+	fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, back, sizeof(back)), OLD);
+	close(fd);
+	assert_memory_equal(back, old, OLD);
+	seeds(want, &nwant, 0, 10);
+	seeds(want, &nwant, 15, 1);
+	assert_reads_back(t->path, OLD, want, nwant);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +1116,13 @@ int main(void)
 		T(test_open_refuses_mixed_linktypes),
 		T(test_add_iface),
 		T(test_stats_write_nothing),
+		T(test_sizes),
+		T(test_file_ends_at_whole_records),
+		T(test_record_larger_than_buffer),
+		T(test_disk_full_on_flush),
+		T(test_disk_full_when_buffer_fills),
+		T(test_disk_full_big_record),
+		T(test_disk_full_appending),
 #undef T
 	};
 

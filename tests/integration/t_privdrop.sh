@@ -1,0 +1,72 @@
+# Privilege drop: run through sudo (SUDO_UID/SUDO_GID) or with -Z, nscap
+# becomes that user with no capability once its handles are open; every
+# file, the first and the rotated ones, belongs to the user, mode 0644.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns a)
+b=$(lab_ns b)
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
+pid=$(lab_target "$a")
+umask 022
+dir="$LAB_DIR/drop"
+chmod 0755 "$LAB_DIR" # mktemp -d makes it 0700
+mkdir "$dir" && chmod 0777 "$dir"
+
+# status_of PID FIELD: the values of a /proc/PID/status line
+status_of() { awk -v f="$2:" '$1 == f {$1 = ""; print}' "/proc/$1/status"; }
+
+check_dropped() { # PID UID
+	local t
+	for t in /proc/"$1"/task/*; do
+		t=${t##*/}
+		[ "$(awk '$1 == "Uid:" {print $2 $3 $4 $5}' "/proc/$1/task/$t/status")" = "$2$2$2$2" ] ||
+			fail "thread $t: $(grep Uid: "/proc/$1/task/$t/status")"
+		for c in CapPrm CapEff CapAmb; do
+			[ "$(awk -v f="$c:" '$1 == f {print $2}' "/proc/$1/task/$t/status")" = 0000000000000000 ] ||
+				fail "thread $t keeps $c: $(grep "$c:" "/proc/$1/task/$t/status")"
+		done
+	done
+}
+
+# through sudo, with rotation: files created after the drop too
+SUDO_UID=65534 SUDO_GID=65534 "$NSCAP" -t "$pid" -i eth0 -C 1 -W 3 \
+	-w "$dir/s.pcapng" udp port 9999 2>"$LAB_DIR/s.err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/s.err" || fail "sudo: nscap did not start: $(cat "$LAB_DIR/s.err")"
+sleep 0.3
+check_dropped "$n" 65534
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 2500 -s 1000 -r 10000 -t 30 >/dev/null
+sleep 1.5
+kill -INT "$n"
+wait "$n" || fail "sudo run: exit $?: $(cat "$LAB_DIR/s.err")"
+[ "$(ls "$dir"/s.pcapng* | wc -l)" -eq 3 ] || fail "sudo: files $(ls "$dir")"
+for f in "$dir"/s.pcapng*; do
+	[ "$(stat -c '%u:%g %a' "$f")" = "65534:65534 644" ] || fail "$f: $(stat -c '%u:%g %a' "$f")"
+	tshark -r "$f" >/dev/null 2>&1 || fail "tshark cannot read $f"
+done
+
+# -Z by name, no rotation; the first file is made by root and given away
+"$NSCAP" -t "$pid" -i eth0 -Z nobody -w "$dir/z.pcapng" udp port 9999 2>"$LAB_DIR/z.err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/z.err" || fail "-Z: nscap did not start"
+sleep 0.3
+check_dropped "$n" 65534
+[ "$(status_of "$n" NoNewPrivs | tr -d ' ')" = 1 ] || fail "-Z: no_new_privs is not set"
+kill -INT "$n"
+wait "$n" || fail "-Z: exit $?"
+[ "$(stat -c '%u:%g' "$dir/z.pcapng")" = "65534:65534" ] || fail "-Z: owner $(stat -c '%u:%g' "$dir/z.pcapng")"
+
+# --no-drop keeps root
+SUDO_UID=65534 SUDO_GID=65534 "$NSCAP" -t "$pid" -i eth0 --no-drop -w "$dir/r.pcapng" 2>"$LAB_DIR/r.err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/r.err" || fail "--no-drop: nscap did not start"
+[ "$(awk '$1 == "Uid:" {print $2}' "/proc/$n/status")" = 0 ] || fail "--no-drop: not root"
+kill -INT "$n"
+wait "$n"
+[ "$(stat -c %u "$dir/r.pcapng")" = 0 ] || fail "--no-drop: file not root's"
+
+# an unknown user: an error before anything is created
+"$NSCAP" -t "$pid" -i eth0 -Z no-such-user-nscap -w "$dir/u.pcapng" 2>"$LAB_DIR/u.err"
+expect_status 1 $? "-Z unknown"
+grep -q "^nscap: .*no-such-user-nscap" "$LAB_DIR/u.err" || fail "-Z unknown: $(cat "$LAB_DIR/u.err")"
+[ ! -e "$dir/u.pcapng" ] || fail "-Z unknown: created the file"
+pass

@@ -1,0 +1,95 @@
+# Long captures: -C/-W ring of files, -G with -W, -a autostop, SIGHUP and
+# SIGUSR1. Every file is read by tshark; the udpgen sequence numbers in the
+# payload prove that the files kept hold the last packets, none missing.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns a)
+b=$(lab_ns b)
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
+pid=$(lab_target "$a")
+cd "$LAB_DIR" || fail "cd"
+
+# seqs FILE...: the udpgen sequence numbers in the files, in order
+seqs() {
+	local f
+	for f in "$@"; do
+		tshark -r "$f" -T fields -e data.data -d udp.port==9999,data 2>/dev/null |
+			cut -c1-8 | while read -r h; do echo $((16#$h)); done
+	done
+}
+readable() {
+	tshark -r "$1" >/dev/null 2>"$LAB_DIR/ts.err" || fail "tshark cannot read $1: $(cat "$LAB_DIR/ts.err")"
+	! grep -Eiq 'cut short|damaged|corrupt' "$LAB_DIR/ts.err" || fail "$1: $(cat "$LAB_DIR/ts.err")"
+}
+
+# -C 1 -W 5 with about 12 MB of traffic: exactly 5 files
+"$NSCAP" -t "$pid" -i eth0 -C 1 -W 5 -w ring.pcapng udp port 9999 2>ring.err &
+n=$!
+wait_for 10 listening ring.err || fail "ring: nscap did not start"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 12000 -s 1000 -r 20000 -t 30 >/dev/null
+sleep 1.5
+kill -INT "$n"
+wait "$n" || fail "ring: exit $?: $(cat ring.err)"
+ls ring.pcapng* >files
+[ "$(wc -l <files)" -eq 5 ] || fail "ring: $(wc -l <files) files: $(tr '\n' ' ' <files)"
+for i in 0 1 2 3 4; do
+	[ -f "ring.pcapng$i" ] || fail "ring: no ring.pcapng$i"
+	readable "ring.pcapng$i"
+	[ "$(stat -c %s "ring.pcapng$i")" -le 1000000 ] || fail "ring.pcapng$i is over 1 MB"
+done
+grep -q '^12000 packets captured$' ring.err || fail "ring: $(cat ring.err)"
+# the kept files, oldest first (the ring's order by modification time)
+mapfile -t kept < <(ls -tr ring.pcapng*)
+seqs "${kept[@]}" >seq
+last=$(tail -n 1 seq)
+first=$(head -n 1 seq)
+[ "$last" -eq 11999 ] || fail "ring: the last packet kept is $last, not 11999"
+[ "$(wc -l <seq)" -eq $((last - first + 1)) ] || fail "ring: packets missing between $first and $last"
+[ "$(sort -n seq | uniq | wc -l)" -eq "$(wc -l <seq)" ] || fail "ring: duplicate packets"
+
+# -G 1 -W 3: three files of a second, named by strftime, then stop
+start=$SECONDS
+"$NSCAP" -t "$pid" -i eth0 -G 1 -W 3 -w 'g-%H%M%S.pcapng' udp port 9999 2>g.err &
+n=$!
+wait_for 10 listening g.err || fail "-G: nscap did not start"
+lab_bg send "$b" 198.51.100.1 9999 40 10
+wait_for 10 test ! -d "/proc/$n" || fail "-G 1 -W 3 did not stop by itself"
+wait "$n" || fail "-G: exit $?: $(cat g.err)"
+[ "$(ls g-*.pcapng | wc -l)" -eq 3 ] || fail "-G: files: $(ls g-*)"
+ls g-*.pcapng | grep -Eq '^g-[0-9]{6}\.pcapng$' || fail "-G: names $(ls g-*)"
+for f in g-*.pcapng; do readable "$f"; done
+[ $((SECONDS - start)) -le 6 ] || fail "-G: took $((SECONDS - start)) s"
+kill "$BG_PID" 2>/dev/null
+
+# -a packets:7 and -a duration:1, combined: packets first
+"$NSCAP" -t "$pid" -i eth0 -a packets:7 -a duration:20 -w ap.pcapng udp port 9999 2>ap.err &
+n=$!
+wait_for 10 listening ap.err || fail "-a: nscap did not start"
+send "$b" 198.51.100.1 9999 20 200
+wait_for 5 test ! -d "/proc/$n" || fail "-a packets:7 did not stop"
+wait "$n" || fail "-a packets: exit $?"
+[ "$(pcap_count ap.pcapng)" -eq 7 ] || fail "-a packets:7 wrote $(pcap_count ap.pcapng)"
+start=$SECONDS
+"$NSCAP" -t "$pid" -i eth0 -a duration:1 -w ad.pcapng udp port 9999 2>ad.err
+expect_status 0 $? "-a duration:1"
+[ $((SECONDS - start)) -le 3 ] || fail "-a duration:1 took $((SECONDS - start)) s"
+readable ad.pcapng
+
+# SIGHUP: a new file now; SIGUSR1: counters on stderr, capture goes on
+"$NSCAP" -t "$pid" -i eth0 -w hup.pcapng udp port 9999 2>hup.err &
+n=$!
+wait_for 10 listening hup.err || fail "SIGHUP: nscap did not start"
+send "$b" 198.51.100.1 9999 3 100
+sleep 1.5
+kill -HUP "$n"
+wait_for 5 test -f hup.pcapng1 || fail "SIGHUP made no new file"
+send "$b" 198.51.100.1 9999 4 100
+sleep 1.5
+kill -USR1 "$n"
+got_usr1() { grep -q '^nscap: 7 packets captured, 7 received by filter, 0 dropped by kernel' hup.err; }
+wait_for 5 got_usr1 || fail "SIGUSR1: $(cat hup.err)"
+[ -d "/proc/$n" ] || fail "SIGUSR1 stopped the capture"
+kill -INT "$n"
+wait "$n" || fail "SIGHUP run: exit $?"
+[ "$(pcap_count hup.pcapng)" -eq 3 ] || fail "first file: $(pcap_count hup.pcapng)"
+[ "$(pcap_count hup.pcapng1)" -eq 4 ] || fail "second file: $(pcap_count hup.pcapng1)"
+pass
