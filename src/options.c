@@ -133,7 +133,7 @@ void nscap_options_usage(FILE *fp)
 	      "\n"
 	      "Writing to a pipe or stdout implies -U and --immediate-mode.\n"
 	      "Exit status: 0 success, 1 runtime error, 2 usage error.\n"
-	      "Example: nscap -t 4242 -w - | wireshark -k -i -\n",
+	      "Example: nscap -t web -w - | wireshark -k -i -\n",
 	      fp);
 }
 
