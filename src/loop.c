@@ -25,9 +25,11 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 	if (d->ret)
 		return;
 	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
-	if (d->ret == 0)
+	/* captured: handed to the writer, which writes it or counts it lost;
+	 * only a packet an autostop refused is not taken */
+	if (d->ret != -ECANCELED)
 		d->h->captured++;
-	else
+	if (d->ret)
 		pcap_breakloop(d->h->pcap);
 }
 

@@ -52,6 +52,9 @@ static void setup_signals(sigset_t *waitmask)
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* over a file size limit (ulimit -f): EFBIG, a disk fault like ENOSPC
+	 */
+	sigaction(SIGXFSZ, &sa, NULL);
 
 	sigemptyset(&stopsigs);
 	sigaddset(&stopsigs, SIGINT);

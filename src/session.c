@@ -460,8 +460,10 @@ static struct pcap_stat handle_counters(struct nscap_session *s,
 		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
 						st.ps_drop, h->captured};
 
-		if (s->w && s->ops->stats(s->w, h->iface, &ws, err) != 0 &&
-		    !s->full)
+		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
+
+		/* after a disk fault the writer refuses them: said already */
+		if (r && !nscap_writer_disk_fault(-r))
 			fprintf(s->log, "nscap: %s\n", err);
 	}
 	return st;
@@ -478,9 +480,12 @@ static int close_file(struct nscap_session *s, char *err)
 		return 0;
 	for (i = 0; i < s->nh; i++)
 		handle_counters(s, s->h[i]);
-	if (s->ops->lost)
-		s->lost += s->ops->lost(s->w);
-	ret = s->ops->close(s->w, err);
+	ret = s->ops->flush(s->w, err);
+	s->lost += s->ops->lost(s->w);
+	if (ret && !nscap_writer_disk_fault(-ret))
+		s->ops->close(s->w, NULL);
+	else
+		ret = s->ops->close(s->w, err);
 	s->w = NULL;
 	return ret;
 }
@@ -562,7 +567,7 @@ static int act(struct nscap_session *s, enum nscap_rotate_action a,
 
 static bool disk_fault(int e)
 {
-	return e == -ENOSPC || e == -EIO || e == -EDQUOT || e == -EFBIG;
+	return e < 0 && nscap_writer_disk_fault(-e);
 }
 
 /* Where every packet goes: rotation first where asked for, then the
@@ -640,7 +645,7 @@ static int take_pending(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
 	struct pcap_stat st = {0, 0, 0};
-	uint64_t want, max = UINT64_MAX;
+	uint64_t want, before, max = UINT64_MAX;
 	char err[NSCAP_ERRBUF];
 	int n;
 
@@ -652,11 +657,11 @@ static int take_pending(struct nscap_session *s, size_t i)
 	want = (uint64_t)st.ps_recv - st.ps_drop;
 	if (want <= h->captured)
 		return 0;
+	before = h->captured;
 	n = nscap_loop_wait_pending(h, &s->sink, want, max,
 				    FILE_MODE_TIMEOUT_MS + 100, s->waitmask,
 				    err);
-	if (n > 0)
-		s->captured += (uint64_t)n;
+	s->captured += h->captured - before;
 	if (n < 0 && n != -EPIPE && n != -ENETDOWN && n != -ECANCELED)
 		fprintf(s->log, "nscap: %s\n", err);
 	return n;
@@ -889,6 +894,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 
 	for (j = 0; j < nh && ret == 0; j++) {
 		size_t i = (s->start + j) % nh;
+		uint64_t before;
 		int max = BATCH, n;
 
 		if (!sl->pfd[i].revents)
@@ -901,9 +907,11 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 			if (left < (uint64_t)max)
 				max = (int)left;
 		}
+		before = s->h[i]->captured;
 		n = nscap_loop_dispatch(s->h[i], &s->sink, max, err);
+		s->captured += s->h[i]->captured - before;
 		if (n >= 0) {
-			s->captured += (uint64_t)n;
+			continue;
 		} else if (n == -ENETDOWN) {
 			char lb[160];
 
@@ -1221,21 +1229,31 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		for (i = 0; i < s->nh; i++)
 			if (take_pending(s, i) == -EPIPE)
 				break;
-	if (s->w && s->ops->lost)
-		s->lost += s->ops->lost(s->w) + s->full_drops;
+	s->lost += s->full_drops;
 	if (s->w) {
 		char cerr[NSCAP_ERRBUF];
+		int r;
 
-		/* the counters go into the file before it closes */
+		/* the counters go into the file, then the last flush, then
+		 * what was lost, then the close */
 		for (i = 0; i < s->nh; i++)
 			end_handle(s, i);
 		s->nh = 0;
-		if (s->ops->close(s->w, cerr) && why != STOP_READER_GONE &&
-		    why != STOP_DISK) {
+		r = s->ops->flush(s->w, cerr);
+		s->lost += s->ops->lost(s->w);
+		if (r == 0)
+			r = s->ops->close(s->w, cerr);
+		else
+			s->ops->close(s->w, NULL);
+		s->w = NULL;
+		if (r && nscap_writer_disk_fault(-r) && why != STOP_DISK) {
+			fprintf(s->log, "nscap: %s\n", cerr);
+			why = STOP_DISK;
+		} else if (r && why != STOP_READER_GONE && why != STOP_DISK &&
+			   r != -EPIPE) {
 			fprintf(s->log, "nscap: %s\n", cerr);
 			why = STOP_ERROR;
 		}
-		s->w = NULL;
 	}
 	print_totals(s);
 	if (s->lost)

@@ -45,8 +45,8 @@ struct nscap_writer {
 	uint64_t queued;      /* bytes in the stdio buffer since then */
 	uint64_t queued_pkts; /* records among them */
 	uint64_t lost;
-	int failed;	 /* errno of a failed write, 0 if none */
-	bool resumable;	 /* a disk fault, and the file is cut to good */
+	int failed;	/* errno of a failed write, 0 if none */
+	bool resumable; /* a disk fault, and the file is cut to good */
 };
 
 static int file_errno(void)
@@ -179,8 +179,8 @@ static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 	/* glibc drops a buffer whose write failed; discard it here too,
 	 * whatever the libc, so that nothing of it is written later */
 	__fpurge(w->fp);
-	w->resumable = w->regular && cut_back(w) == 0 &&
-		       nscap_writer_disk_fault(e);
+	w->resumable =
+		w->regular && cut_back(w) == 0 && nscap_writer_disk_fault(e);
 	return nscap_seterr(err, e, "cannot write packets");
 }
 
@@ -224,7 +224,6 @@ static int pw_write(struct nscap_writer *w, unsigned int iface,
 {
 	struct pcap_pkthdr rec = *h;
 	uint64_t size = pw_record_size(w, h->caplen);
-	int ret;
 
 	(void)iface;
 	if (w->failed) {
@@ -237,7 +236,8 @@ static int pw_write(struct nscap_writer *w, unsigned int iface,
 		rec.ts.tv_usec *= 1000;
 	/* stdio must not write the buffer out with this record cut in two */
 	if (w->queued && w->queued + size > PCAP_WRITER_BUFSIZE) {
-		ret = flush_queued(w, 1, err);
+		int ret = flush_queued(w, 1, err);
+
 		if (ret)
 			return ret;
 	}
@@ -317,14 +317,16 @@ static void release(struct nscap_writer *w)
 
 static int pw_close(struct nscap_writer *w, char *err)
 {
-	char ignored[NSCAP_ERRBUF];
 	int ret = 0;
 
 	if (!w)
 		return 0;
 	/* an earlier failure was returned when it happened */
-	if (!w->failed)
+	if (!w->failed) {
+		char ignored[NSCAP_ERRBUF];
+
 		ret = flush_queued(w, 0, err ? err : ignored);
+	}
 	release(w);
 	return ret;
 }

@@ -117,17 +117,17 @@ struct idb {
 struct nscap_writer {
 	int fd;
 	unsigned char *buf;
-	size_t len;	  /* queued in buf: whole blocks only */
-	uint32_t nifaces; /* IDBs built: the next interface ID */
-	bool in_nano;	  /* tv_usec holds nanoseconds */
-	bool out_nano;	  /* if_tsresol 9, else 6 */
-	struct idb *idbs; /* every interface's IDB, by number */
+	size_t len;		/* queued in buf: whole blocks only */
+	uint32_t nifaces;	/* IDBs built: the next interface ID */
+	bool in_nano;		/* tv_usec holds nanoseconds */
+	bool out_nano;		/* if_tsresol 9, else 6 */
+	struct idb *idbs;	/* every interface's IDB, by number */
 	uint32_t queued_ifaces; /* IDBs in buf or in the file */
 	uint32_t good_ifaces;	/* IDBs in the file */
 	bool regular;		/* a regular file: a failure can be cut off */
 	off_t base;		/* where the SHB starts in the file */
-	uint64_t good;		/* bytes in the file after the last good write */
-	uint64_t queued_pkts;	/* EPBs in buf */
+	uint64_t good;	      /* bytes in the file after the last good write */
+	uint64_t queued_pkts; /* EPBs in buf */
 	uint64_t lost;
 	int failed;	/* errno of a failed write, 0 if none */
 	bool resumable; /* a disk fault, and the file is cut to good */
@@ -345,8 +345,8 @@ static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 	w->len = 0;
 	w->queued_ifaces = w->good_ifaces;
 	w->failed = e;
-	w->resumable = w->regular && cut_back(w) == 0 &&
-		       nscap_writer_disk_fault(e);
+	w->resumable =
+		w->regular && cut_back(w) == 0 && nscap_writer_disk_fault(e);
 	return failed(w, err);
 }
 

@@ -7,7 +7,8 @@
  *
  * Whole records: a writer hands the fd only whole records (pcap) or blocks
  * (pcapng), so a file killed at any moment ends at a record boundary, as
- * far as the kernel took the write(2)s.
+ * far as the kernel took the write(2)s (a SIGKILL that lands inside one
+ * write(2) of a regular file can still stop it at a page).
  *
  * Write errors. When a write fails, the records queued since the last
  * successful write and the packet in hand are discarded and counted in
@@ -67,7 +68,9 @@ struct nscap_writer_ops {
 	int (*open)(struct nscap_writer **w, int fd,
 		    const struct nscap_writer_config *cfg, char *err);
 	/* Describe one more interface; it gets the next number. pcap takes
-	 * only the link type it opened with. 0 or -errno. */
+	 * only the link type it opened with; pcapng writes the description
+	 * before the next block (no I/O here), so after a disk fault it waits
+	 * for resume(). 0 or -errno. */
 	int (*add_iface)(struct nscap_writer *w,
 			 const struct nscap_writer_iface *f, char *err);
 	/* Queue one record. 0 or -errno (-EPIPE: the reader went away). */

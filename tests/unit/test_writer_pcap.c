@@ -961,7 +961,8 @@ static void test_disk_full_on_flush(void **state)
 	for (i = 0; i < C; i++) {
 		err[0] = '\0';
 		assert_int_equal(write_seed(w, A + B + i, LEN, err), -EFBIG);
-		assert_string_equal(err, "cannot write packets: File too large");
+		assert_string_equal(err,
+				    "cannot write packets: File too large");
 	}
 	assert_int_equal(nscap_writer_pcap.lost(w), B + C);
 	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);

@@ -1394,7 +1394,8 @@ static void test_disk_full_on_flush(void **state)
 	for (i = 0; i < C; i++) {
 		err[0] = '\0';
 		assert_int_equal(write_seed(w, 1, 9999, LEN, err), -EFBIG);
-		assert_string_equal(err, "cannot write packets: File too large");
+		assert_string_equal(err,
+				    "cannot write packets: File too large");
 	}
 	assert_int_equal(ops->lost(w), B + C);
 	/* an interface that comes while the disk is full waits with it */

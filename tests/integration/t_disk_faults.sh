@@ -1,0 +1,138 @@
+# Disk faults and hard kills. A capture that fills its disk (a 2 MB tmpfs,
+# about 4 MB of traffic) stops at a whole record, says how many packets it
+# lost and exits 1; the file reads to its last packet. A capture killed with
+# SIGKILL mid-capture leaves a file readable to its last packet. Both
+# formats, each file read by tshark and capinfos, neither of which may find
+# it cut short.
+. "$(dirname "$0")/lib.sh"
+command -v tshark >/dev/null || skip "no tshark"
+command -v capinfos >/dev/null || skip "no capinfos"
+
+full="$LAB_DIR/full"
+mkdir "$full" || fail "mkdir $full"
+# nscap first (it holds a file there), then the mount, then the lab
+cleanup() {
+	local p
+	for p in "${LAB_PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null
+	done
+	for p in "${LAB_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	if mountpoint -q "$full"; then
+		umount "$full" 2>/dev/null || umount -l "$full"
+	fi
+	lab_cleanup
+}
+trap cleanup EXIT
+mount -t tmpfs -o size=2m,mode=0755 nscap-full "$full" ||
+	skip "cannot mount a tmpfs"
+
+a=$(lab_ns target)
+b=$(lab_ns peer)
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
+pid=$(lab_target "$a")
+
+# udp COUNT RATE: COUNT datagrams of 1000 bytes to the target's port 9999
+udp() {
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n "$1" -s 1000 \
+		-r "$2" -t 30 >/dev/null
+}
+
+# readable FILE: tshark and capinfos read FILE to its end without a word
+# about a damaged or cut-short file; prints its packet count.
+readable() {
+	local f=$1 n
+	tshark -r "$f" >/dev/null 2>"$LAB_DIR/tshark.err" ||
+		fail "tshark -r $f: $(cat "$LAB_DIR/tshark.err")"
+	! grep -qiE 'cut short|damaged|corrupt|appears to' \
+		"$LAB_DIR/tshark.err" ||
+		fail "tshark -r $f: $(cat "$LAB_DIR/tshark.err")"
+	capinfos "$f" >"$LAB_DIR/capinfos.out" 2>&1 ||
+		fail "capinfos $f: $(cat "$LAB_DIR/capinfos.out")"
+	! grep -qiE 'cut short|damaged|corrupt|appears to' \
+		"$LAB_DIR/capinfos.out" ||
+		fail "capinfos $f: $(cat "$LAB_DIR/capinfos.out")"
+	n=$(pcap_count "$f")
+	[ "$n" -gt 0 ] || fail "$f: no packets"
+	echo "$n"
+}
+
+# disk_full EXT: capture into $full/x.EXT until the disk is full
+disk_full() {
+	local out="$full/x.$1" err="$LAB_DIR/err.full.$1" rc n lost captured
+	rm -f "$full"/*
+	lab_bg "$NSCAP" -t "$pid" -i eth0 -w "$out" 'udp port 9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "nscap -w $out did not start"
+	udp 4000 2000 || fail "udpgen failed"
+	wait_for 20 test ! -d "/proc/$BG_PID" ||
+		fail "nscap -w $out did not stop when the disk was full"
+	wait "$BG_PID"
+	rc=$?
+	expect_status 1 "$rc" "nscap -w $out on a full disk: $(cat "$err")"
+	grep -q 'No space left on device' "$err" ||
+		fail "no ENOSPC message: $(cat "$err")"
+	grep -q 'lost' "$err" || fail "no lost count: $(cat "$err")"
+	n=$(readable "$out") || exit 1
+	# what was written and what was lost add up to what was captured
+	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost.*/\1/p' "$err")
+	captured=$(sed -n 's/^\([0-9][0-9]*\) packets captured$/\1/p' "$err")
+	[ -n "$lost" ] && [ "$lost" -gt 0 ] ||
+		fail "no 'N packets lost' line: $(cat "$err")"
+	[ -z "$captured" ] || [ $((n + lost)) -eq "$captured" ] ||
+		fail "$out: $n packets in the file and $lost lost," \
+			"but $captured captured"
+	rm -f "$out"
+}
+
+# killed EXT: kill -9 a capture into a regular file under steady traffic
+killed() {
+	local out="$LAB_DIR/killed.$1" err="$LAB_DIR/err.kill.$1" gen n
+	lab_bg "$NSCAP" -t "$pid" -i eth0 -w "$out" 'udp port 9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "nscap -w $out did not start"
+	udp 20000 5000 &
+	gen=$!
+	# a few buffers' worth (about 1 MB a buffer, 5 MB/s) and on
+	sleep 2.3
+	kill -9 "$BG_PID"
+	wait "$BG_PID" 2>/dev/null
+	wait "$gen" || fail "udpgen failed"
+	[ -s "$out" ] || fail "$out: nothing written before the kill"
+	n=$(readable "$out") || exit 1
+	[ "$n" -ge 1000 ] || fail "$out: only $n packets after 2 s"
+}
+
+# --on-full=wait: the capture goes on while the disk is full, counts what
+# it drops, and writes again once there is space (the tmpfs grows)
+waiting() {
+	local out="$full/w.pcapng" err="$LAB_DIR/err.wait" lost
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -w "$out" 'udp port 9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "--on-full=wait: nscap did not start"
+	udp 4000 2000
+	dropping() { grep -q 'dropping packets until there is space' "$err"; }
+	wait_for 10 dropping || fail "--on-full=wait: no word of the full disk: $(cat "$err")"
+	[ -d "/proc/$BG_PID" ] || fail "--on-full=wait: nscap stopped"
+	mount -o remount,size=8m "$full" || fail "cannot grow the tmpfs"
+	sleep 1.5 # nscap tries again every second
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 50 -s 1000 -r 100 -t 30 >/dev/null
+	sleep 1.5
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "--on-full=wait: exit $?: $(cat "$err")"
+	readable "$out" >/dev/null
+	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost.*/\1/p' "$err")
+	[ "${lost:-0}" -gt 0 ] || fail "--on-full=wait: no lost count: $(cat "$err")"
+	# the 50 sent after the disk grew are in the file: sequence 0..49
+	tshark -r "$out" -T fields -e data.data -d udp.port==9999,data 2>/dev/null |
+		tail -n 50 | cut -c1-8 >"$LAB_DIR/tail"
+	[ "$(head -n 1 "$LAB_DIR/tail")" = 00000000 ] && [ "$(tail -n 1 "$LAB_DIR/tail")" = 00000031 ] ||
+		fail "--on-full=wait: the packets after the disk grew are not in the file"
+	rm -f "$out"
+	mount -o remount,size=2m "$full"
+}
+
+disk_full pcapng
+disk_full pcap
+killed pcapng
+killed pcap
+waiting
+pass
