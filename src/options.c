@@ -365,7 +365,8 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 		return nscap_seterr(err, 0, "-Z and --no-drop contradict");
 	if (!o->list_interfaces)
 		return nscap_rotate_check(
-			&o->rotate, o->output && strcmp(o->output, "-"), err);
+			&o->rotate, o->output && strcmp(o->output, "-") != 0,
+			err);
 	return 0;
 }
 

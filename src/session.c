@@ -174,7 +174,8 @@ static int add_handle(struct nscap_session *s, struct nscap_handle *h,
 {
 	if (s->nh == s->caph) {
 		size_t cap = s->caph ? 2 * s->caph : 8;
-		struct nscap_handle **v = realloc(s->h, cap * sizeof(*v));
+		struct nscap_handle **v =
+			realloc(s->h, cap * sizeof(struct nscap_handle *));
 
 		if (!v)
 			return nscap_seterr(err, ENOMEM, "cannot add a handle");
@@ -267,7 +268,8 @@ int nscap_session_open(struct nscap_session **out,
 		if (list_only)
 			continue;
 		free(sel);
-		sel = calloc(g->ifaces.n + 1, sizeof(*sel));
+		sel = calloc(g->ifaces.n + 1,
+			     sizeof(const struct nscap_iface *));
 		if (!sel) {
 			ret = nscap_seterr(err, ENOMEM, "cannot start");
 			goto fail;
@@ -316,10 +318,10 @@ int nscap_session_list(struct nscap_session *s, FILE *out, char *err)
 {
 	char line[2048];
 	size_t k, i;
-	int ret;
 
 	for (k = 0; k < s->ntg; k++) {
 		struct starget *g = &s->tg[s->tg[k].owner];
+		int ret;
 
 		if (s->ntg > 1)
 			fprintf(out, "%s%s (%s, net:[%lu]):\n", k ? "\n" : "",
@@ -672,17 +674,19 @@ static void end_handle(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
 	struct pcap_stat st = handle_counters(s, h);
-	char lb[160];
 
 	s->total.received += st.ps_recv;
 	s->total.dropped += st.ps_drop;
 	s->total.ifdropped += st.ps_ifdrop;
-	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s))
+	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s)) {
+		char lb[160];
+
 		fprintf(s->log,
 			"nscap: %s: %" PRIu64 " captured, %u received by "
 			"filter, %u dropped by kernel\n",
 			hlabel(s, h, lb, sizeof(lb)), h->captured, st.ps_recv,
 			st.ps_drop);
+	}
 	nscap_handle_close(s->tg[h->owner].ns, h);
 	s->h[i] = NULL;
 }
@@ -751,7 +755,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 /* Target k's process exited. */
 static void target_gone(struct nscap_session *s, size_t k)
 {
-	size_t owner = s->tg[k].owner, j, i;
+	size_t owner = s->tg[k].owner, j;
 	bool shared = false;
 
 	s->tg[k].gone = true;
@@ -759,6 +763,8 @@ static void target_gone(struct nscap_session *s, size_t k)
 	for (j = 0; j < s->ntg; j++)
 		shared |= !s->tg[j].gone && s->tg[j].owner == owner;
 	if (!shared) {
+		size_t i;
+
 		for (i = 0; i < s->nh; i++) {
 			if (s->h[i]->owner != owner)
 				continue;
@@ -910,9 +916,9 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		before = s->h[i]->captured;
 		n = nscap_loop_dispatch(s->h[i], &s->sink, max, err);
 		s->captured += s->h[i]->captured - before;
-		if (n >= 0) {
+		if (n >= 0)
 			continue;
-		} else if (n == -ENETDOWN) {
+		if (n == -ENETDOWN) {
 			char lb[160];
 
 			fprintf(s->log, "nscap: capture on %s ended: %s\n",
@@ -920,12 +926,12 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 			take_pending(s, i);
 			end_handle(s, i);
 			ended = true;
-		} else if (disk_fault(n) && disk_trouble(s, n, err) == 0) {
 			continue;
-		} else {
-			*why = stop_for(n);
-			ret = n;
 		}
+		if (disk_fault(n) && disk_trouble(s, n, err) == 0)
+			continue;
+		*why = stop_for(n);
+		ret = n;
 	}
 	if (ended)
 		compact(s);
@@ -938,7 +944,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 static void print_now(struct nscap_session *s)
 {
 	char err[NSCAP_ERRBUF], lb[160];
-	uint64_t recv = 0, drop = 0;
+	uint64_t recv = 0, dropped = 0;
 	size_t i;
 
 	for (i = 0; i < s->nh; i++) {
@@ -948,7 +954,7 @@ static void print_now(struct nscap_session *s)
 				       err))
 			continue;
 		recv += st.ps_recv;
-		drop += st.ps_drop;
+		dropped += st.ps_drop;
 		if (s->nh > 1)
 			fprintf(s->log,
 				"nscap: %s: %" PRIu64 " captured, %u "
@@ -959,8 +965,9 @@ static void print_now(struct nscap_session *s)
 	fprintf(s->log,
 		"nscap: %" PRIu64 " packets captured, %" PRIu64
 		" received by filter, %" PRIu64 " dropped by kernel%s%s\n",
-		s->captured, s->total.received + recv, s->total.dropped + drop,
-		s->path[0] ? ", writing " : "", s->path);
+		s->captured, s->total.received + recv,
+		s->total.dropped + dropped, s->path[0] ? ", writing " : "",
+		s->path);
 }
 
 /* How long ppoll may sleep: until a time limit, or the next flush of a
@@ -1257,11 +1264,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	}
 	print_totals(s);
 	if (s->lost)
-		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s%s\n",
+		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s\n",
 			s->lost,
 			why == STOP_DISK ? "the disk is full or failing"
-					 : "they could not be written",
-			s->path[0] ? "" : "");
+					 : "they could not be written");
 	if (s->autostopped && o->verbose)
 		fprintf(s->log, "nscap: stopped: %s\n",
 			nscap_rotate_reason_str(s->stop_reason));

@@ -1,0 +1,503 @@
+#!/usr/bin/python3
+"""Tables, ratios, PASS/FAIL, results.json and bench.png for scripts/bench.sh.
+
+bench_report.py --raw RAW.jsonl --machine MACHINE.json --out DIR [--elapsed S]
+
+RAW holds one JSON object per measurement (one capture run, or one
+start-up, or one scale round); every figure printed here is a median over
+the repetitions of such rows, or a ratio of two such medians. Standard
+library only.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+CONTENDERS = ["none", "nscap", "nscap-ng", "nscap-b", "tcpdump", "dumpcap"]
+THROUGHPUT = [
+    ("file64", "file, 1,000,000 x 64-byte frames"),
+    ("file1500", "file, 200,000 x 1514-byte frames (1500-byte IP)"),
+    ("stream64", "stream -w - | drain, 1,000,000 x 64 B"),
+    ("tshark", "stream -w - | tshark -i - -q, 64 B (one run)"),
+]
+STREAM_LABEL = {
+    "nscap": "nscap -w -",
+    "nscap-b": "nscap-b -w -",
+    "tcpdump": "tcpdump -U --immediate-mode -w -",
+    "dumpcap": "dumpcap -w -",
+}
+FILE_LABEL = {
+    "none": "(no capture)",
+    "nscap": "nscap -w FILE.pcap",
+    "nscap-ng": "nscap -w FILE.pcapng",
+    "nscap-b": "nscap-b -w FILE.pcap",
+    "tcpdump": "tcpdump -w FILE",
+    "dumpcap": "dumpcap -P -w FILE",
+}
+
+
+def median(values):
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, spec="{:.0f}", none="-"):
+    if v is None:
+        return none
+    return spec.format(v)
+
+
+def table(headers, rows):
+    cols = list(zip(*([headers] + rows))) if rows else [[h] for h in headers]
+    widths = [max(len(str(c)) for c in col) for col in cols]
+    out = []
+    line = "  ".join(
+        str(h).ljust(w) if i == 0 else str(h).rjust(w)
+        for i, (h, w) in enumerate(zip(headers, widths))
+    )
+    out.append(line)
+    out.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        out.append(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths))
+            )
+        )
+    return "\n".join(out)
+
+
+def per_row(r):
+    """Figures derived from one raw row."""
+    d = dict(r)
+    cap = r.get("captured")
+    cpu = r.get("cpu_window_s")
+    if cap and cpu is not None and cap > 0:
+        d["ns_per_pkt"] = cpu * 1e9 / cap
+    else:
+        d["ns_per_pkt"] = None
+    if r.get("user_s") is not None and r.get("sys_s") is not None:
+        d["cpu_s"] = r["user_s"] + r["sys_s"]
+    else:
+        d["cpu_s"] = None
+    if cap is not None and r.get("sent"):
+        d["missing"] = max(0, r["sent"] - cap)
+    if r.get("ring_kb") is not None and r.get("pss_kb") is not None:
+        # memory a capturer costs the machine: its proportional share of
+        # what it maps outside the ring, plus the whole ring
+        d["mem_kb"] = r["pss_kb"] - r.get("ring_pss_kb", 0) + r["ring_kb"]
+        d["mem_rss_kb"] = r["rss_kb"] - r.get("ring_rss_kb", 0) + r["ring_kb"]
+    if r.get("start_ns") and r.get("end_ns"):
+        d["exec_to_exit_ms"] = (r["end_ns"] - r["start_ns"]) / 1e6
+        if r.get("first_ts_ns"):
+            d["exec_to_first_ms"] = (r["first_ts_ns"] - r["start_ns"]) / 1e6
+        if r.get("first_read_ns"):
+            d["exec_to_read_ms"] = (r["first_read_ns"] - r["start_ns"]) / 1e6
+    return d
+
+
+KEYS = [
+    "sent", "send_pps", "captured", "tool_captured", "received", "dropped",
+    "cpu_window_s", "cpu_s", "ns_per_pkt", "maxrss_kb", "rss_kb", "pss_kb",
+    "ring_kb", "mem_kb", "mem_rss_kb", "lat_n", "lat_p50_us", "lat_p99_us",
+    "lat_max_us", "exec_to_exit_ms", "exec_to_first_ms", "exec_to_read_ms",
+    "missing",
+    "processes", "hwm_kb", "wall_s",
+]
+
+
+def medians(rows):
+    """{(workload, contender): {key: median, 'n': reps, ...}}"""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["workload"], r["contender"]), []).append(r)
+    out = {}
+    for key, rs in groups.items():
+        ok = [r for r in rs if r.get("ok")]
+        m = {"n": len(ok), "runs": len(rs)}
+        for k in KEYS:
+            m[k] = median([r.get(k) for r in ok])
+        m["multi"] = any(r.get("multi") for r in ok)
+        out[key] = m
+    return out
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def targets(med):
+    res = []
+
+    def get(w, c, k):
+        return med.get((w, c), {}).get(k)
+
+    # stream mode
+    n, t = get("stream64", "nscap", "ns_per_pkt"), get(
+        "stream64", "tcpdump", "ns_per_pkt")
+    nd, td = get("stream64", "nscap", "dropped"), get(
+        "stream64", "tcpdump", "dropped")
+    r = ratio(n, t)
+    ok = r is not None and r <= 0.3 and nd == 0
+    note = ""
+    if td == 0:
+        note = " (tcpdump did not drop at this load)"
+    res.append({
+        "target": "stream 64 B: CPU/pkt <= 0.3 x tcpdump -U --immediate-mode,"
+                  " zero drops",
+        "nscap": n, "anchor": t, "ratio": r, "limit": 0.3,
+        "detail": "nscap %s ns/pkt, %s dropped; tcpdump %s ns/pkt, %s "
+                  "dropped%s" % (fmt(n), fmt(nd), fmt(t), fmt(td), note),
+        "pass": ok if r is not None else None,
+    })
+    for w, label in (("file64", "64 B"), ("file1500", "1500 B")):
+        n, t = get(w, "nscap", "ns_per_pkt"), get(w, "tcpdump", "ns_per_pkt")
+        nd = get(w, "nscap", "dropped")
+        r = ratio(n, t)
+        res.append({
+            "target": "file %s: CPU/pkt <= 0.8 x tcpdump -w, zero drops"
+                      % label,
+            "nscap": n, "anchor": t, "ratio": r, "limit": 0.8,
+            "detail": "nscap (pcap) %s ns/pkt, %s dropped; nscap pcapng %s "
+                      "ns/pkt (%s x tcpdump), %s dropped; tcpdump %s ns/pkt; "
+                      "dumpcap %s ns/pkt" % (
+                          fmt(n), fmt(nd), fmt(get(w, "nscap-ng",
+                                                   "ns_per_pkt")),
+                          fmt(ratio(get(w, "nscap-ng", "ns_per_pkt"), t),
+                              "{:.2f}"),
+                          fmt(get(w, "nscap-ng", "dropped")), fmt(t),
+                          fmt(get(w, "dumpcap", "ns_per_pkt"))),
+            "pass": (r <= 0.8 and nd == 0) if r is not None else None,
+        })
+    n, t = get("latency", "nscap", "lat_p99_us"), get(
+        "latency", "tcpdump", "lat_p99_us")
+    r = ratio(n, t)
+    res.append({
+        "target": "latency (stream, %s): p99 <= tcpdump's and < 2 ms"
+                  % "200 pps",
+        "nscap": n, "anchor": t, "ratio": r, "limit": 1.0,
+        "detail": "nscap p50 %s us p99 %s us; tcpdump p50 %s us p99 %s us" % (
+            fmt(get("latency", "nscap", "lat_p50_us"), "{:.0f}"), fmt(n),
+            fmt(get("latency", "tcpdump", "lat_p50_us"), "{:.0f}"), fmt(t)),
+        "pass": (n <= t and n < 2000) if r is not None else None,
+    })
+    n, t = get("scale", "nscap", "mem_kb"), get("scale", "tcpdump", "mem_kb")
+    r = ratio(n, t)
+    procs = get("scale", "nscap", "processes")
+    res.append({
+        "target": "scale: memory < 1/5 of one tcpdump per target",
+        "nscap": n, "anchor": t, "ratio": r, "limit": 0.2,
+        "detail": "nscap (%s process%s) %s MiB, of which ring %s MiB; "
+                  "tcpdump %s MiB, ring %s MiB" % (
+                      fmt(procs), "" if procs == 1 else "es",
+                      fmt(n / 1024 if n else None, "{:.1f}"),
+                      fmt((get("scale", "nscap", "ring_kb") or 0) / 1024,
+                          "{:.1f}"),
+                      fmt(t / 1024 if t else None, "{:.1f}"),
+                      fmt((get("scale", "tcpdump", "ring_kb") or 0) / 1024,
+                          "{:.1f}")),
+        "pass": (r < 0.2) if r is not None else None,
+    })
+    # stream: exec until the first packet is readable on stdout; file:
+    # exec until exit with -c 1 (the file is complete)
+    for mode, key, what in (("stream", "exec_to_read_ms",
+                             "exec to first packet readable"),
+                            ("file", "exec_to_exit_ms", "exec to exit")):
+        w = "startup_" + mode
+        n, t = get(w, "nscap", key), get(w, "tcpdump", key)
+        r = ratio(n, t)
+        res.append({
+            "target": "start-up to first packet (%s, -c 1): no slower than "
+                      "nsenter tcpdump" % mode,
+            "nscap": n, "anchor": t, "ratio": r, "limit": 1.0,
+            "detail": "%s: nscap %s ms, tcpdump %s ms, dumpcap %s ms" % (
+                what, fmt(n, "{:.1f}"), fmt(t, "{:.1f}"),
+                fmt(get(w, "dumpcap", key), "{:.1f}")),
+            "pass": (r <= 1.0) if r is not None else None,
+        })
+    return res
+
+
+def render(machine, med, tgts, elapsed):
+    out = []
+    out.append("nscap benchmark, %s" % machine["date"])
+    out.append("machine: %d CPUs, %s, Linux %s, %s RAM, load %s" % (
+        machine["nproc"], machine["cpu"], machine["kernel"], machine["mem"],
+        machine["load"]))
+    out.append("%s; %s; %s; libpcap %s" % (
+        machine["nscap"], machine["tcpdump"], machine["dumpcap"],
+        machine["libpcap"]))
+    out.append("medians of %d repetitions, contenders alternating" %
+               machine["reps"])
+    if machine.get("nscap_b"):
+        out.append("nscap-b: %s" % machine["nscap_b"])
+    out.append("")
+
+    base = {w: med.get((w, "none"), {}).get("send_pps")
+            for w in ("file64", "file1500")}
+    base["stream64"] = base["file64"]
+    base["tshark"] = base["file64"]
+    rows = []
+    for w, _ in THROUGHPUT:
+        for c in CONTENDERS:
+            m = med.get((w, c))
+            if not m:
+                continue
+            label = FILE_LABEL[c] if w.startswith("file") else STREAM_LABEL[c]
+            obs = ratio(m.get("send_pps"), base.get(w))
+            rows.append([
+                w, label, "%d/%d" % (m["n"], m["runs"]), fmt(m["sent"]),
+                fmt(m["send_pps"] / 1000 if m["send_pps"] else None,
+                    "{:.0f}"),
+                fmt(obs * 100 if obs else None, "{:.0f}%"),
+                fmt(m["captured"]), fmt(m["dropped"]),
+                fmt(m["cpu_window_s"], "{:.3f}"), fmt(m["ns_per_pkt"]),
+                fmt(m["cpu_s"], "{:.3f}"),
+                fmt(m["maxrss_kb"] / 1024 if m["maxrss_kb"] else None,
+                    "{:.1f}"),
+                fmt(m["ring_kb"] / 1024 if m["ring_kb"] else None, "{:.1f}"),
+            ])
+    out.append("Throughput: sender at full rate (udpgen -r 0); CPU of the "
+               "capture process while the traffic ran")
+    out.append(table(
+        ["workload", "contender", "ok", "sent", "send kpps", "vs none",
+         "captured", "kdrop", "CPU s", "ns/pkt", "CPU tot s", "peak MiB",
+         "ring MiB"], rows))
+    out.append("")
+
+    rows = []
+    for c in ("nscap", "nscap-b", "tcpdump"):
+        m = med.get(("latency", c))
+        if m:
+            rows.append([STREAM_LABEL[c], "%d/%d" % (m["n"], m["runs"]),
+                         fmt(m["sent"]), fmt(m["lat_n"]),
+                         fmt(m["lat_p50_us"], "{:.0f}"),
+                         fmt(m["lat_p99_us"], "{:.0f}"),
+                         fmt(m["lat_max_us"], "{:.0f}"),
+                         fmt(m["cpu_window_s"], "{:.3f}")])
+    if rows:
+        out.append("Latency: sendmsg to readable on the capturer's stdout, "
+                   "200 pps for 3 s (us)")
+        out.append(table(["contender", "ok", "sent", "timed", "p50 us",
+                          "p99 us", "max us", "CPU s"], rows))
+        out.append("")
+
+    rows = []
+    for mode in ("stream", "file"):
+        for c in ("nscap", "tcpdump", "dumpcap"):
+            m = med.get(("startup_" + mode, c))
+            if m:
+                rows.append([mode, c, "%d/%d" % (m["n"], m["runs"]),
+                             fmt(m["exec_to_first_ms"], "{:.1f}"),
+                             fmt(m["exec_to_read_ms"], "{:.1f}"),
+                             fmt(m["exec_to_exit_ms"], "{:.1f}"),
+                             fmt(m["cpu_s"] * 1000 if m["cpu_s"] is not None
+                                 else None, "{:.1f}"),
+                             fmt(m["maxrss_kb"] / 1024 if m["maxrss_kb"]
+                                 else None, "{:.1f}")])
+    if rows:
+        out.append("Start-up: -c 1 with 2000 pps flowing; ms from exec to "
+                   "the first packet's kernel time stamp, to it being "
+                   "readable on stdout (stream), and to exit")
+        out.append(table(["mode", "contender", "ok", "to 1st ts",
+                          "to readable", "to exit", "CPU ms", "peak MiB"],
+                         rows))
+        out.append("")
+
+    rows = []
+    for c in ("nscap", "tcpdump"):
+        m = med.get(("scale", c))
+        if m:
+            rows.append([
+                c + (" (one process)" if m["multi"] else ""),
+                fmt(m["processes"]), "%d/%d" % (m["n"], m["runs"]),
+                fmt(m["sent"]), fmt(m["captured"]), fmt(m["dropped"]),
+                fmt(m["cpu_s"], "{:.2f}"),
+                fmt(m["cpu_window_s"], "{:.3f}"),
+                fmt(m["rss_kb"] / 1024 if m["rss_kb"] else None, "{:.1f}"),
+                fmt(m["pss_kb"] / 1024 if m["pss_kb"] else None, "{:.1f}"),
+                fmt(m["ring_kb"] / 1024 if m["ring_kb"] else None, "{:.1f}"),
+                fmt(m["mem_kb"] / 1024 if m["mem_kb"] else None, "{:.1f}"),
+            ])
+    if rows:
+        out.append("Scale: %d targets captured at once (files), %s packets "
+                   "each; sums over the capture processes" % (
+                       machine["scale_targets"], "2000"))
+        out.append(table(["contender", "procs", "ok", "sent", "captured",
+                          "kdrop", "CPU tot s", "CPU traffic s", "RSS MiB",
+                          "PSS MiB", "ring MiB", "memory MiB"], rows))
+        out.append("  memory = PSS outside the rings + the rings' full size")
+        out.append("")
+
+    out.append("Targets (issue 6), ratio nscap / anchor, same run:")
+    rows = []
+    for t in tgts:
+        verdict = {True: "PASS", False: "FAIL", None: "n/a"}[t["pass"]]
+        rows.append([t["target"], fmt(t["ratio"], "{:.2f}"),
+                     fmt(t["limit"], "{:g}"), verdict])
+    out.append(table(["target", "ratio", "limit", "result"], rows))
+    for t in tgts:
+        out.append("  - %s: %s" % (t["target"].split(":")[0], t["detail"]))
+    out.append("")
+    if elapsed is not None:
+        out.append("elapsed: %d s" % elapsed)
+    return "\n".join(out)
+
+
+def chart(med, outdir, machine):
+    gp = shutil.which("gnuplot")
+    if not gp:
+        print("bench: gnuplot missing, no chart", file=sys.stderr)
+        return None
+    d = os.path.join(outdir, ".chart")
+    os.makedirs(d, exist_ok=True)
+
+    def get(w, c, k, scale=1.0):
+        v = med.get((w, c), {}).get(k)
+        return "?" if v is None else "%.6g" % (v * scale)
+
+    def dat(name, rows):
+        # rows measured at all; a panel with none says "not measured"
+        rows = [r for r in rows if any(v != "?" for v in r[1:])]
+        with open(os.path.join(d, name + ".dat"), "w") as f:
+            for r in rows:
+                f.write(" ".join(r) + "\n")
+
+    three = ("nscap", "tcpdump", "dumpcap")
+    tput = ("file64", "file1500", "stream64")
+    # the contenders measured at all, in a fixed order
+    tcont = tuple(c for c in ("nscap", "nscap-ng", "nscap-b", "tcpdump",
+                              "dumpcap")
+                  if any((w, c) in med for w in tput))
+    lcont = tuple(c for c in ("nscap", "nscap-b", "tcpdump")
+                  if ("latency", c) in med) or ("nscap", "tcpdump")
+    dat("cpu", [[w] + [get(w, c, "ns_per_pkt") for c in tcont]
+                for w in tput])
+    dat("send", [[w, get("file64" if w == "stream64" else w, "none",
+                         "send_pps", 1e-3)] +
+                 [get(w, c, "send_pps", 1e-3) for c in tcont]
+                 for w in tput
+                 if any(get(w, c, "send_pps") != "?" for c in tcont)])
+    drops = []
+    for w in tput:
+        row = [w]
+        for c in tcont:
+            m = med.get((w, c), {})
+            s, cap = m.get("sent"), m.get("captured")
+            row.append("?" if not s or cap is None else
+                       "%.4g" % (100.0 * max(0, s - cap) / s))
+        drops.append(row)
+    dat("drop", drops)
+    dat("lat", [[lab] + [get("latency", c, k) for c in lcont]
+                for k, lab in (("lat_p50_us", "p50"), ("lat_p99_us", "p99"))])
+    dat("start", [["stream:readable"] +
+                  [get("startup_stream", c, "exec_to_read_ms") for c in three],
+                  ["stream:exit"] +
+                  [get("startup_stream", c, "exec_to_exit_ms") for c in three],
+                  ["file:exit"] +
+                  [get("startup_file", c, "exec_to_exit_ms") for c in three]])
+    dat("mem", [[lab] + [get("scale", c, k, 1 / 1024)
+                         for c in ("nscap", "tcpdump")]
+                for k, lab in (("mem_kb", "memory"), ("ring_kb", "ring"),
+                               ("pss_kb", "PSS"))])
+
+    png = os.path.join(outdir, "bench.png")
+    colors = {"none": "#999999", "nscap": "#d55e00", "nscap-ng": "#e69f00",
+              "nscap-b": "#cc79a7", "tcpdump": "#0072b2",
+              "dumpcap": "#009e73"}
+
+    def plot(name, who):
+        with open(os.path.join(d, name + ".dat")) as f:
+            vals = [v for line in f for v in line.split()[1:] if v != "?"]
+        if not vals:
+            return ("set label 1 'not measured' at graph 0.5,0.5 center\n"
+                    "plot [0:1][0:1] 2 notitle\nunset label 1")
+        top = "*" if any(float(v) > 0 for v in vals) else "1"
+        return "set yrange [0:%s]\nplot " % top + ", ".join(
+            "'%s/%s.dat' using %d:xtic(1) title '%s' lc rgb '%s'" % (
+                d, name, i + 2, c, colors[c]) for i, c in enumerate(who))
+
+    script = "\n".join([
+        "set terminal pngcairo size 1500,900 noenhanced font ',10'",
+        "set output '%s'" % png,
+        "set datafile missing '?'",
+        "set style data histograms",
+        "set style histogram clustered gap 1",
+        "set style fill solid 0.85 border -1",
+        "set key top left",
+        "set grid ytics",
+        "set multiplot layout 2,3 title 'nscap vs tcpdump vs dumpcap - %s, "
+        "%d CPUs, medians of %d'" % (machine["date"], machine["nproc"],
+                                      machine["reps"]),
+        "set title 'CPU per captured packet (ns, log scale)'",
+        "set logscale y",
+        plot("cpu", tcont).replace("set yrange [0:", "set yrange [1:"),
+        "unset logscale y",
+        "set title 'sender throughput while capturing (kpps)'",
+        plot("send", ("none",) + tcont),
+        "set title 'packets not captured (% of sent)'",
+        plot("drop", tcont),
+        "set title 'latency, stream mode at 200 pps (us)'",
+        plot("lat", lcont),
+        "set title 'start-up with -c 1 (ms)'",
+        plot("start", three),
+        "set title 'scale: %d targets (MiB)'" % machine["scale_targets"],
+        plot("mem", ("nscap", "tcpdump")),
+        "unset multiplot", ""])
+    try:
+        subprocess.run([gp], input=script, text=True, check=True,
+                       stderr=subprocess.PIPE)
+    except subprocess.CalledProcessError as e:
+        print("bench: gnuplot failed: %s" % e.stderr.strip(),
+              file=sys.stderr)
+        return None
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    return png
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--elapsed", type=int)
+    a = ap.parse_args()
+    with open(a.machine) as f:
+        machine = json.load(f)
+    rows = []
+    with open(a.raw) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(per_row(json.loads(line)))
+    med = medians(rows)
+    tgts = targets(med)
+    text = render(machine, med, tgts, a.elapsed)
+    print(text)
+    os.makedirs(a.out, exist_ok=True)
+    result = {
+        "machine": machine,
+        "elapsed_s": a.elapsed,
+        "medians": [dict(workload=w, contender=c, **m)
+                    for (w, c), m in sorted(med.items())],
+        "targets": tgts,
+        "runs": rows,
+        "table": text,
+    }
+    path = os.path.join(a.out, "results.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(result, f, indent=1)
+    os.replace(path + ".tmp", path)
+    png = chart(med, a.out, machine)
+    print("wrote %s%s" % (path, (" and " + png) if png else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
