@@ -394,9 +394,9 @@ char *nscap_iface_describe(const struct nscap_iface *f, size_t n, char *buf,
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
 					sep++ ? ", " : "", words[i].word);
 	}
+	/* no state bit: tcpdump says "none" before the connection status */
 	if (!sep && pos < len)
 		pos += (size_t)snprintf(buf + pos, len - pos, "none");
-	sep = 1;
 	/* tcpdump words it differently for wireless interfaces */
 	if (status == PCAP_IF_CONNECTION_STATUS_CONNECTED)
 		conn = f->flags & PCAP_IF_WIRELESS ? "Associated" : "Connected";
@@ -408,8 +408,7 @@ char *nscap_iface_describe(const struct nscap_iface *f, size_t n, char *buf,
 			       ? "Association status unknown"
 			       : "Connection status unknown";
 	if (conn && pos < len)
-		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
-					sep ? ", " : "", conn);
+		pos += (size_t)snprintf(buf + pos, len - pos, ", %s", conn);
 	if (pos < len)
 		snprintf(buf + pos, len - pos, "]");
 	return buf;
