@@ -21,14 +21,14 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c capture/watch.c
 HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
 	src/cgroup.c src/runtime.c src/json.c src/nslist.c \
-	src/format.c src/session.c \
+	src/format.c src/session.c src/ring.c \
 	src/stats.c src/loop.c src/writer_pcapng.c \
 	src/rotate.c src/privdrop.c
 MODULE_SRC := $(CAPTURE_SRC) $(HOST_SRC)
 MAIN_SRC := src/main.c
 HEADERS := $(wildcard include/nscap/*.h)
 
-UNIT_TESTS := test_options test_target test_stats test_writer_pcap \
+UNIT_TESTS := test_ring test_options test_target test_stats test_writer_pcap \
 	test_iface test_output test_writer_pcapng \
 	test_cgroup test_resolve test_nslist \
 	test_rotate test_privdrop

@@ -225,6 +225,7 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 					err, 0, "invalid snapshot length '%s'",
 					optarg);
 			o->snaplen = v ? (int)v : NSCAP_DEFAULT_SNAPLEN;
+			o->snaplen_set = true;
 			break;
 		case 'p':
 			o->promisc = false;

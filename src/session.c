@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -32,6 +33,7 @@
 #include "nscap/ns.h"
 #include "nscap/output.h"
 #include "nscap/privdrop.h"
+#include "nscap/ring.h"
 #include "nscap/rotate.h"
 #include "nscap/session.h"
 #include "nscap/stats.h"
@@ -41,8 +43,9 @@
 
 /* block timeout in file mode, as tcpdump's default */
 #define FILE_MODE_TIMEOUT_MS 1000
-/* at most this many packets from one handle per wake-up */
-#define BATCH 1024
+/* at most this many packets from one handle per wake-up (about 1 ms of
+ * work), so that a busy handle does not starve the others */
+#define BATCH 16384
 
 struct starget {
 	struct nscap_target t;
@@ -54,6 +57,8 @@ struct starget {
 	char label[64]; /* short, for messages: "pid 42" or the name */
 	char desc[256]; /* "pid 42 (httpd)", "container web (...)" */
 	struct nscap_iface_list ifaces;
+	const struct nscap_iface **sel; /* chosen from ifaces */
+	size_t nsel;
 };
 
 struct nscap_session {
@@ -68,6 +73,9 @@ struct nscap_session {
 	int out_watch; /* the output pipe, polled for its reader going away */
 	bool stream;
 	bool immediate;	    /* the handles are in immediate mode */
+	size_t ring_bytes;  /* kernel ring of each handle */
+	int snaplen;	    /* the snapshot length asked for */
+	uint64_t last_wake; /* when the loop last woke, for the rate seen */
 	bool verbose_names; /* several targets: name interfaces TARGET:IFACE */
 	uint64_t captured;
 	struct nscap_stats total;
@@ -196,9 +204,9 @@ static int open_handle(struct nscap_session *s, size_t k,
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.device = f->name;
-	cfg.snaplen = o->snaplen;
+	cfg.snaplen = s->snaplen;
 	cfg.promisc = o->promisc;
-	cfg.buffer_kib = o->buffer_kib;
+	cfg.buffer_bytes = s->ring_bytes;
 	cfg.immediate = s->immediate;
 	cfg.timeout_ms = FILE_MODE_TIMEOUT_MS;
 	cfg.filter = o->filter;
@@ -214,9 +222,8 @@ int nscap_session_open(struct nscap_session **out,
 		       const struct nscap_options *o, bool list_only, FILE *log,
 		       char *err)
 {
-	const struct nscap_iface **sel = NULL;
 	struct nscap_session *s;
-	size_t k, i, nsel;
+	size_t k, i, total = 0;
 	int ret = 0;
 
 	*out = NULL;
@@ -241,6 +248,12 @@ int nscap_session_open(struct nscap_session **out,
 	s->verbose_names = s->ntg > 1;
 	s->stream = !list_only && output_is_stream(o->output);
 	s->immediate = o->immediate || s->stream;
+	/* in immediate mode every packet takes a slot of the snapshot length:
+	 * without -s, 65535 (the largest IP packet) rather than tcpdump's
+	 * 262144, so that four times as many fit in the same memory */
+	s->snaplen = o->snaplen;
+	if (s->immediate && !o->snaplen_set)
+		s->snaplen = NSCAP_IMMEDIATE_SNAPLEN;
 
 	for (k = 0; k < s->ntg; k++) {
 		ret = open_target(s, k, err);
@@ -267,22 +280,28 @@ int nscap_session_open(struct nscap_session **out,
 			goto fail;
 		if (list_only)
 			continue;
-		free(sel);
-		sel = calloc(g->ifaces.n + 1,
-			     sizeof(const struct nscap_iface *));
-		if (!sel) {
+		g->sel = calloc(g->ifaces.n + 1,
+				sizeof(const struct nscap_iface *));
+		if (!g->sel) {
 			ret = nscap_seterr(err, ENOMEM, "cannot start");
 			goto fail;
 		}
 		ret = nscap_iface_select(&g->ifaces, o->ifaces,
-					 (size_t)o->nifaces, g->label, sel,
-					 &nsel, &g->all, err);
+					 (size_t)o->nifaces, g->label, g->sel,
+					 &g->nsel, &g->all, err);
 		if (ret)
 			goto fail;
-		for (i = 0; i < nsel; i++) {
+		total += g->nsel;
+	}
+	/* every handle chosen: now the ring each gets can be shared out */
+	s->ring_bytes = nscap_ring_bytes(total, o->buffer_kib);
+	for (k = 0; k < s->ntg && !list_only; k++) {
+		struct starget *g = &s->tg[k];
+
+		for (i = 0; i < g->nsel; i++) {
 			struct nscap_handle *h = NULL;
 
-			ret = open_handle(s, k, sel[i], &h, err);
+			ret = open_handle(s, k, g->sel[i], &h, err);
 			if (ret == 0)
 				ret = add_handle(s, h, err);
 			if (ret) {
@@ -291,11 +310,9 @@ int nscap_session_open(struct nscap_session **out,
 			}
 		}
 	}
-	free(sel);
 	*out = s;
 	return 0;
 fail:
-	free(sel);
 	nscap_session_close(s);
 	return ret;
 }
@@ -858,23 +875,21 @@ static int build_slots(struct nscap_session *s, struct slots *sl)
  * So, as NAPI does in the kernel, decide per wake-up: after one that found
  * only a few packets, wait again at once (a person watching Wireshark sees
  * each packet as it comes); after a busy one, let packets gather for a
- * moment that grows with the load, at most GATHER_MAX_US, and drain them
- * in one pass. Latency under load is bounded by that moment.
+ * moment (nscap_ring_gather_us: it grows with the load, at most 1 ms, and
+ * stays short enough that the ring cannot fill meanwhile), then drain them
+ * in one pass.
  */
-#define GATHER_MIN 16
-#define GATHER_US_PER_PACKET 4
-#define GATHER_MAX_US 1000
-
-static void gather(uint64_t last)
+static void gather(struct nscap_session *s, uint64_t last)
 {
+	uint64_t now = now_ns(), rate = 0, us;
 	struct timespec ts = {0, 0};
-	uint64_t us;
 
-	if (last < GATHER_MIN)
+	if (now > s->last_wake && last)
+		rate = last * 1000000000u / (now - s->last_wake);
+	s->last_wake = now;
+	us = nscap_ring_gather_us(last, rate, s->ring_bytes, s->snaplen);
+	if (!us)
 		return;
-	us = last * GATHER_US_PER_PACKET;
-	if (us > GATHER_MAX_US)
-		us = GATHER_MAX_US;
 	ts.tv_nsec = (long)us * 1000;
 	nanosleep(&ts, NULL);
 }
@@ -991,6 +1006,19 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 }
 
 /* After each wake-up: time limits, SIGHUP, periodic flush, SIGUSR1. */
+/*
+ * Flush now? A stream (-U): every wake-up, so each packet read reaches the
+ * reader before nscap sleeps again (batching the flushes under load was
+ * measured: it bought nothing, see docs/BENCHMARKS.md). A file: at least
+ * each second, so a capture killed hard keeps all but the last second.
+ */
+static bool must_flush(const struct nscap_session *s, uint64_t now)
+{
+	if (s->stream || s->o->packet_buffered)
+		return true;
+	return now - s->last_flush >= 1000000000u;
+}
+
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	uint64_t now = now_ns();
@@ -1007,11 +1035,7 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 						      now, 0, force, &d),
 				  &d, err);
 	}
-	if (ret == 0 && !s->full &&
-	    (s->stream || s->o->packet_buffered ||
-	     now - s->last_flush >= 1000000000u)) {
-		/* a stream flushes every wake-up; a file at least each second,
-		 * so a capture killed hard keeps all but the last second */
+	if (ret == 0 && !s->full && must_flush(s, now)) {
 		ret = s->ops->flush(s->w, err);
 		s->last_flush = now;
 		if (disk_fault(ret))
@@ -1067,7 +1091,7 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 		if (ret)
 			break;
 		if (s->immediate)
-			gather(s->captured - before);
+			gather(s, s->captured - before);
 		/* handles first (above): the slots of the others follow */
 		for (i = 0; i < sl.n; i++) {
 			if (!sl.pfd[i].revents || sl.kind[i] == SLOT_HANDLE)
@@ -1183,6 +1207,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 
 	s->sig = sig;
 	s->waitmask = waitmask;
+	/* gathering sleeps tens of microseconds: the default slack of 50 us
+	 * would stretch them */
+	if (s->immediate)
+		prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
 	s->sink.write = sink_write;
 	s->sink.ctx = s;
 	s->rotating = nscap_rotate_multi(&o->rotate) || o->rotate.stop_ns ||
@@ -1306,6 +1334,7 @@ void nscap_session_close(struct nscap_session *s)
 
 		if (g->watch_fd >= 0)
 			close(g->watch_fd);
+		free(g->sel);
 		nscap_iface_list_free(&g->ifaces);
 		nscap_ns_stop(g->ns);
 		nscap_target_close(&g->t);

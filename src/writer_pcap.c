@@ -118,6 +118,9 @@ static int pw_open(struct nscap_writer **out, int fd,
 		close(fd);
 		goto fail;
 	}
+	/* only the read loop's thread touches this FILE: no locking per
+	 * fwrite (nscap has threads, so glibc would lock each call) */
+	__fsetlocking(w->fp, FSETLOCKING_BYCALLER);
 	w->buf = malloc(PCAP_WRITER_BUFSIZE);
 	if (!w->buf ||
 	    setvbuf(w->fp, w->buf, _IOFBF, PCAP_WRITER_BUFSIZE) != 0) {

@@ -18,7 +18,7 @@ struct nscap_handle_config {
 	const char *device;
 	int snaplen;
 	bool promisc;
-	int buffer_kib; /* 0: libpcap's default */
+	size_t buffer_bytes; /* kernel ring; 0: libpcap's default */
 	bool immediate;
 	int timeout_ms;	    /* how long a block may wait for more packets */
 	const char *filter; /* NULL or "": no filter */
