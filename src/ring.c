@@ -8,17 +8,17 @@
 /* gather no longer than it takes to fill 1/GATHER_RING_SHARE of the ring */
 #define GATHER_RING_SHARE 4
 
-size_t nscap_ring_bytes(size_t nhandles, int buffer_kib)
+size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 {
-	size_t per;
+	size_t per, max = immediate ? NSCAP_RING_MAX_IMMEDIATE : NSCAP_RING_MAX;
 
 	if (buffer_kib > 0)
 		return (size_t)buffer_kib << 10;
 	if (nhandles == 0)
 		nhandles = 1;
 	per = NSCAP_RING_BUDGET / nhandles;
-	if (per > NSCAP_RING_MAX)
-		per = NSCAP_RING_MAX;
+	if (per > max)
+		per = max;
 	if (per < NSCAP_RING_MIN)
 		per = NSCAP_RING_MIN;
 	return per;

@@ -294,7 +294,7 @@ int nscap_session_open(struct nscap_session **out,
 		total += g->nsel;
 	}
 	/* every handle chosen: now the ring each gets can be shared out */
-	s->ring_bytes = nscap_ring_bytes(total, o->buffer_kib);
+	s->ring_bytes = nscap_ring_bytes(total, o->buffer_kib, s->immediate);
 	for (k = 0; k < s->ntg && !list_only; k++) {
 		struct starget *g = &s->tg[k];
 

@@ -5,20 +5,27 @@
 #ifndef NSCAP_RING_H
 #define NSCAP_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* The ring memory of all handles together, unless -B says otherwise. */
 #define NSCAP_RING_BUDGET (16u << 20)
-/* One handle's ring, at most (a lone capture) and at least (many). */
-#define NSCAP_RING_MAX (16u << 20)
+/* One handle's ring, at most (a lone capture) and at least (many). Block
+ * mode packs packets densely: 8 MiB take 200,000 packets of 1500 bytes
+ * without a drop here, and a larger ring cost more CPU (it falls out of
+ * the cache). Immediate mode spends a slot of the snapshot length on each
+ * packet, so it gets twice as much (docs/BENCHMARKS.md). */
+#define NSCAP_RING_MAX (8u << 20)
+#define NSCAP_RING_MAX_IMMEDIATE (16u << 20)
 #define NSCAP_RING_MIN (256u << 10)
 
 /*
  * Bytes of ring for each of nhandles handles: -B (buffer_kib, 0: none)
- * wins; else the budget shared, within [NSCAP_RING_MIN, NSCAP_RING_MAX].
+ * wins; else the budget shared, within [NSCAP_RING_MIN, NSCAP_RING_MAX],
+ * or NSCAP_RING_MAX_IMMEDIATE in immediate mode.
  */
-size_t nscap_ring_bytes(size_t nhandles, int buffer_kib);
+size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate);
 
 /* Fewer packets than this in a wake-up: light traffic, no gathering. */
 #define NSCAP_RING_GATHER_MIN 16

@@ -12,16 +12,19 @@
 static void test_bytes(void **state)
 {
 	(void)state;
-	assert_int_equal(nscap_ring_bytes(1, 4096), 4096u << 10);
-	assert_int_equal(nscap_ring_bytes(50, 64), 64u << 10);
-	assert_int_equal(nscap_ring_bytes(1, 0), 16u << 20);
-	assert_int_equal(nscap_ring_bytes(0, 0), 16u << 20);
-	assert_int_equal(nscap_ring_bytes(2, 0), 8u << 20);
-	assert_int_equal(nscap_ring_bytes(3, 0), (16u << 20) / 3);
-	assert_int_equal(nscap_ring_bytes(64, 0), 256u << 10);
-	assert_int_equal(nscap_ring_bytes(63, 0), (16u << 20) / 63);
-	assert_int_equal(nscap_ring_bytes(1000, 0), 256u << 10);
-	assert_true(50 * nscap_ring_bytes(50, 0) < (50u * (2u << 20)) / 5);
+	assert_int_equal(nscap_ring_bytes(1, 4096, false), 4096u << 10);
+	assert_int_equal(nscap_ring_bytes(50, 64, true), 64u << 10);
+	assert_int_equal(nscap_ring_bytes(1, 0, false), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(0, 0, false), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(1, 0, true), 16u << 20);
+	assert_int_equal(nscap_ring_bytes(2, 0, false), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(2, 0, true), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(3, 0, false), (16u << 20) / 3);
+	assert_int_equal(nscap_ring_bytes(63, 0, false), (16u << 20) / 63);
+	assert_int_equal(nscap_ring_bytes(64, 0, true), 256u << 10);
+	assert_int_equal(nscap_ring_bytes(1000, 0, false), 256u << 10);
+	assert_true(50 * nscap_ring_bytes(50, 0, false) <
+		    (50u * (2u << 20)) / 5);
 }
 
 /* A few packets: no wait. More: 4 us each up to 1 ms, but never more than
