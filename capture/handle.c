@@ -73,8 +73,8 @@ static int open_in_ns(void *arg, char *err)
 	pcap_set_snaplen(p, cfg->snaplen);
 	pcap_set_promisc(p, cfg->promisc);
 	pcap_set_timeout(p, cfg->timeout_ms);
-	if (cfg->buffer_kib)
-		pcap_set_buffer_size(p, cfg->buffer_kib * 1024);
+	if (cfg->buffer_bytes)
+		pcap_set_buffer_size(p, (int)cfg->buffer_bytes);
 	if (cfg->immediate)
 		pcap_set_immediate_mode(p, 1);
 	/* nanoseconds where the kernel gives them; a writer converts */
