@@ -28,7 +28,7 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen)
 {
 	uint64_t slot = (uint64_t)(snaplen > 0 ? snaplen : 0) + SLOT_OVERHEAD;
-	uint64_t share = ring_bytes / slot / GATHER_RING_SHARE, us, fill_us;
+	uint64_t share = ring_bytes / slot / GATHER_RING_SHARE, us;
 
 	if (last < NSCAP_RING_GATHER_MIN || share == 0)
 		return 0;
@@ -36,7 +36,8 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 	if (us > GATHER_MAX_US)
 		us = GATHER_MAX_US;
 	if (rate) {
-		fill_us = share * 1000000u / rate;
+		uint64_t fill_us = share * 1000000u / rate;
+
 		if (us > fill_us)
 			us = fill_us;
 	}
