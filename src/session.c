@@ -61,6 +61,7 @@ struct starget {
 	size_t nsel;
 };
 
+/* Ordered by size, so the compiler leaves no holes (clang-tidy checks). */
 struct nscap_session {
 	const struct nscap_options *o;
 	FILE *log;
@@ -70,35 +71,35 @@ struct nscap_session {
 	size_t nh, caph;
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *w;
-	int out_watch; /* the output pipe, polled for its reader going away */
-	bool stream;
-	bool immediate;	    /* the handles are in immediate mode */
 	size_t ring_bytes;  /* kernel ring of each handle */
-	int snaplen;	    /* the snapshot length asked for */
 	uint64_t last_wake; /* when the loop last woke, for the rate seen */
-	bool verbose_names; /* several targets: name interfaces TARGET:IFACE */
 	uint64_t captured;
 	struct nscap_stats total;
-	unsigned int next_iface;
-	bool lost_target;
 	size_t start; /* where the next wake-up starts reading */
 
 	/* the capture: signals, output files, rotation, privileges */
 	struct nscap_signals *sig;
 	const sigset_t *waitmask;
 	struct nscap_sink sink;
-	enum nscap_format fmt;
-	bool rotating; /* -C, -G or -a: decisions per record */
 	struct nscap_rotate_state rs;
-	char path[4096]; /* the file being written */
-	bool autostopped;
-	enum nscap_rotate_reason stop_reason;
-	bool full; /* --on-full=wait: the disk is full, dropping */
 	uint64_t full_since;
 	uint64_t full_drops; /* packets dropped while the disk was full */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
 	struct nscap_privdrop_cred cred;
+	char path[4096]; /* the file being written */
+	enum nscap_format fmt;
+	enum nscap_rotate_reason stop_reason;
+	int out_watch; /* the output pipe, polled for its reader going away */
+	int snaplen;   /* the snapshot length asked for */
+	unsigned int next_iface;
+	bool stream;
+	bool immediate;	    /* the handles are in immediate mode */
+	bool verbose_names; /* several targets: name interfaces TARGET:IFACE */
+	bool lost_target;
+	bool rotating; /* -C, -G or -a: decisions per record */
+	bool autostopped;
+	bool full;    /* --on-full=wait: the disk is full, dropping */
 	bool dropped; /* privileges are gone: no new handle can be opened */
 };
 
