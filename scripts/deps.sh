@@ -10,7 +10,7 @@ PACKAGES=(
 	build-essential pkg-config libpcap-dev libcmocka-dev
 	tshark tcpdump wireshark-common
 	iproute2 busybox-static util-linux procps psmisc curl
-	valgrind cppcheck clang-tidy clang-format
+	valgrind cppcheck clang-tidy clang-format strace
 	python3
 	# tests/integration/t_podman.sh: rootful podman with runc (crun
 	# refuses a hybrid cgroup layout), CNI networking (Debian 12's podman

@@ -24,6 +24,7 @@
 
 #include "nscap/cgroup.h"
 #include "nscap/err.h"
+#include "nscap/text.h"
 
 /* Directory name PREFIX<ID>[.scope] for each runtime's cgroup. */
 static const struct {
@@ -290,16 +291,6 @@ static void read_status(const char *proc, struct nscap_cgroup_proc *p)
 	}
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 int nscap_cgroup_scan(const char *proc, const char *prefix,
 		      struct nscap_cgroup_proc **out, size_t *n, char *err)
 {
@@ -316,7 +307,7 @@ int nscap_cgroup_scan(const char *proc, const char *prefix,
 		const char *rt = "";
 		long pid;
 
-		if (!all_digits(de->d_name))
+		if (!nscap_all_digits(de->d_name))
 			continue;
 		pid = strtol(de->d_name, NULL, 10);
 		if (pid <= 0 ||

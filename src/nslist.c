@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/text.h"
 #include "nscap/json.h"
 #include "nscap/ns.h"
 #include "nscap/nslist.h"
@@ -51,16 +52,6 @@ static int cmp_rows(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return (x->inode > y->inode) - (x->inode < y->inode);
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 static void read_comm(const char *proc, pid_t pid, char *buf, size_t len)
@@ -96,7 +87,7 @@ static int scan_procs(const char *proc, struct pid_ino **out, size_t *n,
 		char path[300];
 		struct stat st;
 
-		if (!all_digits(de->d_name))
+		if (!nscap_all_digits(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/ns/net", proc, de->d_name);
 		if (stat(path, &st) < 0)
