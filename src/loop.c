@@ -50,7 +50,7 @@ int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
 	return (int)(h->captured - before);
 }
 
-static int64_t now_ms(void)
+int64_t nscap_loop_now_ms(void)
 {
 	struct timespec ts;
 
@@ -60,15 +60,15 @@ static int64_t now_ms(void)
 
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,
-			    uint64_t max, int timeout_ms,
-			    const sigset_t *waitmask, char *err)
+			    uint64_t max, const struct nscap_wait *wt,
+			    char *err)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = nscap_loop_now_ms() + wt->timeout_ms;
 	uint64_t taken = 0;
 
 	while (h->captured < want && taken < max) {
 		struct pollfd pfd = {h->fd, POLLIN, 0};
-		int64_t left = end - now_ms();
+		int64_t now = nscap_loop_now_ms(), left = end - now;
 		uint64_t room = max - taken;
 		struct timespec ts;
 		int n;
@@ -77,8 +77,13 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 			break;
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		if (ppoll(&pfd, 1, &ts, waitmask) < 0)
-			break; /* a signal: the user wants out now */
+		if (ppoll(&pfd, 1, &ts, wt->waitmask) < 0) {
+			/* a new stop: the user wants out now */
+			if (*wt->stop != wt->seen &&
+			    nscap_loop_now_ms() >= wt->dup_until_ms)
+				break;
+			continue;
+		}
 		n = nscap_loop_dispatch(h, sink, room < 4096 ? (int)room : 4096,
 					err);
 		if (n < 0)

@@ -29,7 +29,7 @@ static void on_signal(int sig)
 	else if (sig == SIGUSR1)
 		signals.stats = 1;
 	else
-		signals.stop = 1;
+		signals.stop++; /* the others are blocked: no race */
 }
 
 /*
@@ -46,6 +46,10 @@ static void setup_signals(sigset_t *waitmask)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: waits end early */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaddset(&sa.sa_mask, SIGUSR1);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);

@@ -86,12 +86,14 @@ struct nscap_session {
 	uint64_t full_drops; /* packets dropped while the disk was full */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
+	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
 	enum nscap_format fmt;
 	enum nscap_rotate_reason stop_reason;
 	int out_watch; /* the output pipe, polled for its reader going away */
 	int snaplen;   /* the snapshot length asked for */
+	sig_atomic_t stop_seen; /* stop signals already acted on */
 	unsigned int next_iface;
 	bool stream;
 	bool immediate;	    /* the handles are in immediate mode */
@@ -667,6 +669,7 @@ static int take_pending(struct nscap_session *s, size_t i)
 	struct pcap_stat st = {0, 0, 0};
 	uint64_t want, before, max = UINT64_MAX;
 	char err[NSCAP_ERRBUF];
+	struct nscap_wait wt;
 	int n;
 
 	if (s->o->count)
@@ -677,10 +680,13 @@ static int take_pending(struct nscap_session *s, size_t i)
 	want = (uint64_t)st.ps_recv - st.ps_drop;
 	if (want <= h->captured)
 		return 0;
+	wt.timeout_ms = FILE_MODE_TIMEOUT_MS + 100;
+	wt.waitmask = s->waitmask;
+	wt.stop = &s->sig->stop;
+	wt.seen = s->stop_seen;
+	wt.dup_until_ms = s->dup_until_ms;
 	before = h->captured;
-	n = nscap_loop_wait_pending(h, &s->sink, want, max,
-				    FILE_MODE_TIMEOUT_MS + 100, s->waitmask,
-				    err);
+	n = nscap_loop_wait_pending(h, &s->sink, want, max, &wt, err);
 	s->captured += h->captured - before;
 	if (n < 0 && n != -EPIPE && n != -ENETDOWN && n != -ECANCELED)
 		fprintf(s->log, "nscap: %s\n", err);
@@ -1062,6 +1068,11 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 
 	for (;;) {
 		if (s->sig->stop) {
+			/* the same stop may come twice in a moment (timeout(1)
+			 * signals nscap, then its group): that one must not cut
+			 * short the wait for what the rings still hold */
+			s->stop_seen = s->sig->stop;
+			s->dup_until_ms = nscap_loop_now_ms() + 200;
 			*why = STOP_SIGNAL;
 			break;
 		}

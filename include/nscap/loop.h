@@ -31,16 +31,30 @@ struct nscap_sink {
 int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
 			int max, char *err);
 
+/* How long and on what terms nscap_loop_wait_pending waits. */
+struct nscap_wait {
+	int timeout_ms;
+	const sigset_t *waitmask;	   /* let through while waiting */
+	const volatile sig_atomic_t *stop; /* counts SIGINT and SIGTERM */
+	sig_atomic_t seen;		   /* the count already acted on */
+	/* CLOCK_MONOTONIC ms: a stop signal before this is the same stop
+	 * again (timeout(1) sends SIGINT to nscap, then to its group) */
+	int64_t dup_until_ms;
+};
+
 /*
- * After a stop: wait up to timeout_ms for h to hand over what the kernel
- * has accepted but still holds (a TPACKET_V3 block is handed over when full
- * or when its timeout expires), until h->captured reaches want, taking at
- * most max packets. A signal ends the wait. Returns the
- * packets taken or a negative errno as nscap_loop_dispatch.
+ * Wait up to wt->timeout_ms for h to hand over what the kernel has
+ * accepted but still holds (a TPACKET_V3 block is handed over when full or
+ * when its timeout expires), until h->captured reaches want, taking at most
+ * max packets. A new stop signal ends the wait; other signals do not.
+ * Returns the packets taken or a negative errno as nscap_loop_dispatch.
  */
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,
-			    uint64_t max, int timeout_ms,
-			    const sigset_t *waitmask, char *err);
+			    uint64_t max, const struct nscap_wait *wt,
+			    char *err);
+
+/* CLOCK_MONOTONIC in ms. */
+int64_t nscap_loop_now_ms(void);
 
 #endif

@@ -17,7 +17,7 @@ struct nscap_session;
 
 /* Flags the signal handlers set; the loop acts on them. */
 struct nscap_signals {
-	volatile sig_atomic_t stop;   /* SIGINT, SIGTERM */
+	volatile sig_atomic_t stop;   /* SIGINT, SIGTERM: how many */
 	volatile sig_atomic_t rotate; /* SIGHUP: a new file now */
 	volatile sig_atomic_t stats;  /* SIGUSR1: print the counters */
 };
