@@ -202,5 +202,14 @@ for t in "${targets[@]}"; do
 		fail "nscap -t $t: no GET /index.html?t=$TOKEN-$n in the capture: '$uris'"
 	tshark -r "$out" -Y "http.response.code == 200" 2>/dev/null | grep -q . ||
 		fail "nscap -t $t: no HTTP 200 in the capture"
+	# the file names the interface as the user named the target, and the
+	# description records the container
+	names=$(tshark -r "$out" -T fields -e frame.interface_name \
+		-e frame.interface_description 2>/dev/null | sort -u)
+	grep -qF "$t:eth0	" <<<"$names" || fail "nscap -t $t: interface named '$names'"
+	if [ "$CLI" = 1 ]; then
+		grep -qF "container podman $id" <<<"$names" ||
+			fail "nscap -t $t: no container ID in '$names'"
+	fi
 done
 pass
