@@ -82,12 +82,15 @@ static int enter(struct nscap_ns *ns, char *err)
 	if (ns->src.nsfd >= 0) {
 		if (setns(ns->src.nsfd, CLONE_NEWNET) == 0)
 			goto entered;
-		ret = nscap_seterr(err, errno,
-				   "cannot enter the network namespace");
-		if (errno == EINVAL)
+		int e = errno;
+
+		if (e == EINVAL)
 			ret = nscap_seterr(err, 0,
 					   "cannot enter the namespace: it is "
 					   "not a network namespace");
+		else
+			ret = nscap_seterr(
+				err, e, "cannot enter the network namespace");
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->src.pid);

@@ -58,32 +58,33 @@ int64_t nscap_loop_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool nscap_loop_new_stop(const struct nscap_wait *wt)
+{
+	return *wt->stop != wt->seen && nscap_loop_now_ms() >= wt->dup_until_ms;
+}
+
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,
 			    uint64_t max, const struct nscap_wait *wt,
 			    char *err)
 {
-	int64_t end = nscap_loop_now_ms() + wt->timeout_ms;
 	uint64_t taken = 0;
 
 	while (h->captured < want && taken < max) {
 		struct pollfd pfd = {h->fd, POLLIN, 0};
-		int64_t now = nscap_loop_now_ms(), left = end - now;
+		int64_t left = wt->deadline_ms - nscap_loop_now_ms();
 		uint64_t room = max - taken;
 		struct timespec ts;
 		int n;
 
+		if (nscap_loop_new_stop(wt))
+			return -EINTR; /* the user wants out now */
 		if (left <= 0)
 			break;
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		if (ppoll(&pfd, 1, &ts, wt->waitmask) < 0) {
-			/* a new stop: the user wants out now */
-			if (*wt->stop != wt->seen &&
-			    nscap_loop_now_ms() >= wt->dup_until_ms)
-				break;
-			continue;
-		}
+		if (ppoll(&pfd, 1, &ts, wt->waitmask) < 0)
+			continue; /* a signal: the check above decides */
 		n = nscap_loop_dispatch(h, sink, room < 4096 ? (int)room : 4096,
 					err);
 		if (n < 0)

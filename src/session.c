@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -102,6 +104,7 @@ struct nscap_session {
 	bool rotating; /* -C, -G or -a: decisions per record */
 	bool autostopped;
 	bool full;    /* --on-full=wait: the disk is full, dropping */
+	bool nano;    /* the handles' timestamps are in nanoseconds */
 	bool dropped; /* privileges are gone: no new handle can be opened */
 };
 
@@ -130,12 +133,28 @@ static bool output_is_stream(const char *path)
 	return stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
+/* Wall-clock time, for statistics blocks and -G file names. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Monotonic time, for timers a clock step must not stretch. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* When a wait for the rings' open blocks ends: a block's timeout. */
+static int64_t pending_deadline(void)
+{
+	return nscap_loop_now_ms() + FILE_MODE_TIMEOUT_MS + 100;
 }
 
 static int open_target(struct nscap_session *s, size_t k, char *err)
@@ -164,7 +183,7 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 	g->owner = k;
 	/* two targets in one namespace are captured once */
 	for (j = 0; j < k; j++) {
-		if (s->tg[j].ns &&
+		if (s->tg[j].ns && nscap_ns_inode(g->ns) != 0 &&
 		    nscap_ns_inode(s->tg[j].ns) == nscap_ns_inode(g->ns)) {
 			if (s->o->verbose)
 				fprintf(s->log,
@@ -305,6 +324,15 @@ int nscap_session_open(struct nscap_session **out,
 			struct nscap_handle *h = NULL;
 
 			ret = open_handle(s, k, g->sel[i], &h, err);
+			/* -i all: an interface gone or down since the listing
+			 * is skipped, as one appearing later is attached */
+			if (g->all && (ret == -ENODEV || ret == -ENETDOWN ||
+				       ret == -EIO)) {
+				fprintf(s->log, "nscap: skipping %s: %s\n",
+					g->sel[i]->name, err);
+				ret = 0;
+				continue;
+			}
 			if (ret == 0)
 				ret = add_handle(s, h, err);
 			if (ret) {
@@ -313,6 +341,8 @@ int nscap_session_open(struct nscap_session **out,
 			}
 		}
 	}
+	/* every handle asks for nanoseconds; libpcap on Linux gives them */
+	s->nano = s->nh == 0 || s->h[0]->nano;
 	*out = s;
 	return 0;
 fail:
@@ -429,7 +459,7 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 	char(*names)[128] = NULL, (*descs)[320] = NULL;
 	char os[256] = "Linux";
 	struct utsname u;
-	size_t i;
+	size_t i, n = 0;
 	int ret;
 
 	ifs = calloc(s->nh + 1, sizeof(*ifs));
@@ -440,29 +470,35 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 		ret = nscap_seterr(err, ENOMEM, "cannot start the writer");
 		goto out;
 	}
+	/* a handle ended in the middle of a pass is NULL until compact() */
 	for (i = 0; i < s->nh; i++) {
-		describe(s, s->h[i], names[i], sizeof(names[i]), descs[i],
-			 sizeof(descs[i]));
-		ifs[i].name = names[i];
-		ifs[i].description = descs[i];
-		ifs[i].linktype = s->h[i]->linktype;
-		ifs[i].snaplen = s->h[i]->snaplen;
-		s->h[i]->iface = (unsigned int)i;
+		struct nscap_handle *h = s->h[i];
+
+		if (!h)
+			continue;
+		describe(s, h, names[n], sizeof(names[n]), descs[n],
+			 sizeof(descs[n]));
+		ifs[n].name = names[n];
+		ifs[n].description = descs[n];
+		ifs[n].linktype = h->linktype;
+		ifs[n].snaplen = h->snaplen;
+		h->iface = (unsigned int)n++;
+		h->file_base = h->captured;
 	}
 	memset(&u, 0, sizeof(u));
 	if (uname(&u) == 0)
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.ifaces = ifs;
-	cfg.nifaces = s->nh;
-	cfg.in_nano = s->nh == 0 || s->h[0]->nano;
+	cfg.nifaces = n;
+	cfg.in_nano = s->nano;
 	cfg.out_nano = s->fmt == NSCAP_FORMAT_PCAPNG || s->o->nano;
 	cfg.os = os;
 	cfg.hardware = u.machine;
 	cfg.userappl = "nscap " NSCAP_VERSION;
 	s->ops = nscap_format_writer(s->fmt);
 	ret = s->ops->open(&s->w, fd, &cfg, err);
-	s->next_iface = (unsigned int)s->nh;
+	s->next_iface = (unsigned int)n;
 out:
 	free(ifs);
 	free(names);
@@ -480,7 +516,8 @@ static struct pcap_stat handle_counters(struct nscap_session *s,
 
 	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err) == 0) {
 		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
-						st.ps_drop, h->captured};
+						st.ps_drop,
+						h->captured - h->file_base};
 
 		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
 
@@ -501,11 +538,12 @@ static int close_file(struct nscap_session *s, char *err)
 	if (!s->w)
 		return 0;
 	for (i = 0; i < s->nh; i++)
-		handle_counters(s, s->h[i]);
+		if (s->h[i])
+			handle_counters(s, s->h[i]);
 	ret = s->ops->flush(s->w, err);
 	s->lost += s->ops->lost(s->w);
-	if (ret && !nscap_writer_disk_fault(-ret))
-		s->ops->close(s->w, NULL);
+	if (ret)
+		s->ops->close(s->w, NULL); /* the flush said what went wrong */
 	else
 		ret = s->ops->close(s->w, err);
 	s->w = NULL;
@@ -517,9 +555,15 @@ static int close_file(struct nscap_session *s, char *err)
 static int open_file(struct nscap_session *s, const char *path, char *err)
 {
 	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	sigset_t old;
 	int ret;
 
+	/* opening a FIFO waits for its reader: let SIGINT end that wait */
+	if (s->waitmask)
+		pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
 	ret = nscap_output_open(path, &out, err);
+	if (s->waitmask)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		return ret;
 	if (out.created && !s->dropped && s->cred.drop) {
@@ -542,7 +586,7 @@ static int open_file(struct nscap_session *s, const char *path, char *err)
 	}
 	if (!nscap_output_is_stdout(path))
 		snprintf(s->path, sizeof(s->path), "%s", path);
-	s->last_flush = now_ns();
+	s->last_flush = mono_ns();
 	return 0;
 }
 
@@ -609,8 +653,7 @@ static int sink_write(void *ctx, unsigned int iface,
 	if (s->rotating) {
 		struct nscap_rotate_decision d;
 		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u +
-			      (uint64_t)h->ts.tv_usec *
-				      (s->nh && s->h[0]->nano ? 1u : 1000u);
+			      (uint64_t)h->ts.tv_usec * (s->nano ? 1u : 1000u);
 
 		rec = s->ops->record_size(s->w, h->caplen);
 		ret = act(s,
@@ -633,7 +676,9 @@ static int sink_write(void *ctx, unsigned int iface,
  */
 static int disk_trouble(struct nscap_session *s, int e, char *err)
 {
-	if (!s->o->on_full_wait)
+	/* no file open (a rotation failed to make the next): nothing to
+	 * wait with */
+	if (!s->o->on_full_wait || !s->w)
 		return e;
 	if (!s->full && !quiet(s))
 		fprintf(s->log,
@@ -641,7 +686,7 @@ static int disk_trouble(struct nscap_session *s, int e, char *err)
 			"space\n",
 			err);
 	s->full = true;
-	s->full_since = now_ns();
+	s->full_since = mono_ns();
 	return 0;
 }
 
@@ -649,12 +694,12 @@ static void try_resume(struct nscap_session *s)
 {
 	char err[NSCAP_ERRBUF];
 
-	if (!s->full || now_ns() - s->full_since < 1000000000u)
+	if (!s->full || !s->w || mono_ns() - s->full_since < 1000000000u)
 		return;
 	if (s->ops->resume(s->w, err) == 0)
 		s->full = false;
 	else
-		s->full_since = now_ns();
+		s->full_since = mono_ns();
 }
 
 /*
@@ -663,7 +708,7 @@ static void try_resume(struct nscap_session *s)
  * interface that goes away loses nothing already received. Returns the
  * packets taken, or a negative errno (-EPIPE: the reader went away).
  */
-static int take_pending(struct nscap_session *s, size_t i)
+static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 {
 	struct nscap_handle *h = s->h[i];
 	struct pcap_stat st = {0, 0, 0};
@@ -677,10 +722,14 @@ static int take_pending(struct nscap_session *s, size_t i)
 	if (max == 0 || s->autostopped || !s->w ||
 	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
+	/* the kernel's counters are 32 bits in libpcap: after a wrap, do not
+	 * wait for what cannot be told */
+	if (st.ps_drop > st.ps_recv)
+		return 0;
 	want = (uint64_t)st.ps_recv - st.ps_drop;
 	if (want <= h->captured)
 		return 0;
-	wt.timeout_ms = FILE_MODE_TIMEOUT_MS + 100;
+	wt.deadline_ms = deadline;
 	wt.waitmask = s->waitmask;
 	wt.stop = &s->sig->stop;
 	wt.seen = s->stop_seen;
@@ -733,8 +782,17 @@ static void attach_new(struct nscap_session *s, size_t k)
 	char err[NSCAP_ERRBUF], name[128], desc[320];
 	size_t i, j;
 
-	if (s->dropped)
-		return; /* no capability left to open a handle with */
+	if (s->dropped || !s->w)
+		return; /* no capability left to open a handle with, or no file
+			 */
+	/* later handles share the budget too: each new one gets the share of
+	 * one more */
+	if (s->o->buffer_kib == 0) {
+		size_t share = nscap_ring_bytes(s->nh + 1, 0, s->immediate);
+
+		if (share < s->ring_bytes)
+			s->ring_bytes = share;
+	}
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return;
@@ -761,14 +819,21 @@ static void attach_new(struct nscap_session *s, size_t k)
 		wi.description = desc;
 		wi.linktype = h->linktype;
 		wi.snaplen = h->snaplen;
-		if (s->ops->add_iface(s->w, &wi, err) ||
-		    add_handle(s, h, err)) {
+		if (add_handle(s, h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				name, err);
 			nscap_handle_close(g->ns, h);
 			continue;
 		}
+		if (s->ops->add_iface(s->w, &wi, err)) {
+			fprintf(s->log, "nscap: not capturing on %s: %s\n",
+				name, err);
+			s->nh--;
+			nscap_handle_close(g->ns, h);
+			continue;
+		}
 		h->iface = s->next_iface++;
+		h->file_base = h->captured;
 		if (!quiet(s))
 			fprintf(s->log, "nscap: %s appeared; ", name);
 		say_listening(s, h);
@@ -787,12 +852,13 @@ static void target_gone(struct nscap_session *s, size_t k)
 	for (j = 0; j < s->ntg; j++)
 		shared |= !s->tg[j].gone && s->tg[j].owner == owner;
 	if (!shared) {
+		int64_t deadline = pending_deadline();
 		size_t i;
 
 		for (i = 0; i < s->nh; i++) {
-			if (s->h[i]->owner != owner)
+			if (!s->h[i] || s->h[i]->owner != owner)
 				continue;
-			take_pending(s, i);
+			take_pending(s, i, deadline);
 			end_handle(s, i);
 		}
 		compact(s);
@@ -888,7 +954,7 @@ static int build_slots(struct nscap_session *s, struct slots *sl)
  */
 static void gather(struct nscap_session *s, uint64_t last)
 {
-	uint64_t now = now_ns(), rate = 0, us;
+	uint64_t now = mono_ns(), rate = 0, us;
 	struct timespec ts = {0, 0};
 
 	if (now > s->last_wake && last)
@@ -925,7 +991,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		uint64_t before;
 		int max = BATCH, n;
 
-		if (!sl->pfd[i].revents)
+		if (!sl->pfd[i].revents || !s->h[i])
 			continue;
 		if (o->count) {
 			uint64_t left = o->count - s->captured;
@@ -945,7 +1011,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 
 			fprintf(s->log, "nscap: capture on %s ended: %s\n",
 				hlabel(s, s->h[i], lb, sizeof(lb)), err);
-			take_pending(s, i);
+			take_pending(s, i, pending_deadline());
 			end_handle(s, i);
 			ended = true;
 			continue;
@@ -996,17 +1062,29 @@ static void print_now(struct nscap_session *s)
  * file, or for ever. */
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
-	uint64_t now = now_ns(), until = UINT64_MAX;
+	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX, t;
 
-	if (s->rotating)
-		until = nscap_rotate_deadline(&s->o->rotate, &s->rs);
-	if (!s->stream && s->last_flush + 1000000000u < until)
-		until = s->last_flush + 1000000000u;
-	if (s->full && s->full_since + 1000000000u < until)
-		until = s->full_since + 1000000000u;
+	/* rotation deadlines are wall-clock (-G names); the timers are
+	 * monotonic: each turned into time left */
+	if (s->rotating) {
+		t = nscap_rotate_deadline(&s->o->rotate, &s->rs);
+		if (t != UINT64_MAX)
+			until = t > now ? t - now : 0;
+	}
+	if (!s->stream) {
+		t = s->last_flush + 1000000000u;
+		t = t > mono ? t - mono : 0;
+		if (t < until)
+			until = t;
+	}
+	if (s->full) {
+		t = s->full_since + 1000000000u;
+		t = t > mono ? t - mono : 0;
+		if (t < until)
+			until = t;
+	}
 	if (until == UINT64_MAX)
 		return NULL;
-	until = until > now ? until - now : 0;
 	ts->tv_sec = (time_t)(until / 1000000000u);
 	ts->tv_nsec = (long)(until % 1000000000u);
 	return ts;
@@ -1019,11 +1097,11 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
  * measured: it bought nothing, see docs/BENCHMARKS.md). A file: at least
  * each second, so a capture killed hard keeps all but the last second.
  */
-static bool must_flush(const struct nscap_session *s, uint64_t now)
+static bool must_flush(const struct nscap_session *s)
 {
 	if (s->stream || s->o->packet_buffered)
 		return true;
-	return now - s->last_flush >= 1000000000u;
+	return mono_ns() - s->last_flush >= 1000000000u;
 }
 
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
@@ -1031,6 +1109,12 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	uint64_t now = now_ns();
 	int ret = 0;
 
+	if (s->sig->rotate && !s->path[0]) {
+		/* SIGHUP with no file to start anew (stdout, a pipe): the
+		 * terminal went away; stop as for SIGINT */
+		s->sig->rotate = 0;
+		s->sig->stop++;
+	}
 	if (s->rotating || s->sig->rotate) {
 		struct nscap_rotate_decision d;
 		bool force = s->sig->rotate && s->path[0];
@@ -1042,9 +1126,9 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 						      now, 0, force, &d),
 				  &d, err);
 	}
-	if (ret == 0 && !s->full && must_flush(s, now)) {
+	if (ret == 0 && !s->full && must_flush(s)) {
 		ret = s->ops->flush(s->w, err);
-		s->last_flush = now;
+		s->last_flush = mono_ns();
 		if (disk_fault(ret))
 			ret = disk_trouble(s, ret, err);
 	}
@@ -1272,20 +1356,27 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);
-	if (why == STOP_SIGNAL)
-		for (i = 0; i < s->nh; i++)
-			if (take_pending(s, i) == -EPIPE)
+	if (why == STOP_SIGNAL) {
+		int64_t deadline = pending_deadline();
+
+		for (i = 0; i < s->nh; i++) {
+			int n = take_pending(s, i, deadline);
+
+			if (n == -EPIPE || n == -EINTR)
 				break;
+		}
+	}
 	s->lost += s->full_drops;
+	/* the counters go into the file, then the last flush, then what was
+	 * lost, then the close */
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i])
+			end_handle(s, i);
+	s->nh = 0;
 	if (s->w) {
 		char cerr[NSCAP_ERRBUF];
 		int r;
 
-		/* the counters go into the file, then the last flush, then
-		 * what was lost, then the close */
-		for (i = 0; i < s->nh; i++)
-			end_handle(s, i);
-		s->nh = 0;
 		r = s->ops->flush(s->w, cerr);
 		s->lost += s->ops->lost(s->w);
 		if (r == 0)

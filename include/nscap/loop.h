@@ -7,6 +7,7 @@
 #define NSCAP_LOOP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nscap/handle.h"
@@ -33,7 +34,7 @@ int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
 
 /* How long and on what terms nscap_loop_wait_pending waits. */
 struct nscap_wait {
-	int timeout_ms;
+	int64_t deadline_ms;		   /* CLOCK_MONOTONIC ms */
 	const sigset_t *waitmask;	   /* let through while waiting */
 	const volatile sig_atomic_t *stop; /* counts SIGINT and SIGTERM */
 	sig_atomic_t seen;		   /* the count already acted on */
@@ -42,12 +43,16 @@ struct nscap_wait {
 	int64_t dup_until_ms;
 };
 
+/* Has a new stop signal come, one that is not the last one again? */
+bool nscap_loop_new_stop(const struct nscap_wait *wt);
+
 /*
- * Wait up to wt->timeout_ms for h to hand over what the kernel has
+ * Wait until wt->deadline_ms for h to hand over what the kernel has
  * accepted but still holds (a TPACKET_V3 block is handed over when full or
  * when its timeout expires), until h->captured reaches want, taking at most
- * max packets. A new stop signal ends the wait; other signals do not.
- * Returns the packets taken or a negative errno as nscap_loop_dispatch.
+ * max packets. Returns the packets taken; -EINTR when a new stop signal
+ * came (the caller stops waiting for other handles too); or a negative
+ * errno as nscap_loop_dispatch.
  */
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,

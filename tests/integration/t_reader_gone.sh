@@ -22,4 +22,19 @@ timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
 [ -s "$LAB_DIR/busy.rc" ] || fail "busy: nscap still running after 10 s"
 [ "$(cat "$LAB_DIR/busy.rc")" = 0 ] || fail "busy: exit $(cat "$LAB_DIR/busy.rc")"
 [ ! -s "$LAB_DIR/busy.err" ] || fail "busy: stderr: $(cat "$LAB_DIR/busy.err")"
+# SIGHUP with stdout as the output (no file to start anew: the terminal
+# went away) stops the capture, exit 0
+lab_bg bash -c '"$0" -t "$1" -w - udp 2>"$2" | cat >/dev/null' "$NSCAP" "$pid" "$LAB_DIR/hup.err"
+wait_for 10 listening "$LAB_DIR/hup.err" || fail "hup: nscap did not start"
+pkill -HUP -P "$BG_PID" -f "nscap -t $pid" || fail "hup: no nscap"
+wait_for 5 test ! -d "/proc/$BG_PID" || fail "SIGHUP did not stop a capture to stdout"
+
+# a FIFO with no reader: nscap waits for one, and SIGINT ends the wait
+mkfifo "$LAB_DIR/fifo"
+"$NSCAP" -t "$pid" -w "$LAB_DIR/fifo" udp 2>"$LAB_DIR/fifo.err" &
+n=$!
+sleep 1 # it waits in open(2) for a reader, before it says it listens
+kill -INT "$n"
+wait_for 3 test ! -d "/proc/$n" || fail "SIGINT did not end the wait for a FIFO's reader"
+wait "$n"
 pass

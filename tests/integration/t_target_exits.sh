@@ -19,4 +19,20 @@ expect_status 1 $? "target exited"
 grep -q "^nscap: target process $pid (sleep) exited; capture stopped$" "$LAB_DIR/err" ||
 	fail "message: $(cat "$LAB_DIR/err")"
 [ "$(pcap_count "$LAB_DIR/x.pcap")" -eq 5 ] || fail "file holds $(pcap_count "$LAB_DIR/x.pcap") packets"
+# again with two interfaces, lo busy, and an autostop (so each packet goes
+# through the rotation policy) when the target exits: the handles end one
+# by one, and the others' pending packets still go through the policy
+pid2=$(lab_target "$a")
+lab_bg "$NSCAP" -t "$pid2" -i eth0 -i lo -a duration:60 -w "$LAB_DIR/y.pcapng" udp 2>"$LAB_DIR/err2"
+n=$BG_PID
+has2() { [ "$(grep -c 'listening on' "$LAB_DIR/err2")" -ge 2 ]; }
+wait_for 10 has2 || fail "nscap -i eth0 -i lo did not start: $(cat "$LAB_DIR/err2")"
+send "$b" 198.51.100.1 9999 5 100
+send "$a" 127.0.0.1 9999 5 100
+kill "$pid2"
+wait_for 5 test ! -d "/proc/$n" || fail "nscap still running after the target exited"
+wait "$n"
+expect_status 1 $? "target exited, two interfaces"
+grep -q "^nscap: target process $pid2 (sleep) exited" "$LAB_DIR/err2" || fail "message: $(cat "$LAB_DIR/err2")"
+[ "$(pcap_count "$LAB_DIR/y.pcapng")" -ge 10 ] || fail "y.pcapng holds $(pcap_count "$LAB_DIR/y.pcapng") packets"
 pass
