@@ -330,7 +330,6 @@ int nscap_session_open(struct nscap_session **out,
 				       ret == -EIO)) {
 				fprintf(s->log, "nscap: skipping %s: %s\n",
 					g->sel[i]->name, err);
-				ret = 0;
 				continue;
 			}
 			if (ret == 0)
