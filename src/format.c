@@ -6,11 +6,14 @@
 #include "nscap/format.h"
 #include "nscap/output.h"
 
-static int ends_with(const char *s, const char *suffix)
+bool nscap_format_pcap_name(const char *path)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	size_t n;
 
-	return n >= m && strcmp(s + n - m, suffix) == 0;
+	if (nscap_output_is_stdout(path))
+		return false;
+	n = strlen(path);
+	return n >= 5 && strcmp(path + n - 5, ".pcap") == 0;
 }
 
 int nscap_format_choose(enum nscap_format req, const char *path,
@@ -25,8 +28,7 @@ int nscap_format_choose(enum nscap_format req, const char *path,
 		*out = req;
 		return 0;
 	}
-	if (!nscap_output_is_stdout(path) && ends_with(path, ".pcap") &&
-	    nlinktypes == 1)
+	if (nscap_format_pcap_name(path) && nlinktypes == 1)
 		*out = NSCAP_FORMAT_PCAP;
 	else
 		*out = NSCAP_FORMAT_PCAPNG;

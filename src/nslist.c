@@ -24,6 +24,7 @@
 #include "nscap/json.h"
 #include "nscap/ns.h"
 #include "nscap/nslist.h"
+#include "nscap/target.h"
 
 #define PROC "/proc"
 #define NETNS_DIR "/run/netns"
@@ -52,23 +53,6 @@ static int cmp_rows(const void *a, const void *b)
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	return (x->inode > y->inode) - (x->inode < y->inode);
-}
-
-static void read_comm(const char *proc, pid_t pid, char *buf, size_t len)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
 }
 
 /* Every process's namespace inode: one stat per process. */
@@ -242,7 +226,7 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 	for (i = 0; i < l->n; i++) {
 		struct nscap_nsrow *r = &l->rows[i];
 
-		read_comm(proc, r->pid, r->comm, sizeof(r->comm));
+		nscap_target_read_comm(proc, r->pid, r->comm, sizeof(r->comm));
 		if (nscap_cgroup_read(proc, r->pid, r->container_id,
 				      &r->runtime) != 1) {
 			r->container_id[0] = '\0';

@@ -1331,9 +1331,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
-	    !nscap_output_is_stdout(o->output) && strlen(o->output) > 5 &&
-	    strcmp(o->output + strlen(o->output) - 5, ".pcap") == 0 &&
-	    !quiet(s))
+	    nscap_format_pcap_name(o->output) && !quiet(s))
 		fprintf(s->log,
 			"nscap: writing pcapng to %s: the capture has %zu "
 			"link types\n",

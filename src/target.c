@@ -230,24 +230,20 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 }
 
 /* Read /proc/PID/comm into buf (without the newline). */
-static void read_comm(pid_t pid, char *buf, size_t len)
+void nscap_target_read_comm(const char *proc, pid_t pid, char *buf, size_t len)
 {
-	char path[64];
+	char path[128];
 	ssize_t n;
 	int fd;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), PROC "/%d/comm", (int)pid);
+	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	n = read(fd, buf, len - 1);
 	close(fd);
-	if (n <= 0) {
-		buf[0] = '\0';
-		return;
-	}
-	buf[n] = '\0';
+	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -292,7 +288,7 @@ static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 	}
 	t->pid = pid;
 	t->pidfd = fd;
-	read_comm(pid, t->comm, sizeof(t->comm));
+	nscap_target_read_comm(PROC, pid, t->comm, sizeof(t->comm));
 	/* for the record (pcapng): the container it is in, if any */
 	if (nscap_cgroup_read(PROC, pid, id, &rt) == 1) {
 		memcpy(t->container_id, id, sizeof(id));
@@ -437,7 +433,7 @@ static int open_checked(pid_t pid, const char *id, const char *cli,
 	t->pid = pid;
 	t->pidfd = fd;
 	memcpy(t->container_id, id, NSCAP_CONTAINER_ID_LEN + 1);
-	read_comm(pid, t->comm, sizeof(t->comm));
+	nscap_target_read_comm(PROC, pid, t->comm, sizeof(t->comm));
 	return 0;
 }
 

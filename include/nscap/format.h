@@ -3,6 +3,7 @@
 #ifndef NSCAP_FORMAT_H
 #define NSCAP_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nscap/options.h"
@@ -16,6 +17,9 @@
  */
 int nscap_format_choose(enum nscap_format req, const char *path,
 			size_t nlinktypes, enum nscap_format *out, char *err);
+
+/* Does path name a file ending in ".pcap" (not stdout)? */
+bool nscap_format_pcap_name(const char *path);
 
 /* The writer of a format (not NSCAP_FORMAT_AUTO). */
 const struct nscap_writer_ops *nscap_format_writer(enum nscap_format f);

@@ -112,6 +112,10 @@ void nscap_target_ns_source(const struct nscap_target *t,
 const char *nscap_target_describe(const struct nscap_target *t, char *buf,
 				  size_t len);
 
+/* The name of process pid from PROC/PID/comm (proc: "/proc", or a test's
+ * copy), without the newline; "" when it cannot be read. */
+void nscap_target_read_comm(const char *proc, pid_t pid, char *buf, size_t len);
+
 /* Release t; accepts a target that was never opened or failed to open. */
 void nscap_target_close(struct nscap_target *t);
 
