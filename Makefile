@@ -18,7 +18,8 @@ LDLIBS += $(PCAP_LIBS) -pthread
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c capture/watch.c
+CAPTURE_SRC := capture/ns.c capture/iface.c capture/handle.c capture/fanout.c \
+	capture/watch.c
 HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
 	src/cgroup.c src/runtime.c src/json.c src/nslist.c \
 	src/format.c src/session.c src/ring.c \

@@ -6,11 +6,16 @@
  * target's.
  */
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/fanout.h"
 #include "nscap/handle.h"
 
 struct open_call {
@@ -57,12 +62,13 @@ static int set_filter(pcap_t *p, const char *device, const char *expr,
 	return ret;
 }
 
-/* Runs in the namespace thread. */
-static int open_in_ns(void *arg, char *err)
+/* Create, activate, filter and make non-blocking one pcap_t: the handle
+ * (bulk false) or its block-mode twin. Runs in the namespace thread. */
+static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
+		     pcap_t **out, char *err)
 {
-	struct open_call *c = arg;
-	const struct nscap_handle_config *cfg = c->cfg;
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	size_t ring = bulk ? cfg->bulk_bytes : cfg->buffer_bytes;
 	pcap_t *p;
 	int status, ret;
 
@@ -72,10 +78,10 @@ static int open_in_ns(void *arg, char *err)
 				    pcap_err);
 	pcap_set_snaplen(p, cfg->snaplen);
 	pcap_set_promisc(p, cfg->promisc);
-	pcap_set_timeout(p, cfg->timeout_ms);
-	if (cfg->buffer_bytes)
-		pcap_set_buffer_size(p, (int)cfg->buffer_bytes);
-	if (cfg->immediate)
+	pcap_set_timeout(p, bulk ? cfg->bulk_timeout_ms : cfg->timeout_ms);
+	if (ring)
+		pcap_set_buffer_size(p, (int)ring);
+	if (cfg->immediate && !bulk)
 		pcap_set_immediate_mode(p, 1);
 	/* nanoseconds where the kernel gives them; a writer converts */
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
@@ -104,15 +110,98 @@ static int open_in_ns(void *arg, char *err)
 		goto fail;
 	}
 
+	*out = p;
+	return 0;
+fail:
+	pcap_close(p);
+	return ret;
+}
+
+/* Members of the group: the twin founds it, so that it captures from the
+ * start; the immediate ring joins. */
+#define MEMBER_BULK 0
+#define MEMBER_IMMEDIATE 1
+
+static void close_choices(struct nscap_handle *h)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (h->choice[k] >= 0)
+			close(h->choice[k]);
+		h->choice[k] = -1;
+	}
+}
+
+/*
+ * Open the block-mode twin and found the group with it (a new id the kernel
+ * picks, choosing MEMBER_BULK), after loading the two choices into
+ * h->choice. Returns the twin and its group id, or NULL when the kernel
+ * refuses (no PACKET_FANOUT_EBPF, or no right to load a program): then
+ * nscap reads each packet, which only costs speed.
+ */
+static pcap_t *open_twin(const struct nscap_handle_config *cfg,
+			 struct nscap_handle *h, unsigned int *id)
+{
+	char err[NSCAP_ERRBUF];
+	socklen_t len = sizeof(int);
+	pcap_t *p = NULL;
+	int fd, val = 0;
+
+	h->choice[MEMBER_BULK] = nscap_fanout_load_choice(MEMBER_BULK);
+	h->choice[MEMBER_IMMEDIATE] =
+		nscap_fanout_load_choice(MEMBER_IMMEDIATE);
+	if (h->choice[MEMBER_BULK] < 0 || h->choice[MEMBER_IMMEDIATE] < 0 ||
+	    open_pcap(cfg, true, &p, err))
+		goto fail;
+	fd = pcap_get_selectable_fd(p);
+	if (nscap_fanout_join(fd, 0, PACKET_FANOUT_FLAG_UNIQUEID) < 0 ||
+	    getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0 ||
+	    nscap_fanout_choose(fd, h->choice[MEMBER_BULK]) < 0)
+		goto fail;
+	*id = (unsigned int)val & 0xffff;
+	return p;
+fail:
+	if (p)
+		pcap_close(p);
+	close_choices(h);
+	return NULL;
+}
+
+/* Runs in the namespace thread. */
+static int open_in_ns(void *arg, char *err)
+{
+	struct open_call *c = arg;
+	const struct nscap_handle_config *cfg = c->cfg;
+	pcap_t *p = NULL, *twin = NULL;
+	unsigned int id = 0;
+	int ret;
+
+	if (cfg->immediate && cfg->bulk_bytes)
+		twin = open_twin(cfg, c->h, &id);
+	ret = open_pcap(cfg, false, &p, err);
+	if (ret) {
+		if (twin)
+			pcap_close(twin);
+		return ret;
+	}
+	/* What the immediate socket takes on its own before it joins are
+	 * copies of the twin's packets: nscap_handle_prime counts them. */
+	if (twin && nscap_fanout_join(pcap_get_selectable_fd(p), id, 0) < 0) {
+		pcap_close(twin);
+		twin = NULL;
+		close_choices(c->h);
+	}
 	c->h->pcap = p;
 	c->h->fd = pcap_get_selectable_fd(p);
 	c->h->linktype = pcap_datalink(p);
 	c->h->snaplen = pcap_snapshot(p);
 	c->h->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	if (twin) {
+		c->h->bulk = twin;
+		c->h->bulk_fd = pcap_get_selectable_fd(twin);
+	}
 	return 0;
-fail:
-	pcap_close(p);
-	return ret;
 }
 
 int nscap_handle_open(struct nscap_ns *ns,
@@ -128,6 +217,8 @@ int nscap_handle_open(struct nscap_ns *ns,
 		return nscap_seterr(err, ENOMEM, "cannot open %s", cfg->device);
 	}
 	c.h->fd = -1;
+	c.h->bulk_fd = -1;
+	c.h->choice[0] = c.h->choice[1] = -1;
 	ret = nscap_ns_call(ns, open_in_ns, &c, err);
 	if (ret) {
 		free(c.h->device);
@@ -135,6 +226,44 @@ int nscap_handle_open(struct nscap_ns *ns,
 		return ret;
 	}
 	*out = c.h;
+	return 0;
+}
+
+int nscap_handle_prime(struct nscap_handle *h, char *err)
+{
+	struct tpacket_stats st = {0, 0};
+	socklen_t len = sizeof(st);
+
+	if (!h->bulk || h->primed)
+		return 0;
+	/* The immediate ring holds only the copies it took before joining:
+	 * nothing has been sent to it since. The read resets the kernel's
+	 * counters, so libpcap's statistics never count them either. */
+	if (getsockopt(h->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot read the counters of %s",
+				    h->device);
+	/* tp_packets counts the dropped ones too */
+	h->skip = st.tp_packets - st.tp_drops;
+	h->primed = true;
+	return 0;
+}
+
+int nscap_handle_shift(struct nscap_handle *h, bool bulk, char *err)
+{
+	int ret;
+
+	if (!h->bulk)
+		return nscap_seterr(err, EINVAL, "%s has no block-mode ring",
+				    h->device);
+	ret = nscap_handle_prime(h, err);
+	if (ret)
+		return ret;
+	if (nscap_fanout_choose(
+		    h->fd, h->choice[bulk ? MEMBER_BULK : MEMBER_IMMEDIATE]) <
+	    0)
+		return nscap_seterr(err, errno, "cannot switch rings on %s",
+				    h->device);
 	return 0;
 }
 
@@ -147,9 +276,23 @@ static int stats_in_ns(void *arg, char *err)
 {
 	struct stats_call *c = arg;
 
-	if (pcap_stats(c->h->pcap, c->st) < 0)
+	struct nscap_handle *h = c->h;
+	pcap_t *first = h->bulk ? h->bulk : h->pcap;
+	struct pcap_stat imm;
+
+	/* with a twin: its counters, and the immediate ring's once those no
+	 * longer count copies (nscap_handle_prime) */
+	if (pcap_stats(first, c->st) < 0)
 		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
-				    c->h->device, pcap_geterr(c->h->pcap));
+				    h->device, pcap_geterr(first));
+	if (!h->bulk || !h->primed)
+		return 0;
+	if (pcap_stats(h->pcap, &imm) < 0)
+		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
+				    h->device, pcap_geterr(h->pcap));
+	/* ps_ifdrop is the interface's, read from sysfs: once */
+	c->st->ps_recv += imm.ps_recv;
+	c->st->ps_drop += imm.ps_drop;
 	return 0;
 }
 
@@ -166,8 +309,13 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 
 static int close_in_ns(void *arg, char *err)
 {
+	struct nscap_handle *h = arg;
+
 	(void)err;
-	pcap_close(arg);
+	if (h->bulk)
+		pcap_close(h->bulk);
+	pcap_close(h->pcap);
+	close_choices(h);
 	return 0;
 }
 
@@ -178,7 +326,7 @@ void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h)
 	if (h->pcap) {
 		char err[NSCAP_ERRBUF];
 
-		nscap_ns_call(ns, close_in_ns, h->pcap, err);
+		nscap_ns_call(ns, close_in_ns, h, err);
 	}
 	free(h->device);
 	free(h);

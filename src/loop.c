@@ -13,7 +13,9 @@
 struct dispatch_ctx {
 	struct nscap_handle *h;
 	const struct nscap_sink *sink;
+	pcap_t *p;
 	int ret;
+	bool bulk;
 	char *err;
 };
 
@@ -24,27 +26,32 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 
 	if (d->ret)
 		return;
+	if (!d->bulk && d->h->skip) {
+		d->h->skip--; /* a copy taken before joining the twin's group */
+		return;
+	}
 	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
 	/* captured: handed to the writer, which writes it or counts it lost;
 	 * only a packet an autostop refused is not taken */
 	if (d->ret != -ECANCELED)
 		d->h->captured++;
 	if (d->ret)
-		pcap_breakloop(d->h->pcap);
+		pcap_breakloop(d->p);
 }
 
-int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
-			int max, char *err)
+int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
+			const struct nscap_sink *sink, int max, char *err)
 {
-	struct dispatch_ctx d = {h, sink, 0, err};
+	struct dispatch_ctx d = {h, sink, bulk ? h->bulk : h->pcap,
+				 0, bulk, err};
 	uint64_t before = h->captured;
 	int n;
 
-	n = pcap_dispatch(h->pcap, max, on_packet, (unsigned char *)&d);
+	n = pcap_dispatch(d.p, max, on_packet, (unsigned char *)&d);
 	if (d.ret)
 		return d.ret;
 	if (n == PCAP_ERROR) {
-		nscap_seterr(err, 0, "%s", pcap_geterr(h->pcap));
+		nscap_seterr(err, 0, "%s", pcap_geterr(d.p));
 		return -ENETDOWN;
 	}
 	return (int)(h->captured - before);
@@ -70,12 +77,24 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 {
 	uint64_t taken = 0;
 
+	/* the older packets first (see read_ready in session.c): the twin,
+	 * except in LIGHT; the immediate ring only once primed */
+	bool light = h->gear.kind == NSCAP_GEAR_LIGHT;
+	struct pollfd pfd[2] = {
+		{h->bulk_fd, POLLIN, 0},
+		{h->bulk && !h->primed ? -1 : h->fd, POLLIN, 0}};
+
+	if (light) {
+		struct pollfd t = pfd[0];
+
+		pfd[0] = pfd[1];
+		pfd[1] = t;
+	}
+
 	while (h->captured < want && taken < max) {
-		struct pollfd pfd = {h->fd, POLLIN, 0};
 		int64_t left = wt->deadline_ms - nscap_loop_now_ms();
-		uint64_t room = max - taken;
 		struct timespec ts;
-		int n;
+		int k, n;
 
 		if (nscap_loop_new_stop(wt))
 			return -EINTR; /* the user wants out now */
@@ -83,13 +102,20 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 			break;
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		if (ppoll(&pfd, 1, &ts, wt->waitmask) < 0)
+		if (ppoll(pfd, 2, &ts, wt->waitmask) < 0)
 			continue; /* a signal: the check above decides */
-		n = nscap_loop_dispatch(h, sink, room < 4096 ? (int)room : 4096,
-					err);
-		if (n < 0)
-			return n;
-		taken += (uint64_t)n;
+		for (k = 0; k < 2 && taken < max; k++) {
+			uint64_t room = max - taken;
+
+			if (!pfd[k].revents)
+				continue;
+			n = nscap_loop_dispatch(h, (k == 0) != light, sink,
+						room < 4096 ? (int)room : 4096,
+						err);
+			if (n < 0)
+				return n;
+			taken += (uint64_t)n;
+		}
 	}
 	return (int)taken;
 }

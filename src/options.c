@@ -118,7 +118,7 @@ void nscap_options_usage(FILE *fp)
 	      "promiscuous mode\n"
 	      "  -B, --buffer-size KiB     kernel ring per handle (default: "
 	      "a 16 MiB budget\n"
-	      "                            shared out, 256 KiB to 16 MiB "
+	      "                            shared out, 256 KiB to 8 MiB "
 	      "each)\n"
 	      "  -U, --packet-buffered     write each packet out before "
 	      "waiting for more\n"

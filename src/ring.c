@@ -43,3 +43,63 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 	}
 	return us;
 }
+
+void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
+		     enum nscap_gear_kind kind)
+{
+	g->kind = kind;
+	g->since_ns = now_ns;
+	g->packets = 0;
+}
+
+enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
+				     uint64_t packets)
+{
+	uint64_t span;
+
+	switch (g->kind) {
+	case NSCAP_GEAR_LIGHT:
+		/* since the last wake-up: the rate those packets came at */
+		span = now_ns > g->since_ns ? now_ns - g->since_ns : 0;
+		g->since_ns = now_ns;
+		if (packets < NSCAP_GEAR_UP_PACKETS &&
+		    (packets < NSCAP_GEAR_UP_BURST ||
+		     packets * 1000000000u < NSCAP_GEAR_UP_PPS * span))
+			return NSCAP_GEAR_STAY;
+		g->kind = NSCAP_GEAR_BULK;
+		g->since_ns = now_ns;
+		g->packets = 0;
+		return NSCAP_GEAR_UP;
+	case NSCAP_GEAR_BULK:
+		g->packets += packets;
+		if (now_ns < g->since_ns ||
+		    now_ns - g->since_ns < NSCAP_GEAR_WINDOW_NS)
+			return NSCAP_GEAR_STAY;
+		span = now_ns - g->since_ns;
+		if (span > 1000000000000u) /* 1000 s: no overflow below */
+			span = 1000000000000u;
+		g->since_ns = now_ns;
+		/* packets / span < DOWN_PPS, without a division */
+		if (g->packets * 1000000000u >= NSCAP_GEAR_DOWN_PPS * span) {
+			g->packets = 0;
+			return NSCAP_GEAR_STAY;
+		}
+		g->kind = NSCAP_GEAR_SETTLE;
+		g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
+		g->packets = 0;
+		return NSCAP_GEAR_DOWN;
+	case NSCAP_GEAR_SETTLE:
+	default:
+		if (now_ns < g->since_ns)
+			return NSCAP_GEAR_STAY;
+		g->kind = NSCAP_GEAR_LIGHT;
+		g->since_ns = now_ns;
+		g->packets = 0;
+		return NSCAP_GEAR_SETTLED;
+	}
+}
+
+uint64_t nscap_gear_deadline(const struct nscap_gear *g)
+{
+	return g->kind == NSCAP_GEAR_SETTLE ? g->since_ns : UINT64_MAX;
+}

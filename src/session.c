@@ -74,6 +74,7 @@ struct nscap_session {
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *w;
 	size_t ring_bytes;  /* kernel ring of each handle */
+	size_t bulk_bytes;  /* immediate mode: each block-mode twin's ring */
 	uint64_t last_wake; /* when the loop last woke, for the rate seen */
 	uint64_t captured;
 	struct nscap_stats total;
@@ -232,10 +233,22 @@ static int open_handle(struct nscap_session *s, size_t k,
 	cfg.immediate = s->immediate;
 	cfg.timeout_ms = FILE_MODE_TIMEOUT_MS;
 	cfg.filter = o->filter;
+	cfg.bulk_bytes = s->bulk_bytes;
+	cfg.bulk_timeout_ms = NSCAP_GEAR_BULK_TIMEOUT_MS;
 	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
 	if (ret == 0) {
 		(*out)->owner = k;
 		(*out)->ifindex = f->ifindex;
+		/* with a twin, BULK first: the twin is the ring capturing */
+		nscap_gear_init(&(*out)->gear, mono_ns(),
+				(*out)->bulk ? NSCAP_GEAR_BULK
+					     : NSCAP_GEAR_LIGHT);
+		if (s->immediate && !(*out)->bulk && o->verbose)
+			fprintf(s->log,
+				"nscap: %s: no block-mode twin (the kernel "
+				"refused PACKET_FANOUT_CBPF); reading each "
+				"packet\n",
+				f->name);
 	}
 	return ret;
 }
@@ -317,6 +330,8 @@ int nscap_session_open(struct nscap_session **out,
 	}
 	/* every handle chosen: now the ring each gets can be shared out */
 	s->ring_bytes = nscap_ring_bytes(total, o->buffer_kib, s->immediate);
+	if (s->immediate)
+		s->bulk_bytes = nscap_ring_bytes(total, o->buffer_kib, false);
 	for (k = 0; k < s->ntg && !list_only; k++) {
 		struct starget *g = &s->tg[k];
 
@@ -520,8 +535,9 @@ static struct pcap_stat handle_counters(struct nscap_session *s,
 
 		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
 
-		/* after a disk fault the writer refuses them: said already */
-		if (r && !nscap_writer_disk_fault(-r))
+		/* after a disk fault the writer refuses them: said already;
+		 * a reader that went away is a normal end */
+		if (r && r != -EPIPE && !nscap_writer_disk_fault(-r))
 			fprintf(s->log, "nscap: %s\n", err);
 	}
 	return st;
@@ -718,6 +734,9 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 
 	if (s->o->count)
 		max = s->o->count - s->captured;
+	/* from here on a twin's immediate ring is read too */
+	if (nscap_handle_prime(h, err))
+		fprintf(s->log, "nscap: %s\n", err);
 	if (max == 0 || s->autostopped || !s->w ||
 	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
@@ -791,6 +810,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 
 		if (share < s->ring_bytes)
 			s->ring_bytes = share;
+		share = nscap_ring_bytes(s->nh + 1, 0, false);
+		if (s->immediate && share < s->bulk_bytes)
+			s->bulk_bytes = share;
 	}
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
@@ -833,6 +855,8 @@ static void attach_new(struct nscap_session *s, size_t k)
 		}
 		h->iface = s->next_iface++;
 		h->file_base = h->captured;
+		if (nscap_handle_prime(h, err))
+			fprintf(s->log, "nscap: %s\n", err);
 		if (!quiet(s))
 			fprintf(s->log, "nscap: %s appeared; ", name);
 		say_listening(s, h);
@@ -883,6 +907,10 @@ static bool watching(const struct nscap_session *s)
 
 enum slot_kind { SLOT_HANDLE, SLOT_PIDFD, SLOT_WATCH, SLOT_OUT };
 
+/* Slots 2i and 2i+1 are handle i's immediate (or only) ring and its twin. */
+#define SLOT_RING(i) (2 * (i))
+#define SLOT_TWIN(i) (2 * (i) + 1)
+
 struct slots {
 	struct pollfd *pfd;
 	enum slot_kind *kind;
@@ -926,8 +954,19 @@ static int build_slots(struct nscap_session *s, struct slots *sl)
 	int ret = 0;
 
 	sl->n = 0;
-	for (i = 0; i < s->nh && !ret; i++)
-		ret = slot_add(sl, s->h[i]->fd, POLLIN, SLOT_HANDLE, i);
+	for (i = 0; i < s->nh && !ret; i++) {
+		const struct nscap_handle *h = s->h[i];
+
+		/* in SETTLE the twin's last block comes first, and before
+		 * priming the immediate ring holds copies; a negative fd is
+		 * not polled */
+		bool idle = h->gear.kind == NSCAP_GEAR_SETTLE ||
+			    (h->bulk && !h->primed);
+
+		ret = slot_add(sl, idle ? -1 : h->fd, POLLIN, SLOT_HANDLE, i);
+		if (!ret)
+			ret = slot_add(sl, h->bulk_fd, POLLIN, SLOT_HANDLE, i);
+	}
 	for (k = 0; k < s->ntg && !ret; k++) {
 		if (!s->tg[k].gone && s->tg[k].t.pidfd >= 0)
 			ret = slot_add(sl, s->tg[k].t.pidfd, POLLIN, SLOT_PIDFD,
@@ -976,40 +1015,103 @@ static enum stop_why stop_for(int e)
 	return disk_fault(e) ? STOP_DISK : STOP_ERROR;
 }
 
-/* Read what ready handles hold. 0, or a stop reason with err set. */
-static int read_ready(struct nscap_session *s, const struct slots *sl,
-		      enum stop_why *why, char *err)
+/* Read one ring of handle i (its twin, or its immediate or only ring): at
+ * most BATCH packets, and no more than -c leaves. Returns the packets read,
+ * or a negative errno as nscap_loop_dispatch. */
+static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err)
 {
-	const struct nscap_options *o = s->o;
+	struct nscap_handle *h = s->h[i];
+	uint64_t before = h->captured;
+	int max = BATCH, n;
+
+	if (s->o->count) {
+		uint64_t left = s->o->count - s->captured;
+
+		if (left == 0)
+			return 0;
+		if (left < (uint64_t)max)
+			max = (int)left;
+	}
+	n = nscap_loop_dispatch(h, twin, &s->sink, max, err);
+	s->captured += h->captured - before;
+	return n;
+}
+
+/*
+ * Handle i with a twin read packets in this wake-up (or none: a timer):
+ * change gear where nscap_gear_next says so (see ring.h). Going up, what
+ * the immediate ring took before the switch is read at once, so that it
+ * comes before the twin's. The switch waits for the kernel's packet path
+ * to let go of the old choice (an RCU grace period): after it, nothing new
+ * reaches the old ring. 0, or a negative errno with err set.
+ */
+static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
+		      char *err)
+{
+	struct nscap_handle *h = s->h[i];
+	enum nscap_gear_step step;
+	int n;
+
+	step = nscap_gear_next(&h->gear, mono_ns(), packets);
+	if (step == NSCAP_GEAR_STAY)
+		return 0;
+	if (s->o->verbose > 1) {
+		char lb[160];
+
+		fprintf(s->log, "nscap: %s: %s\n", hlabel(s, h, lb, sizeof(lb)),
+			step == NSCAP_GEAR_UP	  ? "busy: reading blocks"
+			: step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
+						  : "settled");
+	}
+	if (step == NSCAP_GEAR_SETTLED)
+		return 0;
+	n = nscap_handle_shift(h, step == NSCAP_GEAR_UP, err);
+	while (n == 0 && step == NSCAP_GEAR_UP &&
+	       (n = read_ring(s, i, false, err)) > 0)
+		n = 0;
+	return n < 0 ? n : 0;
+}
+
+/* Read what ready handles hold. 0, or a stop reason with err set. Adds to
+ * *plain the packets read from immediate rings without a twin. */
+static int read_ready(struct nscap_session *s, const struct slots *sl,
+		      uint64_t *plain, enum stop_why *why, char *err)
+{
 	size_t nh = s->nh, j;
 	bool ended = false;
 	int ret = 0;
 
 	for (j = 0; j < nh && ret == 0; j++) {
 		size_t i = (s->start + j) % nh;
+		struct nscap_handle *h = s->h[i];
+		bool twin_first;
 		uint64_t before;
-		int max = BATCH, n;
+		int k, n = 0;
 
-		if (!sl->pfd[i].revents || !s->h[i])
+		if (!h)
 			continue;
-		if (o->count) {
-			uint64_t left = o->count - s->captured;
+		before = h->captured;
+		/* the older packets first: the twin's in SETTLE (its last
+		 * block), the immediate ring's in LIGHT (the twin's can only be
+		 * a late block from the last SETTLE) */
+		twin_first = h->gear.kind != NSCAP_GEAR_LIGHT;
+		for (k = 0; k < 2 && n >= 0; k++) {
+			bool twin = (k == 0) == twin_first;
 
-			if (left == 0)
-				break;
-			if (left < (uint64_t)max)
-				max = (int)left;
+			if (sl->pfd[twin ? SLOT_TWIN(i) : SLOT_RING(i)].revents)
+				n = read_ring(s, i, twin, err);
 		}
-		before = s->h[i]->captured;
-		n = nscap_loop_dispatch(s->h[i], &s->sink, max, err);
-		s->captured += s->h[i]->captured - before;
+		if (n >= 0 && h->bulk)
+			n = shift_gear(s, i, h->captured - before, err);
+		else if (n >= 0 && s->immediate)
+			*plain += h->captured - before;
 		if (n >= 0)
 			continue;
 		if (n == -ENETDOWN) {
 			char lb[160];
 
 			fprintf(s->log, "nscap: capture on %s ended: %s\n",
-				hlabel(s, s->h[i], lb, sizeof(lb)), err);
+				hlabel(s, h, lb, sizeof(lb)), err);
 			take_pending(s, i, pending_deadline());
 			end_handle(s, i);
 			ended = true;
@@ -1062,6 +1164,7 @@ static void print_now(struct nscap_session *s)
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
 	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX, t;
+	size_t i;
 
 	/* rotation deadlines are wall-clock (-G names); the timers are
 	 * monotonic: each turned into time left */
@@ -1078,6 +1181,14 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 	}
 	if (s->full) {
 		t = s->full_since + 1000000000u;
+		t = t > mono ? t - mono : 0;
+		if (t < until)
+			until = t;
+	}
+	for (i = 0; i < s->nh; i++) {
+		t = nscap_gear_deadline(&s->h[i]->gear);
+		if (t == UINT64_MAX)
+			continue;
 		t = t > mono ? t - mono : 0;
 		if (t < until)
 			until = t;
@@ -1145,10 +1256,19 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	struct slots sl = {NULL, NULL, NULL, 0, 0};
 	struct timespec ts;
-	uint64_t before;
+	uint64_t plain;
 	size_t i;
 	int ret = 0;
 
+	/* from here on a twin's immediate ring is read (see
+	 * nscap_handle_prime) */
+	for (i = 0; i < s->nh; i++) {
+		ret = nscap_handle_prime(s->h[i], err);
+		if (ret) {
+			*why = STOP_ERROR;
+			return ret;
+		}
+	}
 	for (;;) {
 		if (s->sig->stop) {
 			/* the same stop may come twice in a moment (timeout(1)
@@ -1179,14 +1299,14 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 					   "cannot wait for packets");
 			break;
 		}
-		before = s->captured;
-		ret = read_ready(s, &sl, why, err);
+		plain = 0;
+		ret = read_ready(s, &sl, &plain, why, err);
 		if (ret == 0)
 			ret = housekeeping(s, why, err);
 		if (ret)
 			break;
 		if (s->immediate)
-			gather(s, s->captured - before);
+			gather(s, plain);
 		/* handles first (above): the slots of the others follow */
 		for (i = 0; i < sl.n; i++) {
 			if (!sl.pfd[i].revents || sl.kind[i] == SLOT_HANDLE)
@@ -1391,7 +1511,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		}
 	}
 	print_totals(s);
-	if (s->lost)
+	/* a reader that went away missed what came after it: no one to
+	 * tell, as tcpdump */
+	if (s->lost && why != STOP_READER_GONE)
 		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s\n",
 			s->lost,
 			why == STOP_DISK ? "the disk is full or failing"

@@ -23,14 +23,16 @@ struct nscap_sink {
 
 /*
  * Read at most max packets (max > 0) that h holds into the sink, as
- * h->iface. h->captured counts every packet handed to the sink (written or
- * counted lost by the writer), except one the sink refused with -ECANCELED.
- * Returns how many, or: -EPIPE (the reader went away), -ENETDOWN (the handle
- * failed: its interface went down or away; err has libpcap's words), or another
- * negative errno from the writer with err set.
+ * h->iface: from its immediate ring (whose first h->skip packets are
+ * copies, dropped unseen), or with bulk from its twin. h->captured counts every
+ * packet handed to the sink (written or counted lost by the writer), except one
+ * the sink refused with -ECANCELED. Returns how many, or: -EPIPE (the reader
+ * went away), -ENETDOWN (the handle failed: its interface went down or away;
+ * err has libpcap's words), or another negative errno from the writer with err
+ * set.
  */
-int nscap_loop_dispatch(struct nscap_handle *h, const struct nscap_sink *sink,
-			int max, char *err);
+int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
+			const struct nscap_sink *sink, int max, char *err);
 
 /* How long and on what terms nscap_loop_wait_pending waits. */
 struct nscap_wait {
@@ -50,9 +52,9 @@ bool nscap_loop_new_stop(const struct nscap_wait *wt);
  * Wait until wt->deadline_ms for h to hand over what the kernel has
  * accepted but still holds (a TPACKET_V3 block is handed over when full or
  * when its timeout expires), until h->captured reaches want, taking at most
- * max packets. Returns the packets taken; -EINTR when a new stop signal
- * came (the caller stops waiting for other handles too); or a negative
- * errno as nscap_loop_dispatch.
+ * max packets; from both rings of a handle with a twin. Returns the packets
+ * taken; -EINTR when a new stop signal came (the caller stops waiting for other
+ * handles too); or a negative errno as nscap_loop_dispatch.
  */
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,

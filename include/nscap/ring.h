@@ -14,10 +14,13 @@
 /* One handle's ring, at most (a lone capture) and at least (many). Block
  * mode packs packets densely: 8 MiB take 200,000 packets of 1500 bytes
  * without a drop here, and a larger ring cost more CPU (it falls out of
- * the cache). Immediate mode spends a slot of the snapshot length on each
- * packet, so it gets twice as much (docs/BENCHMARKS.md). */
+ * the cache). In immediate mode every packet takes a slot of the snapshot
+ * length, and a slot of 64 KiB takes a block of 128 KiB; that ring only
+ * carries light traffic, while its block-mode twin (handle.h) gets the
+ * block-mode share, so it is kept at libpcap's default (docs/BENCHMARKS.md).
+ * Allocating ring memory is the larger part of nscap's start-up. */
 #define NSCAP_RING_MAX (8u << 20)
-#define NSCAP_RING_MAX_IMMEDIATE (16u << 20)
+#define NSCAP_RING_MAX_IMMEDIATE (2u << 20)
 #define NSCAP_RING_MIN (256u << 10)
 
 /*
@@ -46,5 +49,68 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate);
  */
 uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen);
+
+/*
+ * Gears, for a handle in immediate mode that has a block-mode twin (see
+ * handle.h): which of its two rings new packets go to.
+ *
+ * LIGHT: the immediate ring, one wake-up per packet (lowest latency).
+ * BULK: the block ring, one wake-up per block (full, or after its timeout of
+ *   NSCAP_GEAR_BULK_TIMEOUT_MS), tens of nanoseconds a packet.
+ * SETTLE: back to the immediate ring, but what the block ring still holds
+ *   is older: the immediate ring is not read until the block ring's last
+ *   block has timed out (NSCAP_GEAR_SETTLE_NS), so packets stay in order.
+ *
+ * Up: a wake-up that found at least NSCAP_GEAR_UP_PACKETS in the immediate
+ * ring (the reader is falling behind one wake-up a packet), or at least
+ * NSCAP_GEAR_UP_BURST that came at NSCAP_GEAR_UP_PPS or more since the
+ * wake-up before (a stream's reader competes with nscap for the CPU, so a
+ * wake-up may take only a few packets each time while the ring fills).
+ * Down: fewer than NSCAP_GEAR_DOWN_PPS packets a second over a window of
+ * NSCAP_GEAR_WINDOW_NS in BULK. In BULK light traffic waits for its block's
+ * timeout, 1 to 2 ms.
+ */
+#define NSCAP_GEAR_BULK_TIMEOUT_MS 1
+#define NSCAP_GEAR_UP_PACKETS NSCAP_RING_GATHER_MIN
+#define NSCAP_GEAR_UP_BURST 4
+#define NSCAP_GEAR_UP_PPS 50000u
+#define NSCAP_GEAR_DOWN_PPS 5000u
+#define NSCAP_GEAR_WINDOW_NS 100000000u
+/* the kernel retires a partly filled block within two timeouts */
+#define NSCAP_GEAR_SETTLE_NS \
+	((2 * (uint64_t)NSCAP_GEAR_BULK_TIMEOUT_MS + 2) * 1000000u)
+
+enum nscap_gear_kind { NSCAP_GEAR_LIGHT, NSCAP_GEAR_BULK, NSCAP_GEAR_SETTLE };
+
+/* What the caller must do after nscap_gear_next. */
+enum nscap_gear_step {
+	NSCAP_GEAR_STAY,
+	NSCAP_GEAR_UP,	    /* send new packets to the block ring, then drain
+			       the immediate ring */
+	NSCAP_GEAR_DOWN,    /* send new packets to the immediate ring */
+	NSCAP_GEAR_SETTLED, /* read the immediate ring again */
+};
+
+struct nscap_gear {
+	uint64_t since_ns; /* the last wake-up (LIGHT), the current window
+			      began (BULK), or the immediate ring may be read
+			      again (SETTLE) */
+	uint64_t packets;  /* read in the current window */
+	enum nscap_gear_kind kind;
+};
+
+/* Start in kind (LIGHT or BULK) at now_ns. */
+void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
+		     enum nscap_gear_kind kind);
+
+/*
+ * After a wake-up at now_ns that read packets (from either ring) of the
+ * handle whose gear is g, or a timer: the next gear, in g, and what to do.
+ */
+enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
+				     uint64_t packets);
+
+/* SETTLE: when to wake up to end it; UINT64_MAX in the other gears. */
+uint64_t nscap_gear_deadline(const struct nscap_gear *g);
 
 #endif

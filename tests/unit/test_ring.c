@@ -16,9 +16,10 @@ static void test_bytes(void **state)
 	assert_int_equal(nscap_ring_bytes(50, 64, true), 64u << 10);
 	assert_int_equal(nscap_ring_bytes(1, 0, false), 8u << 20);
 	assert_int_equal(nscap_ring_bytes(0, 0, false), 8u << 20);
-	assert_int_equal(nscap_ring_bytes(1, 0, true), 16u << 20);
+	assert_int_equal(nscap_ring_bytes(1, 0, true), 2u << 20);
 	assert_int_equal(nscap_ring_bytes(2, 0, false), 8u << 20);
-	assert_int_equal(nscap_ring_bytes(2, 0, true), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(2, 0, true), 2u << 20);
+	assert_int_equal(nscap_ring_bytes(16, 0, true), 1u << 20);
 	assert_int_equal(nscap_ring_bytes(3, 0, false), (16u << 20) / 3);
 	assert_int_equal(nscap_ring_bytes(63, 0, false), (16u << 20) / 63);
 	assert_int_equal(nscap_ring_bytes(64, 0, true), 256u << 10);
@@ -58,11 +59,105 @@ static void test_gather(void **state)
 			 0);
 }
 
+#define MS 1000000u
+
+/* Up at once when a wake-up finds the immediate ring backing up; a few
+ * packets a wake-up (a person's traffic) stay in LIGHT. */
+static void test_gear_up(void **state)
+{
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_LIGHT);
+	assert_int_equal(nscap_gear_deadline(&g), UINT64_MAX);
+	assert_int_equal(nscap_gear_next(&g, 1 * MS, 1), NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, 0), NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, 3 * MS, NSCAP_GEAR_UP_PACKETS - 1),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
+	/* a few packets fast: 4 in 100 us is 40,000 a second, 4 in 80 us
+	 * 50,000 */
+	assert_int_equal(
+		nscap_gear_next(&g, 3 * MS + 100000, NSCAP_GEAR_UP_BURST),
+		NSCAP_GEAR_STAY);
+	assert_int_equal(
+		nscap_gear_next(&g, 3 * MS + 180000, NSCAP_GEAR_UP_BURST - 1),
+		NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
+	assert_int_equal(
+		nscap_gear_next(&g, 3 * MS + 260000, NSCAP_GEAR_UP_BURST),
+		NSCAP_GEAR_UP);
+	nscap_gear_init(&g, 0, NSCAP_GEAR_LIGHT);
+	assert_int_equal(nscap_gear_next(&g, 4 * MS, NSCAP_GEAR_UP_PACKETS),
+			 NSCAP_GEAR_UP);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+	/* no way down before a whole window */
+	assert_int_equal(nscap_gear_next(&g, 5 * MS, 0), NSCAP_GEAR_STAY);
+	assert_int_equal(
+		nscap_gear_next(&g, 4 * MS + NSCAP_GEAR_WINDOW_NS - 1, 0),
+		NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+}
+
+/* Down after a window below NSCAP_GEAR_DOWN_PPS, then SETTLE until the
+ * twin's last block has timed out, then LIGHT. */
+static void test_gear_down(void **state)
+{
+	const uint64_t w = NSCAP_GEAR_WINDOW_NS;
+	/* the packets a window holds at exactly the threshold rate */
+	const uint64_t at = NSCAP_GEAR_DOWN_PPS * (w / MS) / 1000;
+	struct nscap_gear g;
+	uint64_t t;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	/* at the threshold: stays, and a new window begins */
+	assert_int_equal(nscap_gear_next(&g, w / 2, at / 2), NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, w, at - at / 2), NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+	/* one packet short of it over the next window: down */
+	assert_int_equal(nscap_gear_next(&g, 2 * w, at - 1), NSCAP_GEAR_DOWN);
+	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
+	t = nscap_gear_deadline(&g);
+	assert_int_equal(t, 2 * w + NSCAP_GEAR_SETTLE_NS);
+	/* at least two block timeouts of the twin */
+	assert_true(NSCAP_GEAR_SETTLE_NS >=
+		    2u * NSCAP_GEAR_BULK_TIMEOUT_MS * MS);
+	assert_int_equal(nscap_gear_next(&g, t - 1, 50), NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
+	assert_int_equal(nscap_gear_next(&g, t, 0), NSCAP_GEAR_SETTLED);
+	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
+	assert_int_equal(nscap_gear_deadline(&g), UINT64_MAX);
+}
+
+/* A long silence, then one packet: down, with no overflow in the rate. */
+static void test_gear_long_silence(void **state)
+{
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, UINT64_MAX / 2, 1),
+			 NSCAP_GEAR_DOWN);
+	/* the clock does not go back, but a window must not end early if
+	 * it did */
+	nscap_gear_init(&g, 10 * MS, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 5 * MS, 0), NSCAP_GEAR_STAY);
+	/* a flood over a long window stays up */
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 3600000 * (uint64_t)MS,
+					 UINT64_C(100000000000)),
+			 NSCAP_GEAR_STAY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_gather),
+		cmocka_unit_test(test_gear_up),
+		cmocka_unit_test(test_gear_down),
+		cmocka_unit_test(test_gear_long_silence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
