@@ -1,8 +1,17 @@
 /*
- * Packet fanout groups of two sockets, where a loaded eBPF program chooses
- * the member (see fanout.h). Apart from libpcap, whose classic-BPF
- * struct bpf_insn clashes with the kernel's eBPF one.
+ * Packet fanout groups of two sockets, where an eBPF program chooses the
+ * member by reading it from a one-entry array map (see fanout.h). Apart
+ * from libpcap, whose classic-BPF struct bpf_insn clashes with the kernel's
+ * eBPF one.
+ *
+ * Why a map: replacing a group's program (PACKET_FANOUT_DATA) makes the
+ * kernel wait for an RCU grace period, 15 to 55 ms here, and a classic-BPF
+ * program (PACKET_FANOUT_CBPF) is also compiled inside that setsockopt.
+ * Meanwhile the loop is held up, or, run elsewhere, the switch lands late:
+ * either way a burst overflows the small immediate ring. A map update takes
+ * effect for the next packet the kernel hands out.
  */
+#include <errno.h>
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
 #include <stdint.h>
@@ -13,8 +22,11 @@
 
 #include "nscap/fanout.h"
 
-/* Join fd to fanout group id, where an eBPF program chooses (flags: e.g. a
- * new group with an id the kernel picks). */
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
 int nscap_fanout_join(int fd, unsigned int id, unsigned int flags)
 {
 	int val = (int)(id | ((PACKET_FANOUT_EBPF | flags) << 16));
@@ -22,39 +34,75 @@ int nscap_fanout_join(int fd, unsigned int id, unsigned int flags)
 	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, sizeof(val));
 }
 
-/*
- * Load the program "return k" as an eBPF socket filter; returns its fd or
- * -1. Switching a group to a loaded program is a pointer swap. A classic BPF
- * program (PACKET_FANOUT_CBPF) would be translated and JIT-compiled inside
- * the switching setsockopt, and measured here that held the switch back
- * about 2 ms, long enough for a burst to overflow the immediate ring.
- */
-int nscap_fanout_load_choice(unsigned int k)
+int nscap_fanout_map(void)
 {
-	struct bpf_insn prog[2];
 	union bpf_attr attr;
 
-	memset(prog, 0, sizeof(prog));
-	prog[0].code = BPF_ALU64 | BPF_MOV | BPF_K; /* r0 = k */
-	prog[0].dst_reg = BPF_REG_0;
-	prog[0].imm = (int32_t)k;
-	prog[1].code = BPF_JMP | BPF_EXIT;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = sizeof(uint32_t);
+	attr.value_size = sizeof(uint32_t);
+	attr.max_entries = 1;
+	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+/* One instruction. */
+static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
+			    int32_t imm)
+{
+	struct bpf_insn i;
+
+	memset(&i, 0, sizeof(i));
+	i.code = code;
+	i.dst_reg = dst & 0xf;
+	i.src_reg = src & 0xf;
+	i.off = off;
+	i.imm = imm;
+	return i;
+}
+
+int nscap_fanout_load(int map)
+{
+	/* key = 0; r0 = map[key]; return r0 ? *r0 : 0 */
+	struct bpf_insn prog[] = {
+		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
+		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
+		insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
+		     map),
+		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
+		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, 0, 0),
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr attr;
+
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 	attr.insns = (uint64_t)(uintptr_t)prog;
-	attr.insn_cnt = 2;
+	attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
 	attr.license = (uint64_t)(uintptr_t) "GPL";
-	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
-/*
- * Send the group's packets to the member that program fd prog names.
- * Replacing a program waits for an RCU grace period (synchronize_net in the
- * kernel, about 15 ms here) after the swap, so when this returns no packet
- * goes to the other member any more; setting the first one does not wait.
- */
-int nscap_fanout_choose(int fd, int prog)
+int nscap_fanout_attach(int fd, int prog)
 {
 	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT_DATA, &prog,
 			  sizeof(prog));
+}
+
+int nscap_fanout_choose(int map, unsigned int member)
+{
+	uint32_t key = 0, value = member;
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (uint32_t)map;
+	attr.key = (uint64_t)(uintptr_t)&key;
+	attr.value = (uint64_t)(uintptr_t)&value;
+	attr.flags = BPF_ANY;
+	return sys_bpf(BPF_MAP_UPDATE_ELEM, &attr);
 }

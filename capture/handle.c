@@ -9,6 +9,7 @@
 #include <linux/if_packet.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -122,21 +123,19 @@ fail:
 #define MEMBER_BULK 0
 #define MEMBER_IMMEDIATE 1
 
-static void close_choices(struct nscap_handle *h)
+static void close_bpf(struct nscap_handle *h)
 {
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		if (h->choice[k] >= 0)
-			close(h->choice[k]);
-		h->choice[k] = -1;
-	}
+	if (h->prog_fd >= 0)
+		close(h->prog_fd);
+	if (h->map_fd >= 0)
+		close(h->map_fd);
+	h->prog_fd = h->map_fd = -1;
 }
 
 /*
  * Open the block-mode twin and found the group with it (a new id the kernel
- * picks, choosing MEMBER_BULK), after loading the two choices into
- * h->choice. Returns the twin and its group id, or NULL when the kernel
+ * picks), after loading the program and its map into h: the map says
+ * MEMBER_BULK. Returns the twin and its group id, or NULL when the kernel
  * refuses (no PACKET_FANOUT_EBPF, or no right to load a program): then
  * nscap reads each packet, which only costs speed.
  */
@@ -148,59 +147,90 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	pcap_t *p = NULL;
 	int fd, val = 0;
 
-	h->choice[MEMBER_BULK] = nscap_fanout_load_choice(MEMBER_BULK);
-	h->choice[MEMBER_IMMEDIATE] =
-		nscap_fanout_load_choice(MEMBER_IMMEDIATE);
-	if (h->choice[MEMBER_BULK] < 0 || h->choice[MEMBER_IMMEDIATE] < 0 ||
-	    open_pcap(cfg, true, &p, err))
+	h->map_fd = nscap_fanout_map();
+	if (h->map_fd >= 0)
+		h->prog_fd = nscap_fanout_load(h->map_fd);
+	if (h->prog_fd < 0 || open_pcap(cfg, true, &p, err))
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
 	if (nscap_fanout_join(fd, 0, PACKET_FANOUT_FLAG_UNIQUEID) < 0 ||
 	    getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0 ||
-	    nscap_fanout_choose(fd, h->choice[MEMBER_BULK]) < 0)
+	    nscap_fanout_attach(fd, h->prog_fd) < 0)
 		goto fail;
 	*id = (unsigned int)val & 0xffff;
 	return p;
 fail:
 	if (p)
 		pcap_close(p);
-	close_choices(h);
+	close_bpf(h);
 	return NULL;
+}
+
+/* Take p's link type, snapshot length and time stamp precision for h. */
+static void describe_pcap(struct nscap_handle *h, pcap_t *p)
+{
+	h->linktype = pcap_datalink(p);
+	h->snaplen = pcap_snapshot(p);
+	h->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+}
+
+/* Open h's immediate ring and join it to the twin's group. What it takes
+ * on its own before it joins are copies of the twin's packets (counted by
+ * count_copies). Runs in the namespace thread. */
+static int open_immediate(struct nscap_handle *h, char *err)
+{
+	pcap_t *p = NULL;
+	int ret;
+
+	ret = open_pcap(&h->cfg, false, &p, err);
+	if (ret)
+		return ret;
+	if (nscap_fanout_join(pcap_get_selectable_fd(p), h->group, 0) < 0) {
+		ret = nscap_seterr(err, errno,
+				   "cannot join the rings of %s in one group",
+				   h->device);
+		pcap_close(p);
+		return ret;
+	}
+	h->pcap = p;
+	h->fd = pcap_get_selectable_fd(p);
+	return 0;
+}
+
+static int open_immediate_in_ns(void *arg, char *err)
+{
+	return open_immediate(arg, err);
 }
 
 /* Runs in the namespace thread. */
 static int open_in_ns(void *arg, char *err)
 {
 	struct open_call *c = arg;
-	const struct nscap_handle_config *cfg = c->cfg;
-	pcap_t *p = NULL, *twin = NULL;
-	unsigned int id = 0;
+	struct nscap_handle *h = c->h;
 	int ret;
 
-	if (cfg->immediate && cfg->bulk_bytes)
-		twin = open_twin(cfg, c->h, &id);
-	ret = open_pcap(cfg, false, &p, err);
-	if (ret) {
-		if (twin)
-			pcap_close(twin);
+	h->cfg = *c->cfg;
+	h->cfg.device = h->device;
+	if (h->cfg.immediate && h->cfg.bulk_bytes) {
+		h->bulk = open_twin(&h->cfg, h, &h->group);
+		if (h->bulk) {
+			h->bulk_fd = pcap_get_selectable_fd(h->bulk);
+			describe_pcap(h, h->bulk);
+			/* the immediate ring can wait for the first switch to
+			 * it: allocating a ring is most of the start-up */
+			if (h->cfg.immediate_later)
+				return 0;
+			ret = open_immediate(h, err);
+			if (ret)
+				return ret;
+			return 0;
+		}
+	}
+	ret = open_pcap(&h->cfg, false, &h->pcap, err);
+	if (ret)
 		return ret;
-	}
-	/* What the immediate socket takes on its own before it joins are
-	 * copies of the twin's packets: nscap_handle_prime counts them. */
-	if (twin && nscap_fanout_join(pcap_get_selectable_fd(p), id, 0) < 0) {
-		pcap_close(twin);
-		twin = NULL;
-		close_choices(c->h);
-	}
-	c->h->pcap = p;
-	c->h->fd = pcap_get_selectable_fd(p);
-	c->h->linktype = pcap_datalink(p);
-	c->h->snaplen = pcap_snapshot(p);
-	c->h->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	if (twin) {
-		c->h->bulk = twin;
-		c->h->bulk_fd = pcap_get_selectable_fd(twin);
-	}
+	h->fd = pcap_get_selectable_fd(h->pcap);
+	describe_pcap(h, h->pcap);
 	return 0;
 }
 
@@ -218,7 +248,7 @@ int nscap_handle_open(struct nscap_ns *ns,
 	}
 	c.h->fd = -1;
 	c.h->bulk_fd = -1;
-	c.h->choice[0] = c.h->choice[1] = -1;
+	c.h->map_fd = c.h->prog_fd = -1;
 	ret = nscap_ns_call(ns, open_in_ns, &c, err);
 	if (ret) {
 		free(c.h->device);
@@ -229,42 +259,109 @@ int nscap_handle_open(struct nscap_ns *ns,
 	return 0;
 }
 
-int nscap_handle_prime(struct nscap_handle *h, char *err)
+/*
+ * The copies h's immediate ring took before joining the twin's group:
+ * nothing has been sent to it since, so what it holds. The read resets the
+ * kernel's counters, so libpcap's statistics never count them either.
+ */
+static int count_copies(const struct nscap_handle *h, uint64_t *n, char *err)
 {
 	struct tpacket_stats st = {0, 0};
 	socklen_t len = sizeof(st);
 
-	if (!h->bulk || h->primed)
-		return 0;
-	/* The immediate ring holds only the copies it took before joining:
-	 * nothing has been sent to it since. The read resets the kernel's
-	 * counters, so libpcap's statistics never count them either. */
 	if (getsockopt(h->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
 		return nscap_seterr(err, errno,
 				    "cannot read the counters of %s",
 				    h->device);
 	/* tp_packets counts the dropped ones too */
-	h->skip = st.tp_packets - st.tp_drops;
-	h->primed = true;
+	*n = st.tp_packets - st.tp_drops;
 	return 0;
 }
 
-int nscap_handle_shift(struct nscap_handle *h, bool bulk, char *err)
+int nscap_handle_prime(struct nscap_handle *h, char *err)
 {
 	int ret;
 
-	if (!h->bulk)
-		return nscap_seterr(err, EINVAL, "%s has no block-mode ring",
+	if (!h->bulk || !h->pcap || h->primed)
+		return 0;
+	ret = count_copies(h, &h->skip, err);
+	if (ret == 0)
+		h->primed = true;
+	return ret;
+}
+
+int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
+				char *err)
+{
+	if (!h->bulk || h->pcap)
+		return 0;
+	return nscap_ns_call(ns, open_immediate_in_ns, h, err);
+}
+
+/* Send h's new packets to member k of its group. */
+static int choose(struct nscap_handle *h, unsigned int k, char *err)
+{
+	if (!h->bulk || (k == MEMBER_IMMEDIATE && !h->primed))
+		return nscap_seterr(err, EINVAL, "%s has no ring to switch to",
 				    h->device);
-	ret = nscap_handle_prime(h, err);
-	if (ret)
-		return ret;
-	if (nscap_fanout_choose(
-		    h->fd, h->choice[bulk ? MEMBER_BULK : MEMBER_IMMEDIATE]) <
-	    0)
+	if (nscap_fanout_choose(h->map_fd, k) < 0)
 		return nscap_seterr(err, errno, "cannot switch rings on %s",
 				    h->device);
 	return 0;
+}
+
+int nscap_handle_up(struct nscap_handle *h, char *err)
+{
+	return choose(h, MEMBER_BULK, err);
+}
+
+int nscap_handle_down(struct nscap_handle *h, char *err)
+{
+	return choose(h, MEMBER_IMMEDIATE, err);
+}
+
+/* In the namespace thread: open the immediate ring and count its copies
+ * (the main thread marks it primed when it reaps the job). */
+static int open_later_in_ns(void *arg, char *err)
+{
+	struct nscap_handle *h = arg;
+	int ret;
+
+	ret = open_immediate(h, err);
+	if (ret == 0)
+		ret = count_copies(h, &h->skip, err);
+	return ret;
+}
+
+int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
+			   char *err)
+{
+	int ret;
+
+	if (!h->bulk || h->pcap)
+		return nscap_seterr(err, EINVAL, "%s has its rings open",
+				    h->device);
+	h->opening = true;
+	ret = nscap_ns_post(ns, open_later_in_ns, h, h->job_err);
+	if (ret)
+		h->opening = false;
+	return ret;
+}
+
+int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
+			   bool wait, char *err)
+{
+	int ret = 0;
+
+	if (!h->opening || !nscap_ns_reap(ns, wait, &ret))
+		return 0;
+	h->opening = false;
+	if (ret) {
+		snprintf(err, NSCAP_ERRBUF, "%s", h->job_err);
+		return ret;
+	}
+	h->primed = true;
+	return 1;
 }
 
 struct stats_call {
@@ -314,8 +411,9 @@ static int close_in_ns(void *arg, char *err)
 	(void)err;
 	if (h->bulk)
 		pcap_close(h->bulk);
-	pcap_close(h->pcap);
-	close_choices(h);
+	if (h->pcap)
+		pcap_close(h->pcap);
+	close_bpf(h);
 	return 0;
 }
 
@@ -323,7 +421,7 @@ void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h)
 {
 	if (!h)
 		return;
-	if (h->pcap) {
+	if (h->pcap || h->bulk) {
 		char err[NSCAP_ERRBUF];
 
 		nscap_ns_call(ns, close_in_ns, h, err);

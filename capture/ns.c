@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +50,12 @@ struct nscap_ns {
 	nscap_ns_fn fn;
 	void *arg;
 	char *err; /* the caller's buffer for the call under way */
+	/* a call posted without waiting (nscap_ns_post) */
+	int done_fd; /* eventfd, written when it has run */
+	int async_ret;
+	bool async;  /* the call under way is a posted one */
+	bool posted; /* posted, not yet reaped */
+	bool done;   /* posted and run: async_ret holds its result */
 	char start_err[NSCAP_ERRBUF];
 };
 
@@ -152,8 +161,20 @@ static void *ns_main(void *p)
 		pthread_mutex_unlock(&ns->lock);
 		ret = ns->fn(ns->arg, ns->err);
 		pthread_mutex_lock(&ns->lock);
-		ns->ret = ret;
-		ns->state = NS_DONE;
+		if (ns->async) {
+			uint64_t one = 1;
+
+			ns->async = false;
+			ns->async_ret = ret;
+			ns->done = true;
+			ns->state = NS_IDLE;
+			if (write(ns->done_fd, &one, sizeof(one)) < 0) {
+				/* cannot fail: the counter is far from full */
+			}
+		} else {
+			ns->ret = ret;
+			ns->state = NS_DONE;
+		}
 		pthread_cond_broadcast(&ns->cond);
 	}
 	pthread_mutex_unlock(&ns->lock);
@@ -174,6 +195,12 @@ int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
 				    "thread");
 	ns->src = *src;
 	ns->state = NS_STARTING;
+	ns->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ns->done_fd < 0) {
+		ret = nscap_seterr(err, errno, "cannot start namespace thread");
+		free(ns);
+		return ret;
+	}
 	pthread_mutex_init(&ns->lock, NULL);
 	pthread_cond_init(&ns->cond, NULL);
 
@@ -203,6 +230,7 @@ int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
 fail:
 	pthread_cond_destroy(&ns->cond);
 	pthread_mutex_destroy(&ns->lock);
+	close(ns->done_fd);
 	free(ns);
 	return ret;
 }
@@ -228,6 +256,53 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
+int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&ns->lock);
+	if (ns->state != NS_IDLE || ns->posted) {
+		ret = -EBUSY;
+	} else {
+		ns->fn = fn;
+		ns->arg = arg;
+		ns->err = err;
+		ns->async = true;
+		ns->posted = true;
+		ns->done = false;
+		ns->state = NS_REQUEST;
+		pthread_cond_broadcast(&ns->cond);
+	}
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
+}
+
+int nscap_ns_done_fd(const struct nscap_ns *ns)
+{
+	return ns->done_fd;
+}
+
+bool nscap_ns_reap(struct nscap_ns *ns, bool wait, int *ret)
+{
+	bool reaped = false;
+	uint64_t n;
+
+	pthread_mutex_lock(&ns->lock);
+	while (wait && ns->posted && !ns->done)
+		pthread_cond_wait(&ns->cond, &ns->lock);
+	if (ns->posted && ns->done) {
+		*ret = ns->async_ret;
+		ns->posted = false;
+		ns->done = false;
+		reaped = true;
+	}
+	pthread_mutex_unlock(&ns->lock);
+	if (reaped && read(ns->done_fd, &n, sizeof(n)) < 0) {
+		/* not readable: nothing to clear */
+	}
+	return reaped;
+}
+
 unsigned long nscap_ns_inode(const struct nscap_ns *ns)
 {
 	return ns->inode;
@@ -246,5 +321,6 @@ void nscap_ns_stop(struct nscap_ns *ns)
 	pthread_join(ns->thread, NULL);
 	pthread_cond_destroy(&ns->cond);
 	pthread_mutex_destroy(&ns->lock);
+	close(ns->done_fd);
 	free(ns);
 }

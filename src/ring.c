@@ -84,9 +84,7 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 			g->packets = 0;
 			return NSCAP_GEAR_STAY;
 		}
-		g->kind = NSCAP_GEAR_SETTLE;
-		g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
-		g->packets = 0;
+		nscap_gear_settle(g, now_ns);
 		return NSCAP_GEAR_DOWN;
 	case NSCAP_GEAR_SETTLE:
 	default:
@@ -97,6 +95,13 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 		g->packets = 0;
 		return NSCAP_GEAR_SETTLED;
 	}
+}
+
+void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns)
+{
+	g->kind = NSCAP_GEAR_SETTLE;
+	g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
+	g->packets = 0;
 }
 
 uint64_t nscap_gear_deadline(const struct nscap_gear *g)

@@ -152,6 +152,8 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void shifted(struct nscap_session *s, size_t i, bool wait);
+
 /* When a wait for the rings' open blocks ends: a block's timeout. */
 static int64_t pending_deadline(void)
 {
@@ -235,6 +237,7 @@ static int open_handle(struct nscap_session *s, size_t k,
 	cfg.filter = o->filter;
 	cfg.bulk_bytes = s->bulk_bytes;
 	cfg.bulk_timeout_ms = NSCAP_GEAR_BULK_TIMEOUT_MS;
+	cfg.immediate_later = true;
 	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
 	if (ret == 0) {
 		(*out)->owner = k;
@@ -734,6 +737,8 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 
 	if (s->o->count)
 		max = s->o->count - s->captured;
+	/* a switch under way first: then where every packet is is known */
+	shifted(s, i, true);
 	/* from here on a twin's immediate ring is read too */
 	if (nscap_handle_prime(h, err))
 		fprintf(s->log, "nscap: %s\n", err);
@@ -764,7 +769,12 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 static void end_handle(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
-	struct pcap_stat st = handle_counters(s, h);
+	struct pcap_stat st;
+
+	/* a switch under way is taken first, so that its namespace thread
+	 * can run the next one */
+	shifted(s, i, true);
+	st = handle_counters(s, h);
 
 	s->total.received += st.ps_recv;
 	s->total.dropped += st.ps_drop;
@@ -905,7 +915,7 @@ static bool watching(const struct nscap_session *s)
 	return false;
 }
 
-enum slot_kind { SLOT_HANDLE, SLOT_PIDFD, SLOT_WATCH, SLOT_OUT };
+enum slot_kind { SLOT_HANDLE, SLOT_PIDFD, SLOT_WATCH, SLOT_SHIFTED, SLOT_OUT };
 
 /* Slots 2i and 2i+1 are handle i's immediate (or only) ring and its twin. */
 #define SLOT_RING(i) (2 * (i))
@@ -974,6 +984,10 @@ static int build_slots(struct nscap_session *s, struct slots *sl)
 		if (!ret && s->tg[k].watch_fd >= 0)
 			ret = slot_add(sl, s->tg[k].watch_fd, POLLIN,
 				       SLOT_WATCH, k);
+		/* a switch between two rings has run in its thread */
+		if (!ret && s->tg[k].ns && s->immediate)
+			ret = slot_add(sl, nscap_ns_done_fd(s->tg[k].ns),
+				       POLLIN, SLOT_SHIFTED, k);
 	}
 	/* a pipe reports POLLERR once its last reader is gone */
 	if (!ret && s->out_watch >= 0)
@@ -1038,23 +1052,79 @@ static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err)
 }
 
 /*
+ * Handle i's immediate ring, opened for a switch down, may be open now
+ * (with wait: once it is): then switch, and let the immediate ring wait for
+ * the twin's last block (SETTLE). If it could not be opened, the handle
+ * stays on the twin.
+ */
+static void shifted(struct nscap_session *s, size_t i, bool wait)
+{
+	struct nscap_handle *h = s->h[i];
+	char err[NSCAP_ERRBUF];
+	int n;
+
+	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
+	if (n > 0)
+		n = nscap_handle_down(h, err);
+	if (n == 0) {
+		nscap_gear_settle(&h->gear, mono_ns());
+	} else if (n < 0) {
+		char lb[160];
+
+		fprintf(s->log, "nscap: %s: %s; reading blocks\n",
+			hlabel(s, h, lb, sizeof(lb)), err);
+		nscap_gear_init(&h->gear, mono_ns(), NSCAP_GEAR_BULK);
+		h->stuck = true;
+	}
+}
+
+/* Target k's namespace thread has opened an immediate ring: switch. */
+static void reap_shifts(struct nscap_session *s, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
+			shifted(s, i, false);
+}
+
+/*
  * Handle i with a twin read packets in this wake-up (or none: a timer):
- * change gear where nscap_gear_next says so (see ring.h). Going up, what
- * the immediate ring took before the switch is read at once, so that it
- * comes before the twin's. The switch waits for the kernel's packet path
- * to let go of the old choice (an RCU grace period): after it, nothing new
- * reaches the old ring. 0, or a negative errno with err set.
+ * switch where nscap_gear_next says so (see ring.h), at once: a map update.
+ * Going up, what the immediate ring took before the switch is read first,
+ * so that it comes before the twin's. Going down the first time, the
+ * immediate ring is opened first, in the namespace thread: until it is,
+ * packets still go to the twin, and no new decision is made. 0, or a
+ * negative errno with err set.
  */
 static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		      char *err)
 {
 	struct nscap_handle *h = s->h[i];
+	struct nscap_gear was = h->gear;
 	enum nscap_gear_step step;
-	int n;
+	int n = 0;
 
+	if (h->opening || h->stuck)
+		return 0;
 	step = nscap_gear_next(&h->gear, mono_ns(), packets);
 	if (step == NSCAP_GEAR_STAY)
 		return 0;
+	if (step == NSCAP_GEAR_DOWN && !h->pcap) {
+		n = nscap_handle_open_post(s->tg[h->owner].ns, h, err);
+		if (n == -EBUSY) {
+			/* another handle's call in the same namespace:
+			 * decide again at the next wake-up */
+			h->gear = was;
+			return 0;
+		}
+	} else if (step == NSCAP_GEAR_DOWN) {
+		n = nscap_handle_down(h, err);
+	} else if (step == NSCAP_GEAR_UP) {
+		n = nscap_handle_up(h, err);
+	}
+	if (n)
+		return n;
 	if (s->o->verbose > 1) {
 		char lb[160];
 
@@ -1063,12 +1133,8 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 			: step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
 						  : "settled");
 	}
-	if (step == NSCAP_GEAR_SETTLED)
-		return 0;
-	n = nscap_handle_shift(h, step == NSCAP_GEAR_UP, err);
-	while (n == 0 && step == NSCAP_GEAR_UP &&
-	       (n = read_ring(s, i, false, err)) > 0)
-		n = 0;
+	while (step == NSCAP_GEAR_UP && (n = read_ring(s, i, false, err)) > 0)
+		;
 	return n < 0 ? n : 0;
 }
 
@@ -1187,7 +1253,7 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 	}
 	for (i = 0; i < s->nh; i++) {
 		t = nscap_gear_deadline(&s->h[i]->gear);
-		if (t == UINT64_MAX)
+		if (t == UINT64_MAX || s->h[i]->opening)
 			continue;
 		t = t > mono ? t - mono : 0;
 		if (t < until)
@@ -1315,7 +1381,9 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 				*why = STOP_READER_GONE;
 				goto out;
 			}
-			if (sl.kind[i] == SLOT_PIDFD)
+			if (sl.kind[i] == SLOT_SHIFTED)
+				reap_shifts(s, sl.idx[i]);
+			else if (sl.kind[i] == SLOT_PIDFD)
 				target_gone(s, sl.idx[i]);
 			else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
 				 nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
@@ -1442,6 +1510,12 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					    first, sizeof(first), err);
 	if (ret == 0)
 		ret = open_file(s, first, err);
+	/* opening a ring needs the privileges about to be dropped: the
+	 * immediate rings left for later are opened now */
+	for (i = 0; ret == 0 && s->cred.drop && i < s->nh; i++) {
+		ret = nscap_handle_open_immediate(s->tg[s->h[i]->owner].ns,
+						  s->h[i], err);
+	}
 	if (ret == 0)
 		ret = drop(s, err);
 	if (ret) {

@@ -1,21 +1,29 @@
 /*
  * Packet fanout: two packet sockets on one interface in one group, where a
- * small eBPF program chooses which of them each packet goes to. Used by
- * handle.c for a handle and its block-mode twin.
+ * small eBPF program sends each packet to the member that a one-entry BPF
+ * array map names. Used by handle.c for a handle and its block-mode twin.
+ * Every call returns a file descriptor or 0, or -1 with errno set.
  */
 #ifndef NSCAP_FANOUT_H
 #define NSCAP_FANOUT_H
 
-/* Join socket fd to fanout group id with an eBPF choice; flags may ask for
- * a new group with an id the kernel picks (PACKET_FANOUT_FLAG_UNIQUEID).
- * 0, or -1 with errno set. */
+/* Join socket fd to fanout group id, chosen by an eBPF program; flags may
+ * ask for a new group with an id the kernel picks
+ * (PACKET_FANOUT_FLAG_UNIQUEID). */
 int nscap_fanout_join(int fd, unsigned int id, unsigned int flags);
 
-/* Load the program "return k" (choose member k); its fd, or -1 with errno
- * set. */
-int nscap_fanout_load_choice(unsigned int k);
+/* A map holding the member to choose, 0 at first. */
+int nscap_fanout_map(void);
 
-/* Make the program prog choose for fd's group. 0, or -1 with errno set. */
-int nscap_fanout_choose(int fd, int prog);
+/* Load the program that returns the member map holds. */
+int nscap_fanout_load(int map);
+
+/* Make program prog choose for fd's group (once: replacing a program waits
+ * for an RCU grace period). */
+int nscap_fanout_attach(int fd, int prog);
+
+/* From the next packet on, choose member. Needs no privileges once map is
+ * open. */
+int nscap_fanout_choose(int map, unsigned int member);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <pcap/pcap.h>
 
+#include "nscap/err.h"
 #include "nscap/ns.h"
 #include "nscap/ring.h"
 
@@ -27,13 +28,17 @@ struct nscap_handle_config {
 	 * none), whose blocks time out after bulk_timeout_ms */
 	size_t bulk_bytes;
 	int bulk_timeout_ms;
+	/* with a twin: open the immediate ring only when first switched to
+	 * (nscap_handle_open_post), or with nscap_handle_open_immediate */
+	bool immediate_later;
 };
 
 /*
  * With a twin (bulk), the two packet sockets form one PACKET_FANOUT_EBPF
- * group: each packet goes to exactly one of them, the one a two-instruction
- * program names. Switching is one setsockopt, with no packet seen twice or
- * missed. The twin captures from the start (see nscap_handle_prime).
+ * group: each packet goes to exactly one of them, the one a small program
+ * reads from a BPF map (capture/fanout.c). Switching is one map update,
+ * with no packet seen twice or missed. The twin captures from the start
+ * (see nscap_handle_prime).
  */
 struct nscap_handle {
 	pcap_t *pcap; /* immediate mode when there is a twin */
@@ -41,8 +46,8 @@ struct nscap_handle {
 	char *device;
 	int fd;	       /* selectable fd, for poll(2) */
 	int bulk_fd;   /* the twin's, or -1 */
-	int choice[2]; /* eBPF programs sending packets to the twin [0] or
-			  the immediate ring [1]; -1 without a twin */
+	int map_fd;    /* the fanout map: the member chosen; -1: no twin */
+	int prog_fd;   /* the fanout program reading it */
 	uint64_t skip; /* the immediate ring's first packets: copies */
 	int linktype;  /* DLT_* */
 	int snaplen;
@@ -53,7 +58,12 @@ struct nscap_handle {
 	size_t owner;	    /* the session's target that opened it */
 	int ifindex;	    /* in its namespace; 0 for "any" */
 	struct nscap_gear gear; /* which ring the read loop reads (twin) */
-	bool primed;		/* skip is known (nscap_handle_prime) */
+	struct nscap_handle_config cfg; /* as opened (device: ours) */
+	unsigned int group;		/* the twin's fanout group */
+	bool opening; /* the immediate ring is being opened (a job) */
+	bool stuck;   /* a switch failed: no more switching */
+	bool primed;  /* skip is known (nscap_handle_prime) */
+	char job_err[NSCAP_ERRBUF];
 };
 
 /*
@@ -77,16 +87,41 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
  * Count, once, what h's immediate ring took on its own between its
  * activation and joining the twin's group (copies of packets the twin has):
  * h->skip, which the reader drops. Before this the immediate ring is not
- * read, nor counted in the statistics. Needs no namespace (socket options),
- * so it runs on the calling thread. 0, or a negative errno with err set.
+ * read, nor counted in the statistics. A no-op without a twin or before
+ * the immediate ring is open. Runs on the calling thread (socket options).
+ * 0, or a negative errno with err set.
  */
 int nscap_handle_prime(struct nscap_handle *h, char *err);
 
+/* Open h's immediate ring now, if it was left for later (before dropping
+ * privileges, which opening needs). 0, or a negative errno with err set. */
+int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
+				char *err);
+
 /*
- * Send h's new packets to its twin (bulk) or to its immediate ring, priming
- * first. Runs on the calling thread. 0, or a negative errno with err set.
+ * Send h's new packets to its twin (up) or to its immediate ring (down,
+ * once primed), from the next packet on: a map update from the calling
+ * thread. 0, or a negative errno with err set.
  */
-int nscap_handle_shift(struct nscap_handle *h, bool bulk, char *err);
+int nscap_handle_up(struct nscap_handle *h, char *err);
+int nscap_handle_down(struct nscap_handle *h, char *err);
+
+/*
+ * Open h's immediate ring, left for later, in the namespace thread without
+ * waiting (allocating a ring takes milliseconds, and the twin goes on
+ * capturing meanwhile). 0; -EBUSY when another call runs in ns (try later);
+ * or a negative errno with err set.
+ */
+int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
+			   char *err);
+
+/*
+ * If that open has finished (with wait: once it has): 1, and h's immediate
+ * ring is open and primed; or a negative errno with err set. 0 when none is
+ * under way or (without wait) it still runs.
+ */
+int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
+			   bool wait, char *err);
 
 /* Close h in ns; accepts NULL. */
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);

@@ -10,6 +10,7 @@
 #ifndef NSCAP_NS_H
 #define NSCAP_NS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct nscap_ns;
@@ -40,6 +41,24 @@ int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
  * returned. Calls are serialised: one at a time.
  */
 int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
+
+/*
+ * Run fn(arg, err) in the namespace thread without waiting for it (err must
+ * live until it is reaped). 0, or -EBUSY when a call is under way or a
+ * posted one has not been reaped. Calls made meanwhile with nscap_ns_call
+ * wait for it. When it has run, nscap_ns_done_fd becomes readable.
+ */
+int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
+
+/* An eventfd, readable once a posted call has run. */
+int nscap_ns_done_fd(const struct nscap_ns *ns);
+
+/*
+ * If the posted call has run (with wait: once it has), take its result:
+ * true and *ret. false when none is posted, or (without wait) it is still
+ * running.
+ */
+bool nscap_ns_reap(struct nscap_ns *ns, bool wait, int *ret);
 
 /* Inode of the namespace entered (as in "net:[INODE]"). */
 unsigned long nscap_ns_inode(const struct nscap_ns *ns);

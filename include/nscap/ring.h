@@ -110,6 +110,9 @@ void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 				     uint64_t packets);
 
+/* Begin SETTLE at now_ns: the switch down has taken effect then. */
+void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns);
+
 /* SETTLE: when to wake up to end it; UINT64_MAX in the other gears. */
 uint64_t nscap_gear_deadline(const struct nscap_gear *g);
 
