@@ -298,6 +298,36 @@ int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
 	return nscap_ns_call(ns, open_immediate_in_ns, h, err);
 }
 
+/*
+ * Add what the twin's kernel counters show since they were last read (the
+ * read resets them) to h's totals. Called from the main thread (SETTLE)
+ * and, through nscap_handle_stats, from the namespace thread while the main
+ * thread waits: never at once.
+ */
+static int twin_count(struct nscap_handle *h, char *err)
+{
+	struct tpacket_stats st = {0, 0};
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(h->bulk_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) <
+	    0)
+		return nscap_seterr(err, errno,
+				    "cannot read the counters of %s",
+				    h->device);
+	/* tp_packets counts the dropped ones too */
+	h->twin_accepted += st.tp_packets - st.tp_drops;
+	h->twin_dropped += st.tp_drops;
+	return 0;
+}
+
+bool nscap_handle_twin_empty(struct nscap_handle *h)
+{
+	char err[NSCAP_ERRBUF];
+
+	return h->bulk && twin_count(h, err) == 0 &&
+	       h->twin_taken >= h->twin_accepted;
+}
+
 /* Send h's new packets to member k of its group. */
 static int choose(struct nscap_handle *h, unsigned int k, char *err)
 {
@@ -372,17 +402,33 @@ struct stats_call {
 static int stats_in_ns(void *arg, char *err)
 {
 	struct stats_call *c = arg;
-
 	struct nscap_handle *h = c->h;
 	pcap_t *first = h->bulk ? h->bulk : h->pcap;
 	struct pcap_stat imm;
 
-	/* with a twin: its counters, and the immediate ring's once those no
-	 * longer count copies (nscap_handle_prime) */
+	/* the twin's counters are nscap's own (twin_count): read them first,
+	 * so that libpcap's, read next for the interface's drops, only take
+	 * what came in between, which twin_count adds too */
+	if (h->bulk) {
+		int ret = twin_count(h, err);
+
+		if (ret)
+			return ret;
+	}
 	if (pcap_stats(first, c->st) < 0)
 		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
 				    h->device, pcap_geterr(first));
-	if (!h->bulk || !h->primed)
+	if (!h->bulk)
+		return 0;
+	h->twin_accepted += c->st->ps_recv - c->st->ps_drop - h->twin_lib_seen;
+	h->twin_lib_seen = c->st->ps_recv - c->st->ps_drop;
+	h->twin_dropped += c->st->ps_drop - h->twin_lib_dropped;
+	h->twin_lib_dropped = c->st->ps_drop;
+	c->st->ps_recv = (u_int)(h->twin_accepted + h->twin_dropped);
+	c->st->ps_drop = (u_int)h->twin_dropped;
+	/* the immediate ring's once they no longer count copies
+	 * (nscap_handle_prime) */
+	if (!h->primed)
 		return 0;
 	if (pcap_stats(h->pcap, &imm) < 0)
 		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",

@@ -30,6 +30,8 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 		d->h->skip--; /* a copy taken before joining the twin's group */
 		return;
 	}
+	if (d->bulk)
+		d->h->twin_taken++;
 	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
 	/* captured: handed to the writer, which writes it or counts it lost;
 	 * only a packet an autostop refused is not taken */

@@ -71,6 +71,14 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 		g->packets = 0;
 		return NSCAP_GEAR_UP;
 	case NSCAP_GEAR_BULK:
+		if (packets >= NSCAP_GEAR_UP_PACKETS) {
+			/* busy now: the quiet window starts again (the first
+			 * wake-up of a burst after a long silence must not
+			 * look quiet over the whole window) */
+			g->since_ns = now_ns;
+			g->packets = 0;
+			return NSCAP_GEAR_STAY;
+		}
 		g->packets += packets;
 		if (now_ns < g->since_ns ||
 		    now_ns - g->since_ns < NSCAP_GEAR_WINDOW_NS)
@@ -102,6 +110,12 @@ void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns)
 	g->kind = NSCAP_GEAR_SETTLE;
 	g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
 	g->packets = 0;
+}
+
+void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns)
+{
+	if (g->kind == NSCAP_GEAR_SETTLE)
+		nscap_gear_init(g, now_ns, NSCAP_GEAR_LIGHT);
 }
 
 uint64_t nscap_gear_deadline(const struct nscap_gear *g)

@@ -1051,11 +1051,39 @@ static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err)
 	return n;
 }
 
+/* -vv: a handle's switch between its two rings. */
+static void say_gear(const struct nscap_session *s,
+		     const struct nscap_handle *h, const char *what)
+{
+	if (s->o->verbose > 1) {
+		char lb[160];
+
+		fprintf(s->log, "nscap: %s: %s\n", hlabel(s, h, lb, sizeof(lb)),
+			what);
+	}
+}
+
+/*
+ * Handle i has just been switched down: the immediate ring waits for the
+ * twin's last block (SETTLE), unless the twin has handed over everything it
+ * accepted, as it mostly has when traffic is light.
+ */
+static void settle(struct nscap_session *s, size_t i)
+{
+	struct nscap_handle *h = s->h[i];
+
+	nscap_gear_settle(&h->gear, mono_ns());
+	if (nscap_handle_twin_empty(h)) {
+		nscap_gear_end_settle(&h->gear, mono_ns());
+		say_gear(s, h, "settled");
+	}
+}
+
 /*
  * Handle i's immediate ring, opened for a switch down, may be open now
  * (with wait: once it is): then switch, and let the immediate ring wait for
- * the twin's last block (SETTLE). If it could not be opened, the handle
- * stays on the twin.
+ * the twin's last block (SETTLE). If traffic came back meanwhile, or the
+ * ring could not be opened, the handle stays on the twin.
  */
 static void shifted(struct nscap_session *s, size_t i, bool wait)
 {
@@ -1064,10 +1092,18 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 	int n;
 
 	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
+	if (n == 0)
+		return;
+	if (n > 0 && h->busy_meanwhile) {
+		/* traffic came back while the ring opened: stay */
+		h->busy_meanwhile = false;
+		nscap_gear_init(&h->gear, mono_ns(), NSCAP_GEAR_BULK);
+		return;
+	}
 	if (n > 0)
 		n = nscap_handle_down(h, err);
 	if (n == 0) {
-		nscap_gear_settle(&h->gear, mono_ns());
+		settle(s, i);
 	} else if (n < 0) {
 		char lb[160];
 
@@ -1105,8 +1141,19 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	enum nscap_gear_step step;
 	int n = 0;
 
-	if (h->opening || h->stuck)
+	/* while the immediate ring opens, a busy wake-up calls the switch
+	 * down off (see shifted) */
+	if (h->opening && packets >= NSCAP_GEAR_UP_PACKETS)
+		h->busy_meanwhile = true;
+	/* no new switch once stopping: the capture ends where it is */
+	if (h->opening || h->stuck || s->sig->stop)
 		return 0;
+	/* SETTLE ends once the twin has handed over all it accepted */
+	if (h->gear.kind == NSCAP_GEAR_SETTLE && nscap_handle_twin_empty(h)) {
+		nscap_gear_end_settle(&h->gear, mono_ns());
+		say_gear(s, h, "settled");
+		return 0;
+	}
 	step = nscap_gear_next(&h->gear, mono_ns(), packets);
 	if (step == NSCAP_GEAR_STAY)
 		return 0;
@@ -1125,14 +1172,12 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	}
 	if (n)
 		return n;
-	if (s->o->verbose > 1) {
-		char lb[160];
-
-		fprintf(s->log, "nscap: %s: %s\n", hlabel(s, h, lb, sizeof(lb)),
-			step == NSCAP_GEAR_UP	  ? "busy: reading blocks"
-			: step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
-						  : "settled");
-	}
+	say_gear(s, h,
+		 step == NSCAP_GEAR_UP	   ? "busy: reading blocks"
+		 : step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
+					   : "settled");
+	if (step == NSCAP_GEAR_DOWN && h->pcap && !h->opening)
+		settle(s, i);
 	while (step == NSCAP_GEAR_UP && (n = read_ring(s, i, false, err)) > 0)
 		;
 	return n < 0 ? n : 0;

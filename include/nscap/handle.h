@@ -60,9 +60,14 @@ struct nscap_handle {
 	struct nscap_gear gear; /* which ring the read loop reads (twin) */
 	struct nscap_handle_config cfg; /* as opened (device: ours) */
 	unsigned int group;		/* the twin's fanout group */
-	bool opening; /* the immediate ring is being opened (a job) */
-	bool stuck;   /* a switch failed: no more switching */
-	bool primed;  /* skip is known (nscap_handle_prime) */
+	/* the twin's totals: packets read from it, and its kernel counters
+	 * (read by nscap: twin_count in handle.c), with libpcap's share */
+	uint64_t twin_taken, twin_accepted, twin_dropped;
+	uint64_t twin_lib_seen, twin_lib_dropped;
+	bool opening;	     /* the immediate ring is being opened (a job) */
+	bool busy_meanwhile; /* a busy wake-up while it was */
+	bool stuck;	     /* a switch failed: no more switching */
+	bool primed;	     /* skip is known (nscap_handle_prime) */
 	char job_err[NSCAP_ERRBUF];
 };
 
@@ -122,6 +127,13 @@ int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
  */
 int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
 			   bool wait, char *err);
+
+/*
+ * Has h's twin handed over every packet it accepted (its kernel counters
+ * against what was read from it)? Then a block it still fills holds
+ * nothing: SETTLE can end. Runs on the calling thread.
+ */
+bool nscap_handle_twin_empty(struct nscap_handle *h);
 
 /* Close h in ns; accepts NULL. */
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);

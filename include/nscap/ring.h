@@ -67,7 +67,8 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * wake-up before (a stream's reader competes with nscap for the CPU, so a
  * wake-up may take only a few packets each time while the ring fills).
  * Down: fewer than NSCAP_GEAR_DOWN_PPS packets a second over a window of
- * NSCAP_GEAR_WINDOW_NS in BULK. In BULK light traffic waits for its block's
+ * NSCAP_GEAR_WINDOW_NS in BULK, with no wake-up of NSCAP_GEAR_UP_PACKETS or
+ * more in it. In BULK light traffic waits for its block's
  * timeout, 1 to 2 ms.
  */
 #define NSCAP_GEAR_BULK_TIMEOUT_MS 1
@@ -112,6 +113,9 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 
 /* Begin SETTLE at now_ns: the switch down has taken effect then. */
 void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns);
+
+/* End SETTLE at now_ns, before its time: the twin is known to be empty. */
+void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns);
 
 /* SETTLE: when to wake up to end it; UINT64_MAX in the other gears. */
 uint64_t nscap_gear_deadline(const struct nscap_gear *g);

@@ -99,6 +99,22 @@ static void test_gear_up(void **state)
 	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
 }
 
+/* Feed g n packets in wake-ups of 10, evenly from t0 to t1; returns the
+ * last step. */
+static enum nscap_gear_step feed(struct nscap_gear *g, uint64_t t0, uint64_t t1,
+				 uint64_t n)
+{
+	enum nscap_gear_step step = NSCAP_GEAR_STAY;
+	uint64_t k, wakes = n / 10;
+
+	for (k = 1; k <= wakes; k++) {
+		step = nscap_gear_next(g, t0 + (t1 - t0) * k / wakes, 10);
+		if (step != NSCAP_GEAR_STAY)
+			return step;
+	}
+	return step;
+}
+
 /* Down after a window below NSCAP_GEAR_DOWN_PPS, then SETTLE until the
  * twin's last block has timed out, then LIGHT. */
 static void test_gear_down(void **state)
@@ -112,11 +128,11 @@ static void test_gear_down(void **state)
 	(void)state;
 	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
 	/* at the threshold: stays, and a new window begins */
-	assert_int_equal(nscap_gear_next(&g, w / 2, at / 2), NSCAP_GEAR_STAY);
-	assert_int_equal(nscap_gear_next(&g, w, at - at / 2), NSCAP_GEAR_STAY);
+	assert_int_equal(feed(&g, 0, w, at), NSCAP_GEAR_STAY);
 	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
-	/* one packet short of it over the next window: down */
-	assert_int_equal(nscap_gear_next(&g, 2 * w, at - 1), NSCAP_GEAR_DOWN);
+	assert_int_equal(g.since_ns, w);
+	/* below it over the next window: down */
+	assert_int_equal(feed(&g, w, 2 * w, at - 10), NSCAP_GEAR_DOWN);
 	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
 	t = nscap_gear_deadline(&g);
 	assert_int_equal(t, 2 * w + NSCAP_GEAR_SETTLE_NS);
@@ -128,6 +144,28 @@ static void test_gear_down(void **state)
 	assert_int_equal(nscap_gear_next(&g, t, 0), NSCAP_GEAR_SETTLED);
 	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
 	assert_int_equal(nscap_gear_deadline(&g), UINT64_MAX);
+	/* SETTLE starts again when the switch has taken effect */
+	nscap_gear_settle(&g, 7 * w);
+	assert_int_equal(nscap_gear_deadline(&g), 7 * w + NSCAP_GEAR_SETTLE_NS);
+}
+
+/* A burst after a long silence: its first wake-up is busy, whatever the
+ * window's average, and the quiet window starts again from it. */
+static void test_gear_burst_after_silence(void **state)
+{
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 10000 * (uint64_t)MS,
+					 NSCAP_GEAR_UP_PACKETS),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+	/* a light window after it still goes down */
+	assert_int_equal(
+		nscap_gear_next(&g, 10000 * (uint64_t)MS + NSCAP_GEAR_WINDOW_NS,
+				NSCAP_GEAR_UP_PACKETS - 1),
+		NSCAP_GEAR_DOWN);
 }
 
 /* A long silence, then one packet: down, with no overflow in the rate. */
@@ -158,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_gear_up),
 		cmocka_unit_test(test_gear_down),
 		cmocka_unit_test(test_gear_long_silence),
+		cmocka_unit_test(test_gear_burst_after_silence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
