@@ -244,16 +244,23 @@ static int pw_write(struct nscap_writer *w, unsigned int iface,
 		if (ret)
 			return ret;
 	}
+	if (size <= PCAP_WRITER_BUFSIZE) {
+		/* it fits in the buffer (flushed above if it did not): stdio
+		 * writes nothing, so nothing can fail here; write errors show
+		 * at the flushes. No ferror() per packet. */
+		pcap_dump((unsigned char *)w->dumper, &rec, data);
+		w->queued += size;
+		w->queued_pkts++;
+		return 0;
+	}
+	/* larger than the buffer: stdio writes most of it, the rest follows */
 	errno = 0;
 	pcap_dump((unsigned char *)w->dumper, &rec, data);
 	w->queued += size;
 	w->queued_pkts++;
 	if (ferror(w->fp))
 		return fault(w, file_errno(), 0, err);
-	/* larger than the buffer: stdio wrote most of it, the rest follows */
-	if (size > PCAP_WRITER_BUFSIZE)
-		return flush_queued(w, 0, err);
-	return 0;
+	return flush_queued(w, 0, err);
 }
 
 static int pw_stats(struct nscap_writer *w, unsigned int iface,
