@@ -147,10 +147,13 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	pcap_t *p = NULL;
 	int fd, val = 0;
 
+	/* the twin first: it captures from its activation on */
+	if (open_pcap(cfg, true, &p, err))
+		goto fail;
 	h->map_fd = nscap_fanout_map();
 	if (h->map_fd >= 0)
 		h->prog_fd = nscap_fanout_load(h->map_fd);
-	if (h->prog_fd < 0 || open_pcap(cfg, true, &p, err))
+	if (h->prog_fd < 0)
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
 	if (nscap_fanout_join(fd, 0, PACKET_FANOUT_FLAG_UNIQUEID) < 0 ||
