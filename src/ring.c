@@ -50,6 +50,7 @@ void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 	g->kind = kind;
 	g->since_ns = now_ns;
 	g->packets = 0;
+	g->fresh = kind == NSCAP_GEAR_BULK;
 }
 
 enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
@@ -69,8 +70,15 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 		g->kind = NSCAP_GEAR_BULK;
 		g->since_ns = now_ns;
 		g->packets = 0;
+		g->fresh = false;
 		return NSCAP_GEAR_UP;
 	case NSCAP_GEAR_BULK:
+		if (g->fresh && packets < NSCAP_GEAR_UP_PACKETS) {
+			/* the first wake-up, and light: no need for a window */
+			nscap_gear_settle(g, now_ns);
+			return NSCAP_GEAR_DOWN;
+		}
+		g->fresh = false;
 		if (packets >= NSCAP_GEAR_UP_PACKETS) {
 			/* busy now: the quiet window starts again (the first
 			 * wake-up of a burst after a long silence must not
@@ -110,6 +118,7 @@ void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns)
 	g->kind = NSCAP_GEAR_SETTLE;
 	g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
 	g->packets = 0;
+	g->fresh = false;
 }
 
 void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns)

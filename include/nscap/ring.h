@@ -68,8 +68,9 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * wake-up may take only a few packets each time while the ring fills).
  * Down: fewer than NSCAP_GEAR_DOWN_PPS packets a second over a window of
  * NSCAP_GEAR_WINDOW_NS in BULK, with no wake-up of NSCAP_GEAR_UP_PACKETS or
- * more in it. In BULK light traffic waits for its block's
- * timeout, 1 to 2 ms.
+ * more in it; or, from the start in BULK, a first wake-up with fewer than
+ * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first). In BULK
+ * light traffic waits for its block's timeout, 1 to 2 ms.
  */
 #define NSCAP_GEAR_BULK_TIMEOUT_MS 1
 #define NSCAP_GEAR_UP_PACKETS NSCAP_RING_GATHER_MIN
@@ -98,9 +99,11 @@ struct nscap_gear {
 			      again (SETTLE) */
 	uint64_t packets;  /* read in the current window */
 	enum nscap_gear_kind kind;
+	bool fresh; /* no wake-up yet since the start */
 };
 
-/* Start in kind (LIGHT or BULK) at now_ns. */
+/* Start in kind (LIGHT or BULK) at now_ns; in BULK, the first wake-up may
+ * go down at once (see above). */
 void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 		     enum nscap_gear_kind kind);
 

@@ -115,6 +115,23 @@ static enum nscap_gear_step feed(struct nscap_gear *g, uint64_t t0, uint64_t t1,
 	return step;
 }
 
+/* From the start in BULK, the first wake-up decides: light goes down at
+ * once, a full block (a flow already running) stays. */
+static void test_gear_first_wakeup(void **state)
+{
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, NSCAP_GEAR_UP_PACKETS - 1),
+			 NSCAP_GEAR_DOWN);
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, 800), NSCAP_GEAR_STAY);
+	/* only the first: later a light wake-up waits for its window */
+	assert_int_equal(nscap_gear_next(&g, 3 * MS, 1), NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+}
+
 /* Down after a window below NSCAP_GEAR_DOWN_PPS, then SETTLE until the
  * twin's last block has timed out, then LIGHT. */
 static void test_gear_down(void **state)
@@ -127,6 +144,7 @@ static void test_gear_down(void **state)
 
 	(void)state;
 	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	g.fresh = false; /* past the first wake-up (test_gear_first_wakeup) */
 	/* at the threshold: stays, and a new window begins */
 	assert_int_equal(feed(&g, 0, w, at), NSCAP_GEAR_STAY);
 	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
@@ -180,6 +198,7 @@ static void test_gear_long_silence(void **state)
 	/* the clock does not go back, but a window must not end early if
 	 * it did */
 	nscap_gear_init(&g, 10 * MS, NSCAP_GEAR_BULK);
+	g.fresh = false;
 	assert_int_equal(nscap_gear_next(&g, 5 * MS, 0), NSCAP_GEAR_STAY);
 	/* a flood over a long window stays up */
 	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
@@ -197,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_gear_down),
 		cmocka_unit_test(test_gear_long_silence),
 		cmocka_unit_test(test_gear_burst_after_silence),
+		cmocka_unit_test(test_gear_first_wakeup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
