@@ -1149,8 +1149,10 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	 * down off (see shifted) */
 	if (h->opening && packets >= NSCAP_GEAR_UP_PACKETS)
 		h->busy_meanwhile = true;
-	/* no new switch once stopping: the capture ends where it is */
-	if (h->opening || h->stuck || s->sig->stop)
+	/* no new switch once stopping (a signal, or -c reached): the capture
+	 * ends where it is */
+	if (h->opening || h->stuck || s->sig->stop ||
+	    (s->o->count && s->captured >= s->o->count))
 		return 0;
 	/* SETTLE ends once the twin has handed over all it accepted */
 	if (h->gear.kind == NSCAP_GEAR_SETTLE && nscap_handle_twin_empty(h)) {
