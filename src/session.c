@@ -253,8 +253,8 @@ static int open_handle(struct nscap_session *s, size_t k,
 		if (s->immediate && !(*out)->bulk && o->verbose)
 			fprintf(s->log,
 				"nscap: %s: no block-mode twin (the kernel "
-				"refused PACKET_FANOUT_CBPF); reading each "
-				"packet\n",
+				"refused the fanout group or its eBPF "
+				"program); reading each packet\n",
 				f->name);
 	}
 	return ret;
