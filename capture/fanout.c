@@ -16,6 +16,7 @@
 #include <linux/if_packet.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -34,16 +35,39 @@ int nscap_fanout_join(int fd, unsigned int id, unsigned int flags)
 	return setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, sizeof(val));
 }
 
-int nscap_fanout_map(void)
+int nscap_fanout_map(uint32_t **mem)
 {
 	union bpf_attr attr;
+	int fd;
 
+	*mem = NULL;
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = BPF_MAP_TYPE_ARRAY;
 	attr.key_size = sizeof(uint32_t);
 	attr.value_size = sizeof(uint32_t);
 	attr.max_entries = 1;
+	/* mappable (5.5+): then a switch is a store, which needs no
+	 * privileges on any kernel; before 6.5 bpf() refuses even a map
+	 * update to a process without CAP_BPF when unprivileged BPF is off,
+	 * as distributions set it, and nscap may have dropped its privileges */
+	attr.map_flags = BPF_F_MMAPABLE;
+	fd = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (fd >= 0) {
+		void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE),
+			       PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (p != MAP_FAILED)
+			*mem = p;
+		return fd;
+	}
+	attr.map_flags = 0;
 	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+void nscap_fanout_unmap(uint32_t *mem)
+{
+	if (mem)
+		munmap(mem, (size_t)sysconf(_SC_PAGESIZE));
 }
 
 /* One instruction. */
@@ -94,11 +118,15 @@ int nscap_fanout_attach(int fd, int prog)
 			  sizeof(prog));
 }
 
-int nscap_fanout_choose(int map, unsigned int member)
+int nscap_fanout_choose(int map, uint32_t *mem, unsigned int member)
 {
 	uint32_t key = 0, value = member;
 	union bpf_attr attr;
 
+	if (mem) {
+		__atomic_store_n(mem, value, __ATOMIC_RELEASE);
+		return 0;
+	}
 	memset(&attr, 0, sizeof(attr));
 	attr.map_fd = (uint32_t)map;
 	attr.key = (uint64_t)(uintptr_t)&key;

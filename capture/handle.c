@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nscap/err.h"
@@ -129,6 +130,8 @@ static void close_bpf(struct nscap_handle *h)
 		close(h->prog_fd);
 	if (h->map_fd >= 0)
 		close(h->map_fd);
+	nscap_fanout_unmap(h->map_mem);
+	h->map_mem = NULL;
 	h->prog_fd = h->map_fd = -1;
 }
 
@@ -150,7 +153,7 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	/* the twin first: it captures from its activation on */
 	if (open_pcap(cfg, true, &p, err))
 		goto fail;
-	h->map_fd = nscap_fanout_map();
+	h->map_fd = nscap_fanout_map(&h->map_mem);
 	if (h->map_fd >= 0)
 		h->prog_fd = nscap_fanout_load(h->map_fd);
 	if (h->prog_fd < 0)
@@ -205,6 +208,8 @@ static int open_immediate_in_ns(void *arg, char *err)
 	return open_immediate(arg, err);
 }
 
+static int twin_count(struct nscap_handle *h, char *err);
+
 /* Runs in the namespace thread. */
 static int open_in_ns(void *arg, char *err)
 {
@@ -217,16 +222,33 @@ static int open_in_ns(void *arg, char *err)
 	if (h->cfg.immediate && h->cfg.bulk_bytes) {
 		h->bulk = open_twin(&h->cfg, h, &h->group);
 		if (h->bulk) {
+			struct timespec now;
+
 			h->bulk_fd = pcap_get_selectable_fd(h->bulk);
+			/* what the twin accepted so far came partly before
+			 * its filter, and libpcap filters those while reading:
+			 * nscap_handle_twin_empty leaves them out, and counts
+			 * only packets stamped after now as taken */
+			ret = twin_count(h, err);
+			if (ret)
+				return ret;
+			h->twin_early = h->twin_accepted;
+			clock_gettime(CLOCK_REALTIME, &now);
+			h->twin_since_ns = (uint64_t)now.tv_sec * 1000000000u +
+					   (uint64_t)now.tv_nsec;
 			describe_pcap(h, h->bulk);
 			/* the immediate ring can wait for the first switch to
 			 * it: allocating a ring is most of the start-up */
 			if (h->cfg.immediate_later)
 				return 0;
 			ret = open_immediate(h, err);
-			if (ret)
-				return ret;
-			return 0;
+			if (ret) {
+				pcap_close(h->bulk);
+				h->bulk = NULL;
+				h->bulk_fd = -1;
+				close_bpf(h);
+			}
+			return ret;
 		}
 	}
 	ret = open_pcap(&h->cfg, false, &h->pcap, err);
@@ -262,22 +284,37 @@ int nscap_handle_open(struct nscap_ns *ns,
 	return 0;
 }
 
+static void discard(unsigned char *user, const struct pcap_pkthdr *hdr,
+		    const unsigned char *data)
+{
+	(void)user;
+	(void)hdr;
+	(void)data;
+}
+
 /*
- * The copies h's immediate ring took before joining the twin's group:
- * nothing has been sent to it since, so what it holds. The read resets the
- * kernel's counters, so libpcap's statistics never count them either.
+ * Drop the copies h's immediate ring took before joining the twin's group
+ * (nothing has been sent to it since), then reset its kernel counters, so
+ * that libpcap's statistics never count them. Read rather than counted:
+ * packets that came before libpcap installed the filter are counted by the
+ * kernel but filtered out by libpcap while reading. Runs on any thread.
  */
-static int count_copies(const struct nscap_handle *h, uint64_t *n, char *err)
+static int discard_copies(struct nscap_handle *h, char *err)
 {
 	struct tpacket_stats st = {0, 0};
 	socklen_t len = sizeof(st);
+	int n;
 
+	do
+		n = pcap_dispatch(h->pcap, 4096, discard, NULL);
+	while (n > 0);
+	if (n < 0)
+		return nscap_seterr(err, 0, "cannot read %s: %s", h->device,
+				    pcap_geterr(h->pcap));
 	if (getsockopt(h->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
 		return nscap_seterr(err, errno,
 				    "cannot read the counters of %s",
 				    h->device);
-	/* tp_packets counts the dropped ones too */
-	*n = st.tp_packets - st.tp_drops;
 	return 0;
 }
 
@@ -287,7 +324,7 @@ int nscap_handle_prime(struct nscap_handle *h, char *err)
 
 	if (!h->bulk || !h->pcap || h->primed)
 		return 0;
-	ret = count_copies(h, &h->skip, err);
+	ret = discard_copies(h, err);
 	if (ret == 0)
 		h->primed = true;
 	return ret;
@@ -328,7 +365,7 @@ bool nscap_handle_twin_empty(struct nscap_handle *h)
 	char err[NSCAP_ERRBUF];
 
 	return h->bulk && twin_count(h, err) == 0 &&
-	       h->twin_taken >= h->twin_accepted;
+	       h->twin_taken >= h->twin_accepted - h->twin_early;
 }
 
 /* Send h's new packets to member k of its group. */
@@ -337,7 +374,7 @@ static int choose(struct nscap_handle *h, unsigned int k, char *err)
 	if (!h->bulk || (k == MEMBER_IMMEDIATE && !h->primed))
 		return nscap_seterr(err, EINVAL, "%s has no ring to switch to",
 				    h->device);
-	if (nscap_fanout_choose(h->map_fd, k) < 0)
+	if (nscap_fanout_choose(h->map_fd, h->map_mem, k) < 0)
 		return nscap_seterr(err, errno, "cannot switch rings on %s",
 				    h->device);
 	return 0;
@@ -353,7 +390,7 @@ int nscap_handle_down(struct nscap_handle *h, char *err)
 	return choose(h, MEMBER_IMMEDIATE, err);
 }
 
-/* In the namespace thread: open the immediate ring and count its copies
+/* In the namespace thread: open the immediate ring and drop its copies
  * (the main thread marks it primed when it reaps the job). */
 static int open_later_in_ns(void *arg, char *err)
 {
@@ -362,7 +399,7 @@ static int open_later_in_ns(void *arg, char *err)
 
 	ret = open_immediate(h, err);
 	if (ret == 0)
-		ret = count_copies(h, &h->skip, err);
+		ret = discard_copies(h, err);
 	return ret;
 }
 

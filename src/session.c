@@ -1102,6 +1102,7 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		/* traffic came back while the ring opened: stay */
 		h->busy_meanwhile = false;
 		nscap_gear_init(&h->gear, mono_ns(), NSCAP_GEAR_BULK);
+		h->gear.fresh = false; /* a whole window before going down */
 		return;
 	}
 	if (n > 0)
@@ -1176,8 +1177,19 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	} else if (step == NSCAP_GEAR_UP) {
 		n = nscap_handle_up(h, err);
 	}
-	if (n)
-		return n;
+	if (n) {
+		/* the ring the packets go to has not changed: stay on it */
+		char lb[160];
+
+		fprintf(s->log, "nscap: %s: %s; no more switching\n",
+			hlabel(s, h, lb, sizeof(lb)), err);
+		nscap_gear_init(&h->gear, mono_ns(),
+				step == NSCAP_GEAR_UP ? NSCAP_GEAR_LIGHT
+						      : NSCAP_GEAR_BULK);
+		h->gear.fresh = false;
+		h->stuck = true;
+		return 0;
+	}
 	say_gear(s, h,
 		 step == NSCAP_GEAR_UP	   ? "busy: reading blocks"
 		 : step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"

@@ -44,12 +44,12 @@ struct nscap_handle {
 	pcap_t *pcap; /* immediate mode when there is a twin */
 	pcap_t *bulk; /* the block-mode twin, or NULL */
 	char *device;
-	int fd;	       /* selectable fd, for poll(2) */
-	int bulk_fd;   /* the twin's, or -1 */
-	int map_fd;    /* the fanout map: the member chosen; -1: no twin */
-	int prog_fd;   /* the fanout program reading it */
-	uint64_t skip; /* the immediate ring's first packets: copies */
-	int linktype;  /* DLT_* */
+	int fd;		   /* selectable fd, for poll(2) */
+	int bulk_fd;	   /* the twin's, or -1 */
+	int map_fd;	   /* the fanout map: the member chosen; -1: no twin */
+	int prog_fd;	   /* the fanout program reading it */
+	uint32_t *map_mem; /* the map's value, mapped; or NULL */
+	int linktype;	   /* DLT_* */
 	int snaplen;
 	bool nano;	    /* timestamps in pcap_pkthdr are nanoseconds */
 	uint64_t captured;  /* packets the read loop took from this handle */
@@ -63,6 +63,8 @@ struct nscap_handle {
 	/* the twin's totals: packets read from it, and its kernel counters
 	 * (read by nscap: twin_count in handle.c), with libpcap's share */
 	uint64_t twin_taken, twin_accepted, twin_dropped;
+	uint64_t twin_early;	/* accepted before the twin was ready */
+	uint64_t twin_since_ns; /* then (CLOCK_REALTIME): taken counts after */
 	uint64_t twin_lib_seen, twin_lib_dropped;
 	bool opening;	     /* the immediate ring is being opened (a job) */
 	bool busy_meanwhile; /* a busy wake-up while it was */
@@ -89,12 +91,11 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 		       struct pcap_stat *st, char *err);
 
 /*
- * Count, once, what h's immediate ring took on its own between its
- * activation and joining the twin's group (copies of packets the twin has):
- * h->skip, which the reader drops. Before this the immediate ring is not
- * read, nor counted in the statistics. A no-op without a twin or before
- * the immediate ring is open. Runs on the calling thread (socket options).
- * 0, or a negative errno with err set.
+ * Drop, once, what h's immediate ring took on its own between its
+ * activation and joining the twin's group (copies of packets the twin has).
+ * Before this the immediate ring is not read, nor counted in the
+ * statistics. A no-op without a twin or before the immediate ring is open.
+ * Runs on the calling thread. 0, or a negative errno with err set.
  */
 int nscap_handle_prime(struct nscap_handle *h, char *err);
 

@@ -23,13 +23,12 @@ struct nscap_sink {
 
 /*
  * Read at most max packets (max > 0) that h holds into the sink, as
- * h->iface: from its immediate ring (whose first h->skip packets are
- * copies, dropped unseen), or with bulk from its twin. h->captured counts every
- * packet handed to the sink (written or counted lost by the writer), except one
- * the sink refused with -ECANCELED. Returns how many, or: -EPIPE (the reader
- * went away), -ENETDOWN (the handle failed: its interface went down or away;
- * err has libpcap's words), or another negative errno from the writer with err
- * set.
+ * h->iface: from its immediate ring, or with bulk from its twin. h->captured
+ * counts every packet handed to the sink (written or counted lost by the
+ * writer), except one the sink refused with -ECANCELED. Returns how many, or:
+ * -EPIPE (the reader went away), -ENETDOWN (the handle failed: its interface
+ * went down or away; err has libpcap's words), or another negative errno from
+ * the writer with err set.
  */
 int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
 			const struct nscap_sink *sink, int max, char *err);

@@ -78,9 +78,11 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 #define NSCAP_GEAR_UP_PPS 50000u
 #define NSCAP_GEAR_DOWN_PPS 5000u
 #define NSCAP_GEAR_WINDOW_NS 100000000u
-/* the kernel retires a partly filled block within two timeouts */
-#define NSCAP_GEAR_SETTLE_NS \
-	((2 * (uint64_t)NSCAP_GEAR_BULK_TIMEOUT_MS + 2) * 1000000u)
+/* At most this long: the kernel retires a partly filled block within two
+ * timeouts, and before its high-resolution retire timer a timeout of 1 ms
+ * is rounded up to jiffies: 10 ms at HZ=100. SETTLE mostly ends long
+ * before, once the twin is known to be empty. */
+#define NSCAP_GEAR_SETTLE_NS (25 * (uint64_t)1000000u)
 
 enum nscap_gear_kind { NSCAP_GEAR_LIGHT, NSCAP_GEAR_BULK, NSCAP_GEAR_SETTLE };
 
