@@ -60,7 +60,10 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 
 	switch (g->kind) {
 	case NSCAP_GEAR_LIGHT:
-		/* since the last wake-up: the rate those packets came at */
+		/* a wake-up for other handles: not this one's */
+		if (packets == 0)
+			return NSCAP_GEAR_STAY;
+		/* since its last wake-up: the rate those packets came at */
 		span = now_ns > g->since_ns ? now_ns - g->since_ns : 0;
 		g->since_ns = now_ns;
 		if (packets < NSCAP_GEAR_UP_PACKETS &&

@@ -96,7 +96,7 @@ enum nscap_gear_step {
 };
 
 struct nscap_gear {
-	uint64_t since_ns; /* the last wake-up (LIGHT), the current window
+	uint64_t since_ns; /* the last wake-up with packets (LIGHT), the window
 			      began (BULK), or the immediate ring may be read
 			      again (SETTLE) */
 	uint64_t packets;  /* read in the current window */

@@ -115,6 +115,22 @@ static enum nscap_gear_step feed(struct nscap_gear *g, uint64_t t0, uint64_t t1,
 	return step;
 }
 
+/* Other handles' wake-ups (no packets for this one) do not shorten the
+ * time its packets came in: 4 in 1 ms is 4,000 a second, not a burst. */
+static void test_gear_light_own_rate(void **state)
+{
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_LIGHT);
+	assert_int_equal(nscap_gear_next(&g, 1 * MS, 1), NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, 2 * MS - 10000, 0),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, NSCAP_GEAR_UP_BURST),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
+}
+
 /* From the start in BULK, the first wake-up decides: light goes down at
  * once, a full block (a flow already running) stays. */
 static void test_gear_first_wakeup(void **state)
@@ -217,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_gear_long_silence),
 		cmocka_unit_test(test_gear_burst_after_silence),
 		cmocka_unit_test(test_gear_first_wakeup),
+		cmocka_unit_test(test_gear_light_own_rate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
