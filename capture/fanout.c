@@ -8,8 +8,8 @@
  * kernel wait for an RCU grace period, 15 to 55 ms here, and a classic-BPF
  * program (PACKET_FANOUT_CBPF) is also compiled inside that setsockopt.
  * Meanwhile the loop is held up, or, run elsewhere, the switch lands late:
- * either way a burst overflows the small immediate ring. A map update takes
- * effect for the next packet the kernel hands out.
+ * either way a burst overflows the small immediate ring. A change of the map
+ * takes effect for the next packet the kernel hands out.
  */
 #include <errno.h>
 #include <linux/bpf.h>

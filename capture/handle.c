@@ -181,8 +181,8 @@ static void describe_pcap(struct nscap_handle *h, pcap_t *p)
 }
 
 /* Open h's immediate ring and join it to the twin's group. What it takes
- * on its own before it joins are copies of the twin's packets (counted by
- * count_copies). Runs in the namespace thread. */
+ * on its own before it joins are copies of the twin's packets (dropped by
+ * discard_copies). Runs in the namespace thread. */
 static int open_immediate(struct nscap_handle *h, char *err)
 {
 	pcap_t *p = NULL;
@@ -201,11 +201,6 @@ static int open_immediate(struct nscap_handle *h, char *err)
 	h->pcap = p;
 	h->fd = pcap_get_selectable_fd(p);
 	return 0;
-}
-
-static int open_immediate_in_ns(void *arg, char *err)
-{
-	return open_immediate(arg, err);
 }
 
 static int twin_count(struct nscap_handle *h, char *err);
@@ -230,25 +225,22 @@ static int open_in_ns(void *arg, char *err)
 			 * nscap_handle_twin_empty leaves them out, and counts
 			 * only packets stamped after now as taken */
 			ret = twin_count(h, err);
-			if (ret)
-				return ret;
-			h->twin_early = h->twin_accepted;
-			clock_gettime(CLOCK_REALTIME, &now);
-			h->twin_since_ns = (uint64_t)now.tv_sec * 1000000000u +
-					   (uint64_t)now.tv_nsec;
-			describe_pcap(h, h->bulk);
-			/* the immediate ring can wait for the first switch to
-			 * it: allocating a ring is most of the start-up */
-			if (h->cfg.immediate_later)
-				return 0;
-			ret = open_immediate(h, err);
 			if (ret) {
 				pcap_close(h->bulk);
 				h->bulk = NULL;
 				h->bulk_fd = -1;
 				close_bpf(h);
+				return ret;
 			}
-			return ret;
+			h->twin_early = h->twin_accepted;
+			clock_gettime(CLOCK_REALTIME, &now);
+			h->twin_since_ns = (uint64_t)now.tv_sec * 1000000000u +
+					   (uint64_t)now.tv_nsec;
+			describe_pcap(h, h->bulk);
+			/* the immediate ring waits for the first switch to it
+			 * (or a privilege drop): allocating a ring is most of
+			 * the start-up */
+			return 0;
 		}
 	}
 	ret = open_pcap(&h->cfg, false, &h->pcap, err);
@@ -284,6 +276,20 @@ int nscap_handle_open(struct nscap_ns *ns,
 	return 0;
 }
 
+/* Read (and so reset) the kernel counters of h's packet socket fd. */
+static int read_counters(const struct nscap_handle *h, int fd,
+			 struct tpacket_stats *st, char *err)
+{
+	socklen_t len = sizeof(*st);
+
+	memset(st, 0, sizeof(*st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, st, &len) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot read the counters of %s",
+				    h->device);
+	return 0;
+}
+
 static void discard(unsigned char *user, const struct pcap_pkthdr *hdr,
 		    const unsigned char *data)
 {
@@ -301,8 +307,7 @@ static void discard(unsigned char *user, const struct pcap_pkthdr *hdr,
  */
 static int discard_copies(struct nscap_handle *h, char *err)
 {
-	struct tpacket_stats st = {0, 0};
-	socklen_t len = sizeof(st);
+	struct tpacket_stats st;
 	int n;
 
 	do
@@ -311,31 +316,7 @@ static int discard_copies(struct nscap_handle *h, char *err)
 	if (n < 0)
 		return nscap_seterr(err, 0, "cannot read %s: %s", h->device,
 				    pcap_geterr(h->pcap));
-	if (getsockopt(h->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
-		return nscap_seterr(err, errno,
-				    "cannot read the counters of %s",
-				    h->device);
-	return 0;
-}
-
-int nscap_handle_prime(struct nscap_handle *h, char *err)
-{
-	int ret;
-
-	if (!h->bulk || !h->pcap || h->primed)
-		return 0;
-	ret = discard_copies(h, err);
-	if (ret == 0)
-		h->primed = true;
-	return ret;
-}
-
-int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
-				char *err)
-{
-	if (!h->bulk || h->pcap)
-		return 0;
-	return nscap_ns_call(ns, open_immediate_in_ns, h, err);
+	return read_counters(h, h->fd, &st, err);
 }
 
 /*
@@ -346,14 +327,11 @@ int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
  */
 static int twin_count(struct nscap_handle *h, char *err)
 {
-	struct tpacket_stats st = {0, 0};
-	socklen_t len = sizeof(st);
+	struct tpacket_stats st;
+	int ret = read_counters(h, h->bulk_fd, &st, err);
 
-	if (getsockopt(h->bulk_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) <
-	    0)
-		return nscap_seterr(err, errno,
-				    "cannot read the counters of %s",
-				    h->device);
+	if (ret)
+		return ret;
 	/* tp_packets counts the dropped ones too */
 	h->twin_accepted += st.tp_packets - st.tp_drops;
 	h->twin_dropped += st.tp_drops;
@@ -391,7 +369,7 @@ int nscap_handle_down(struct nscap_handle *h, char *err)
 }
 
 /* In the namespace thread: open the immediate ring and drop its copies
- * (the main thread marks it primed when it reaps the job). */
+ * (the main thread marks it primed once this has returned). */
 static int open_later_in_ns(void *arg, char *err)
 {
 	struct nscap_handle *h = arg;
@@ -401,6 +379,24 @@ static int open_later_in_ns(void *arg, char *err)
 	if (ret == 0)
 		ret = discard_copies(h, err);
 	return ret;
+}
+
+int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
+				char *err)
+{
+	int ret;
+
+	if (!h->bulk || h->pcap)
+		return 0;
+	ret = nscap_ns_call(ns, open_later_in_ns, h, err);
+	if (ret == 0)
+		h->primed = true;
+	return ret;
+}
+
+bool nscap_handle_twin_first(const struct nscap_handle *h)
+{
+	return h->gear.kind != NSCAP_GEAR_LIGHT;
 }
 
 int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
@@ -467,7 +463,7 @@ static int stats_in_ns(void *arg, char *err)
 	c->st->ps_recv = (u_int)(h->twin_accepted + h->twin_dropped);
 	c->st->ps_drop = (u_int)h->twin_dropped;
 	/* the immediate ring's once they no longer count copies
-	 * (nscap_handle_prime) */
+	 * (discard_copies) */
 	if (!h->primed)
 		return 0;
 	if (pcap_stats(h->pcap, &imm) < 0)

@@ -80,19 +80,12 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 {
 	uint64_t taken = 0;
 
-	/* the older packets first (see read_ready in session.c): the twin,
-	 * except in LIGHT; the immediate ring only once primed */
-	bool light = h->gear.kind == NSCAP_GEAR_LIGHT;
-	struct pollfd pfd[2] = {
-		{h->bulk_fd, POLLIN, 0},
-		{h->bulk && !h->primed ? -1 : h->fd, POLLIN, 0}};
-
-	if (light) {
-		struct pollfd t = pfd[0];
-
-		pfd[0] = pfd[1];
-		pfd[1] = t;
-	}
+	/* the older packets first (nscap_handle_twin_first); the immediate
+	 * ring only once primed */
+	bool twin_first = nscap_handle_twin_first(h);
+	int ring = h->bulk && !h->primed ? -1 : h->fd;
+	struct pollfd pfd[2] = {{twin_first ? h->bulk_fd : ring, POLLIN, 0},
+				{twin_first ? ring : h->bulk_fd, POLLIN, 0}};
 
 	while (h->captured < want && taken < max) {
 		int64_t left = wt->deadline_ms - nscap_loop_now_ms();
@@ -112,7 +105,7 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 
 			if (!pfd[k].revents)
 				continue;
-			n = nscap_loop_dispatch(h, (k == 0) != light, sink,
+			n = nscap_loop_dispatch(h, (k == 0) == twin_first, sink,
 						room < 4096 ? (int)room : 4096,
 						err);
 			if (n < 0)

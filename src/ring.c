@@ -70,10 +70,7 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 		    (packets < NSCAP_GEAR_UP_BURST ||
 		     packets * 1000000000u < NSCAP_GEAR_UP_PPS * span))
 			return NSCAP_GEAR_STAY;
-		g->kind = NSCAP_GEAR_BULK;
-		g->since_ns = now_ns;
-		g->packets = 0;
-		g->fresh = false;
+		nscap_gear_busy(g, now_ns);
 		return NSCAP_GEAR_UP;
 	case NSCAP_GEAR_BULK:
 		if (g->fresh && packets < NSCAP_GEAR_UP_PACKETS) {
@@ -109,11 +106,15 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 	default:
 		if (now_ns < g->since_ns)
 			return NSCAP_GEAR_STAY;
-		g->kind = NSCAP_GEAR_LIGHT;
-		g->since_ns = now_ns;
-		g->packets = 0;
+		nscap_gear_init(g, now_ns, NSCAP_GEAR_LIGHT);
 		return NSCAP_GEAR_SETTLED;
 	}
+}
+
+void nscap_gear_busy(struct nscap_gear *g, uint64_t now_ns)
+{
+	nscap_gear_init(g, now_ns, NSCAP_GEAR_BULK);
+	g->fresh = false;
 }
 
 void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns)

@@ -241,7 +241,6 @@ static int open_handle(struct nscap_session *s, size_t k,
 	cfg.filter = o->filter;
 	cfg.bulk_bytes = s->bulk_bytes;
 	cfg.bulk_timeout_ms = NSCAP_GEAR_BULK_TIMEOUT_MS;
-	cfg.immediate_later = true;
 	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
 	if (ret == 0) {
 		(*out)->owner = k;
@@ -743,9 +742,6 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 		max = s->o->count - s->captured;
 	/* a switch under way first: then where every packet is is known */
 	shifted(s, i, true);
-	/* from here on a twin's immediate ring is read too */
-	if (nscap_handle_prime(h, err))
-		fprintf(s->log, "nscap: %s\n", err);
 	if (max == 0 || s->autostopped || !s->w ||
 	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
@@ -869,8 +865,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 		}
 		h->iface = s->next_iface++;
 		h->file_base = h->captured;
-		if (nscap_handle_prime(h, err))
-			fprintf(s->log, "nscap: %s\n", err);
 		if (!quiet(s))
 			fprintf(s->log, "nscap: %s appeared; ", name);
 		say_listening(s, h);
@@ -1067,6 +1061,20 @@ static void say_gear(const struct nscap_session *s,
 	}
 }
 
+/* A switch of h failed (err): the ring its packets go to has not changed,
+ * kind; it stays there. */
+static void stop_switching(struct nscap_session *s, struct nscap_handle *h,
+			   enum nscap_gear_kind kind, const char *err)
+{
+	char lb[160];
+
+	fprintf(s->log, "nscap: %s: %s; reading %s\n",
+		hlabel(s, h, lb, sizeof(lb)), err,
+		kind == NSCAP_GEAR_LIGHT ? "each packet" : "blocks");
+	nscap_gear_init(&h->gear, mono_ns(), kind);
+	h->stuck = true;
+}
+
 /*
  * Handle i has just been switched down: the immediate ring waits for the
  * twin's last block (SETTLE), unless the twin has handed over everything it
@@ -1101,22 +1109,15 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 	if (n > 0 && h->busy_meanwhile) {
 		/* traffic came back while the ring opened: stay */
 		h->busy_meanwhile = false;
-		nscap_gear_init(&h->gear, mono_ns(), NSCAP_GEAR_BULK);
-		h->gear.fresh = false; /* a whole window before going down */
+		nscap_gear_busy(&h->gear, mono_ns());
 		return;
 	}
 	if (n > 0)
 		n = nscap_handle_down(h, err);
-	if (n == 0) {
+	if (n == 0)
 		settle(s, i);
-	} else if (n < 0) {
-		char lb[160];
-
-		fprintf(s->log, "nscap: %s: %s; reading blocks\n",
-			hlabel(s, h, lb, sizeof(lb)), err);
-		nscap_gear_init(&h->gear, mono_ns(), NSCAP_GEAR_BULK);
-		h->stuck = true;
-	}
+	else
+		stop_switching(s, h, NSCAP_GEAR_BULK, err);
 }
 
 /* Target k's namespace thread has opened an immediate ring: switch. */
@@ -1131,7 +1132,8 @@ static void reap_shifts(struct nscap_session *s, size_t k)
 
 /*
  * Handle i with a twin read packets in this wake-up (or none: a timer):
- * switch where nscap_gear_next says so (see ring.h), at once: a map update.
+ * switch where nscap_gear_next says so (see ring.h), at once: a store to the
+ * fanout map.
  * Going up, what the immediate ring took before the switch is read first,
  * so that it comes before the twin's. Going down the first time, the
  * immediate ring is opened first, in the namespace thread: until it is,
@@ -1178,23 +1180,19 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		n = nscap_handle_up(h, err);
 	}
 	if (n) {
-		/* the ring the packets go to has not changed: stay on it */
-		char lb[160];
-
-		fprintf(s->log, "nscap: %s: %s; no more switching\n",
-			hlabel(s, h, lb, sizeof(lb)), err);
-		nscap_gear_init(&h->gear, mono_ns(),
-				step == NSCAP_GEAR_UP ? NSCAP_GEAR_LIGHT
-						      : NSCAP_GEAR_BULK);
-		h->gear.fresh = false;
-		h->stuck = true;
+		stop_switching(s, h,
+			       step == NSCAP_GEAR_UP ? NSCAP_GEAR_LIGHT
+						     : NSCAP_GEAR_BULK,
+			       err);
 		return 0;
 	}
 	say_gear(s, h,
 		 step == NSCAP_GEAR_UP	   ? "busy: reading blocks"
 		 : step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
 					   : "settled");
-	if (step == NSCAP_GEAR_DOWN && h->pcap && !h->opening)
+	/* a switch down made at once (the ring was open, no job): h->pcap is
+	 * not read, the namespace thread may be writing it */
+	if (step == NSCAP_GEAR_DOWN && !h->opening)
 		settle(s, i);
 	while (step == NSCAP_GEAR_UP && (n = read_ring(s, i, false, err)) > 0)
 		;
@@ -1223,7 +1221,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		/* the older packets first: the twin's in SETTLE (its last
 		 * block), the immediate ring's in LIGHT (the twin's can only be
 		 * a late block from the last SETTLE) */
-		twin_first = h->gear.kind != NSCAP_GEAR_LIGHT;
+		twin_first = nscap_handle_twin_first(h);
 		for (k = 0; k < 2 && n >= 0; k++) {
 			bool twin = (k == 0) == twin_first;
 
@@ -1389,15 +1387,6 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 	size_t i;
 	int ret = 0;
 
-	/* from here on a twin's immediate ring is read (see
-	 * nscap_handle_prime) */
-	for (i = 0; i < s->nh; i++) {
-		ret = nscap_handle_prime(s->h[i], err);
-		if (ret) {
-			*why = STOP_ERROR;
-			return ret;
-		}
-	}
 	for (;;) {
 		if (s->sig->stop) {
 			/* the same stop may come twice in a moment (timeout(1)

@@ -28,17 +28,14 @@ struct nscap_handle_config {
 	 * none), whose blocks time out after bulk_timeout_ms */
 	size_t bulk_bytes;
 	int bulk_timeout_ms;
-	/* with a twin: open the immediate ring only when first switched to
-	 * (nscap_handle_open_post), or with nscap_handle_open_immediate */
-	bool immediate_later;
 };
 
 /*
  * With a twin (bulk), the two packet sockets form one PACKET_FANOUT_EBPF
  * group: each packet goes to exactly one of them, the one a small program
- * reads from a BPF map (capture/fanout.c). Switching is one map update,
+ * reads from a BPF map (capture/fanout.c). Switching is one store to the map,
  * with no packet seen twice or missed. The twin captures from the start
- * (see nscap_handle_prime).
+ * (see nscap_handle_open_immediate).
  */
 struct nscap_handle {
 	pcap_t *pcap; /* immediate mode when there is a twin */
@@ -69,7 +66,7 @@ struct nscap_handle {
 	bool opening;	     /* the immediate ring is being opened (a job) */
 	bool busy_meanwhile; /* a busy wake-up while it was */
 	bool stuck;	     /* a switch failed: no more switching */
-	bool primed;	     /* skip is known (nscap_handle_prime) */
+	bool primed; /* the immediate ring is open, and its copies dropped */
 	char job_err[NSCAP_ERRBUF];
 };
 
@@ -91,23 +88,20 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 		       struct pcap_stat *st, char *err);
 
 /*
- * Drop, once, what h's immediate ring took on its own between its
- * activation and joining the twin's group (copies of packets the twin has).
- * Before this the immediate ring is not read, nor counted in the
- * statistics. A no-op without a twin or before the immediate ring is open.
- * Runs on the calling thread. 0, or a negative errno with err set.
+ * With a twin, the immediate ring is opened only when first switched to
+ * (nscap_handle_open_post), or now, with this (before dropping privileges,
+ * which opening needs). Either way, what it took on its own before joining
+ * the twin's group (copies of the twin's packets) is read and dropped, and
+ * it is then primed: read, and counted in the statistics. 0, or a negative
+ * errno with err set.
  */
-int nscap_handle_prime(struct nscap_handle *h, char *err);
-
-/* Open h's immediate ring now, if it was left for later (before dropping
- * privileges, which opening needs). 0, or a negative errno with err set. */
 int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
 				char *err);
 
 /*
  * Send h's new packets to its twin (up) or to its immediate ring (down,
- * once primed), from the next packet on: a map update from the calling
- * thread. 0, or a negative errno with err set.
+ * once primed), from the next packet on: a change of the fanout map, from the
+ * calling thread. 0, or a negative errno with err set.
  */
 int nscap_handle_up(struct nscap_handle *h, char *err);
 int nscap_handle_down(struct nscap_handle *h, char *err);
@@ -135,6 +129,10 @@ int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
  * nothing: SETTLE can end. Runs on the calling thread.
  */
 bool nscap_handle_twin_empty(struct nscap_handle *h);
+
+/* Which of h's rings holds the older packets, to be read first: the
+ * twin, except in LIGHT (see nscap_gear_next). */
+bool nscap_handle_twin_first(const struct nscap_handle *h);
 
 /* Close h in ns; accepts NULL. */
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);

@@ -116,6 +116,10 @@ void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 				     uint64_t packets);
 
+/* BULK at now_ns because traffic is busy: a whole window before going
+ * down (unlike a start in BULK). */
+void nscap_gear_busy(struct nscap_gear *g, uint64_t now_ns);
+
 /* Begin SETTLE at now_ns: the switch down has taken effect then. */
 void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns);
 
