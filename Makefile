@@ -135,11 +135,17 @@ clean:
 # The benchmark against tcpdump and dumpcap (scripts/bench.sh, as root;
 # docs/BENCHMARKS.md). Results in bench/: results.json, bench.png.
 # Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="-r 5".
-BENCH_TOOLS := $(B)/bench_run $(B)/bench_latency $(B)/bench_sink
+BENCH_TOOLS := $(B)/bench_run $(B)/bench_latency $(B)/bench_sink \
+	$(B)/bench_floor
 
 $(B)/bench_%: scripts/bench_%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+# the floor reads packets with libpcap
+$(B)/bench_floor: scripts/bench_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PCAP_LIBS)
 
 bench: $(B)/nscap $(B)/udpgen $(BENCH_TOOLS)
 	scripts/bench.sh $(BENCH_ARGS)

@@ -7,11 +7,13 @@
 #   -r REPS       repetitions of each measurement, alternating the order of
 #                 the contenders each time; medians are reported (default 3)
 #   -w WORKLOADS  comma-separated subset of: file64,file1500,stream64,
-#                 tshark,latency,startup,scale (default: all)
+#                 tshark,latency,startup,idle,scale (default: all)
 #   -n TARGETS    targets in the scale workload (default 50, at most 60)
 #   -o DIR        where results.json and bench.png go (default bench/)
 #   -b NSCAP_B    also run this second nscap build, as contender nscap-b
 #                 (A/B: what a change bought, on the same traffic)
+#   -u            unpinned: let the scheduler place the sender and the
+#                 capturers (default: sender on CPU 0, capturer on CPU 1)
 #
 # It builds its own lab: a sender namespace and a target namespace joined
 # by a veth pair (203.0.113.1 -> 203.0.113.2), a `sleep` living in the
@@ -25,6 +27,10 @@
 # $NSCAP), `nsenter -n -t PID tcpdump` and `nsenter -n -t PID dumpcap`; in
 # file mode also nscap-ng, nscap writing pcapng (-w FILE.pcapng), since
 # `-w FILE.pcap` picks the pcap writer, the same format as the anchors.
+# And the floor (build/bench_floor, run as tcpdump is): the least a libpcap
+# capturer does, one copy of each packet into a 1 MiB buffer and write(2);
+# what a capturer spends above it is its own cost, and what the floor
+# spends is the kernel's and libpcap's (file, latency and start-up).
 # Each capturer runs under build/bench_run (wait4 rusage: user+sys CPU and
 # peak RSS of the capturer itself: nsenter -n execs it in place); the CPU
 # charged to packets is the capturer's on-CPU time (/proc/PID/task/*/
@@ -42,10 +48,11 @@ UDPGEN=$B/udpgen
 BRUN=$B/bench_run
 BLAT=$B/bench_latency
 BSINK=$B/bench_sink
+BFLOOR=$B/bench_floor
 REPORT=$ROOT/scripts/bench_report.py
 
 REPS=3
-WORKLOADS=file64,file1500,stream64,tshark,latency,startup,scale
+WORKLOADS=file64,file1500,stream64,tshark,latency,startup,idle,scale
 SCALE_N=50
 OUTDIR=$ROOT/bench
 
@@ -62,8 +69,9 @@ TSHARK_N=$(count 200000)
 SMALL_PAYLOAD=22
 BIG_PAYLOAD=1472
 LAT_RATE=200
-LAT_SECONDS=3
+LAT_SECONDS=5
 STARTUP_RATE=2000
+IDLE_SECONDS=1 # idle: how long each streaming capturer sits with no traffic
 SCALE_PKTS=2000 # per target
 PORT=9
 SEND_LIMIT_S=30       # udpgen -t: no run sends longer than this
@@ -76,13 +84,15 @@ usage() {
 	sed -n '2,13s/^# \{0,1\}//p' "$0"
 }
 
-while getopts "r:w:n:o:b:h" opt; do
+PIN=yes
+while getopts "r:w:n:o:b:uh" opt; do
 	case $opt in
 	r) REPS=$OPTARG ;;
 	w) WORKLOADS=$OPTARG ;;
 	n) SCALE_N=$OPTARG ;;
 	o) OUTDIR=$OPTARG ;;
 	b) NSCAP_B=$OPTARG ;;
+	u) PIN=no ;;
 	h)
 		usage
 		exit 0
@@ -103,7 +113,7 @@ if ! [[ $SCALE_N =~ ^[0-9]+$ ]] || ((SCALE_N < 2 || SCALE_N > 60)); then
 fi
 for w in ${WORKLOADS//,/ }; do
 	case $w in
-	file64 | file1500 | stream64 | tshark | latency | startup | scale) ;;
+	file64 | file1500 | stream64 | tshark | latency | startup | idle | scale) ;;
 	*)
 		echo "bench: unknown workload '$w'" >&2
 		exit 2
@@ -112,11 +122,25 @@ for w in ${WORKLOADS//,/ }; do
 done
 want() { [[ ,$WORKLOADS, == *,$1,* ]]; }
 
+# Pinning: the sender on CPU 0, every capturer on CPU 1 (readers are not
+# pinned). This kernel-side cost moves with placement: without
+# CONFIG_IRQ_TIME_ACCOUNTING, softirq work (delivering the sender's packets
+# into the rings) is charged to whichever task it interrupts, so a capturer
+# that shares the sender's CPU is charged some of the sender's work and falls
+# behind (drops, and 30% more "CPU" in those runs, for every contender).
+SND_PIN=() CAP_PIN=()
+if [[ $PIN == yes ]] && (($(nproc) >= 2)) && command -v taskset >/dev/null; then
+	SND_PIN=(taskset -c 0)
+	CAP_PIN=(taskset -c 1)
+else
+	PIN=no
+fi
+
 if ((EUID != 0)); then
 	echo "bench: run as root (it makes namespaces and captures)" >&2
 	exit 1
 fi
-for f in "$NSCAP" "$UDPGEN" "$BRUN" "$BLAT" "$BSINK" ${NSCAP_B:+"$NSCAP_B"}; do
+for f in "$NSCAP" "$UDPGEN" "$BRUN" "$BLAT" "$BSINK" "$BFLOOR" ${NSCAP_B:+"$NSCAP_B"}; do
 	[[ -x $f ]] || {
 		echo "bench: $f is missing; run 'make bench'" >&2
 		exit 1
@@ -336,6 +360,11 @@ capture_cmd() {
 		CMD+=(-w "$out" "$@")
 		;;
 	dumpcap) CMD=(nsenter -n -t "$pid" dumpcap -q -i eth0 -P -w "$out" "$@") ;;
+	floor)
+		CMD=(nsenter -n -t "$pid" "$BFLOOR" -i eth0)
+		[[ $mode == stream ]] && CMD+=(-I)
+		CMD+=(-w "$out" "$@")
+		;;
 	*) die "no contender $who" ;;
 	esac
 }
@@ -366,7 +395,7 @@ kv() { # KEY LINE: the value of KEY=value in LINE
 # SENT SEND_S SEND_PPS.
 send() {
 	local line
-	line=$(ip netns exec "$NS_SND" "$UDPGEN" -d "$1" -p "$PORT" -n "$2" \
+	line=$("${SND_PIN[@]}" ip netns exec "$NS_SND" "$UDPGEN" -d "$1" -p "$PORT" -n "$2" \
 		-s "$3" -r "$4" -t "$SEND_LIMIT_S" </dev/null)
 	if [[ $line =~ ^sent\ ([0-9]+)\ packets\ in\ ([0-9.]+)\ s\ \(([0-9]+)\ pps\) ]]; then
 		SENT=${BASH_REMATCH[1]}
@@ -414,25 +443,26 @@ run_one() {
 
 	case $mode in
 	file)
-		"$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
 			</dev/null >/dev/null 2>"$r.err" &
 		PIDS+=("$!")
 		rdpid=$!
 		;;
 	stream)
-		"$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
 			</dev/null 2>"$r.err" | "$BLAT" -p "$PORT" >"$r.drain" &
 		PIDS+=("$!")
 		rdpid=$!
 		;;
 	latency)
-		"$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
-			</dev/null 2>"$r.err" | "$BLAT" -L -p "$PORT" >"$r.drain" &
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+			</dev/null 2>"$r.err" |
+			"$BLAT" -L -D "$r.lat" -p "$PORT" >"$r.drain" &
 		PIDS+=("$!")
 		rdpid=$!
 		;;
 	tshark)
-		"$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
 			</dev/null 2>"$r.err" | tshark -i - -q >/dev/null 2>"$r.tshark" &
 		PIDS+=("$!")
 		rdpid=$!
@@ -477,7 +507,7 @@ run_one() {
 	rm -f "$out" 2>/dev/null
 
 	read -r m_rss m_hwm m_pss m_rsize m_rrss m_rpss <<<"$mem"
-	printf '{"workload":"%s","contender":"%s","rep":%d,"mode":"%s","sent":%s,"send_s":%s,"send_pps":%s,"captured":%s,"tool_captured":%s,"received":%s,"dropped":%s,"cpu_window_s":%s,"wall_s":%s,"user_s":%s,"sys_s":%s,"maxrss_kb":%s,"status":%s,"rss_kb":%s,"hwm_kb":%s,"pss_kb":%s,"ring_kb":%s,"ring_rss_kb":%s,"ring_pss_kb":%s,"lat_n":%s,"lat_p50_us":%s,"lat_p99_us":%s,"lat_max_us":%s,"ok":%s,"note":%s}\n' \
+	printf '{"workload":"%s","contender":"%s","rep":%d,"mode":"%s","sent":%s,"send_s":%s,"send_pps":%s,"captured":%s,"tool_captured":%s,"received":%s,"dropped":%s,"cpu_window_s":%s,"wall_s":%s,"user_s":%s,"sys_s":%s,"maxrss_kb":%s,"status":%s,"rss_kb":%s,"hwm_kb":%s,"pss_kb":%s,"ring_kb":%s,"ring_rss_kb":%s,"ring_pss_kb":%s,"lat_n":%s,"lat_p50_us":%s,"lat_p99_us":%s,"lat_max_us":%s,"lat_us":%s,"ok":%s,"note":%s}\n' \
 		"$wl" "$who" "$rep" "$mode" "$SENT" "$SEND_S" "$SEND_PPS" \
 		"$capt" "$TOOL_CAP" "$TOOL_RECV" "$TOOL_DROP" \
 		"$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.6f", (b - a) / 1e9}')" \
@@ -486,6 +516,7 @@ run_one() {
 		"$m_rss" "$m_hwm" "$m_pss" "$m_rsize" "$m_rrss" "$m_rpss" \
 		"$(kv lat_n "$summary")" "$(kv lat_p50_us "$summary")" \
 		"$(kv lat_p99_us "$summary")" "$(kv lat_max_us "$summary")" \
+		"$(if [[ -s $r.lat ]]; then echo "[$(paste -sd, "$r.lat")]"; else echo null; fi)" \
 		"$ok" "$(json_str "$note")" >>"$RAW"
 	log "$wl rep $rep: $who: sent $SENT at $SEND_PPS pps, captured $capt, dropped ${TOOL_DROP}, CPU $(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.3f", (b - a) / 1e9}') s${note:+ ($note)}"
 }
@@ -522,24 +553,24 @@ alternate() {
 # counts closing the packet socket: an RCU grace period in the kernel).
 startup() {
 	local rep who mode r st summary gen i
-	ip netns exec "$NS_SND" "$UDPGEN" -d "$TGT_IP" -p "$PORT" \
-		-n $((STARTUP_RATE * 120)) -s "$SMALL_PAYLOAD" \
+	"${SND_PIN[@]}" ip netns exec "$NS_SND" "$UDPGEN" -d "$TGT_IP" \
+		-p "$PORT" -n $((STARTUP_RATE * 120)) -s "$SMALL_PAYLOAD" \
 		-r "$STARTUP_RATE" -t 120 </dev/null >/dev/null &
 	gen=$!
 	PIDS+=("$gen")
 	sleep 0.3
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for mode in stream file; do
-			for who in $(rotate $((rep - 1)) nscap tcpdump dumpcap); do
+			for who in $(rotate $((rep - 1)) nscap tcpdump dumpcap floor); do
 				r="$WORK/startup.$mode.$who.$rep"
 				if [[ $mode == file ]]; then
 					capture_cmd "$who" file "$r.pcap" "$TPID" -c 1
-					timeout -k 2 10 "$BRUN" -o "$r.stat" -- \
+					timeout -k 2 10 "${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -- \
 						"${CMD[@]}" </dev/null >/dev/null 2>"$r.err"
 					summary=$("$BLAT" "$r.pcap" 2>/dev/null)
 				else
 					capture_cmd "$who" stream - "$TPID" -c 1
-					summary=$(timeout -k 2 10 "$BRUN" -o "$r.stat" -- \
+					summary=$(timeout -k 2 10 "${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -- \
 						"${CMD[@]}" </dev/null 2>"$r.err" | "$BLAT")
 				fi
 				st=$(cat "$r.stat" 2>/dev/null)
@@ -560,6 +591,58 @@ startup() {
 	wait "$gen" 2>/dev/null
 	for i in "${!PIDS[@]}"; do
 		[[ ${PIDS[$i]} == "$gen" ]] && unset "PIDS[$i]"
+	done
+}
+
+# --- idle: streaming with nothing to capture -------------------------------------
+# What a capturer costs while no packet comes: the local timer interrupts
+# of the whole machine a second (/proc/interrupts LOC: a ring's block timer
+# fires whether or not packets come), and the capturer's CPU. No traffic is
+# sent; "none" is the machine with no capturer.
+loc_count() {
+	awk '$1 == "LOC:" {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i}
+		END {printf "%d", s}' /proc/interrupts
+}
+
+idle_run() { # CONTENDER REP
+	local who=$1 rep=$2 r="$WORK/idle.$1.$2" pid="" ok=true rdpid=""
+	local l0 l1 c0=0 c1=0 t0 t1
+	rm -f "$r".*
+	if [[ $who != none ]]; then
+		capture_cmd "$who" stream - "$TPID"
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+			</dev/null 2>"$r.err" | "$BLAT" >/dev/null &
+		PIDS+=("$!")
+		rdpid=$!
+		wait_ready "$r.err" "$r.pid" "$(ready_marker "$who")" || ok=false
+		[[ -s $r.pid ]] && pid=$(cat "$r.pid")
+		sleep 0.5 # past start-up (nscap: its first switch)
+	fi
+	l0=$(loc_count)
+	[[ -n $pid ]] && c0=$(cpu_ns "$pid")
+	t0=$(date +%s%N)
+	sleep "$IDLE_SECONDS"
+	l1=$(loc_count)
+	[[ -n $pid ]] && c1=$(cpu_ns "$pid")
+	t1=$(date +%s%N)
+	if [[ -n $rdpid ]]; then
+		[[ -n $pid ]] && kill -INT "$pid" 2>/dev/null
+		wait_gone "$rdpid"
+	fi
+	printf '{"workload":"idle","contender":"%s","rep":%d,"mode":"stream","loc_per_s":%s,"cpu_ms_per_s":%s,"ok":%s}\n' \
+		"$who" "$rep" \
+		"$(awk -v a="$l0" -v b="$l1" -v t="$((t1 - t0))" 'BEGIN {printf "%.1f", (b - a) / (t / 1e9)}')" \
+		"$(awk -v a="$c0" -v b="$c1" -v t="$((t1 - t0))" 'BEGIN {printf "%.3f", (b - a) / 1e6 / (t / 1e9)}')" \
+		"$ok" >>"$RAW"
+	log "idle rep $rep: $who: $(((l1 - l0) * 1000000000 / (t1 - t0))) timer interrupts/s"
+}
+
+idle() {
+	local rep who
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for who in $(rotate $((rep - 1)) none nscap tcpdump); do
+			idle_run "$who" "$rep"
+		done
 	done
 }
 
@@ -586,7 +669,7 @@ scale_run() {
 			targs+=(-t "$p")
 		done
 		r="$WORK/scale.$who.$rep.0"
-		"$BRUN" -o "$r.stat" -p "$r.pid" -- "$NSCAP" "${targs[@]}" -i eth0 \
+		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "$NSCAP" "${targs[@]}" -i eth0 \
 			-w "$r.out" </dev/null >/dev/null 2>"$r.err" &
 		PIDS+=("$!")
 		runners+=("$!")
@@ -595,7 +678,7 @@ scale_run() {
 		for ((k = 0; k < SCALE_N; k++)); do
 			r="$WORK/scale.$who.$rep.$k"
 			capture_cmd "$who" file "$r.out" "${SCALE_PIDS[$k]}"
-			"$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
+			"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
 				</dev/null >/dev/null 2>"$r.err" &
 			PIDS+=("$!")
 			runners+=("$!")
@@ -677,7 +760,7 @@ machine_json() {
 	local model mem
 	model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	mem=$(free -h | awk '/^Mem:/ {print $2}')
-	printf '{"date":"%s","nproc":%d,"cpu":%s,"kernel":%s,"mem":%s,"load":%s,"nscap":%s,"tcpdump":%s,"dumpcap":%s,"libpcap":%s,"reps":%d,"scale_targets":%d,"workloads":%s,"command":%s,"nscap_b":%s}\n' \
+	printf '{"date":"%s","nproc":%d,"cpu":%s,"kernel":%s,"mem":%s,"load":%s,"nscap":%s,"tcpdump":%s,"dumpcap":%s,"libpcap":%s,"reps":%d,"scale_targets":%d,"workloads":%s,"command":%s,"nscap_b":%s,"pinned":%s,"idle_seconds":%s,"lat_rate":%d,"lat_seconds":%d}\n' \
 		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc)" "$(json_str "$model")" \
 		"$(json_str "$(uname -r)")" "$(json_str "$mem")" \
 		"$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" \
@@ -686,8 +769,9 @@ machine_json() {
 		"$(json_str "$(dumpcap --version 2>&1 | head -n 1)")" \
 		"$(json_str "$(tcpdump --version 2>&1 | sed -n 's/^libpcap version //p')")" \
 		"$REPS" "$SCALE_N" "$(json_str "$WORKLOADS")" \
-		"$(json_str "scripts/bench.sh -r $REPS -w $WORKLOADS -n $SCALE_N")" \
-		"$(json_str "$NSCAP_B")"
+		"$(json_str "scripts/bench.sh -r $REPS -w $WORKLOADS -n $SCALE_N$([[ $PIN == no ]] && echo " -u")")" \
+		"$(json_str "$NSCAP_B")" "$([[ $PIN == yes ]] && echo true || echo false)" \
+		"$IDLE_SECONDS" "$LAT_RATE" "$LAT_SECONDS"
 }
 
 mkdir -p "$OUTDIR"
@@ -700,9 +784,9 @@ send "$TGT_IP" 1000 "$SMALL_PAYLOAD" 0
 B_CONT=()
 [[ -n $NSCAP_B ]] && B_CONT=(nscap-b)
 want file64 && alternate file64 file "$FILE64_N" "$SMALL_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap "${B_CONT[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor "${B_CONT[@]}"
 want file1500 && alternate file1500 file "$FILE1500_N" "$BIG_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap "${B_CONT[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor "${B_CONT[@]}"
 want stream64 && alternate stream64 stream "$STREAM_N" "$SMALL_PAYLOAD" 0 \
 	nscap tcpdump "${B_CONT[@]}"
 if want tshark; then
@@ -711,8 +795,9 @@ if want tshark; then
 	done
 fi
 want latency && alternate latency latency $((LAT_RATE * LAT_SECONDS)) \
-	"$SMALL_PAYLOAD" "$LAT_RATE" nscap tcpdump "${B_CONT[@]}"
+	"$SMALL_PAYLOAD" "$LAT_RATE" nscap tcpdump floor "${B_CONT[@]}"
 want startup && startup
+want idle && idle
 want scale && scale
 log "measurements done"
 

@@ -4,7 +4,7 @@
  * counts its records and, with -L, measures how late each udpgen packet
  * became readable:
  *
- *   capturer -w - | bench_latency [-L] [-p PORT] [-b BYTES]
+ *   capturer -w - | bench_latency [-L [-D FILE]] [-p PORT] [-b BYTES]
  *   bench_latency [-p PORT] FILE
  *
  * udpgen's payload starts with a 4-byte big-endian sequence number and the
@@ -24,7 +24,8 @@
  * format, records, udp (records to PORT carrying a payload), first_ts_ns
  * and last_ts_ns (packet time stamps of the first and last record),
  * first_read_ns (CLOCK_REALTIME when the first record had been read),
- * bytes, and with -L lat_n, lat_p50_us, lat_p99_us, lat_max_us. Exit 0,
+ * bytes, and with -L lat_n, lat_p50_us, lat_p99_us, lat_max_us (-D FILE:
+ * also every latency, in microseconds, one a line, sorted). Exit 0,
  * or 1 on a malformed stream (what was counted so far is still printed).
  */
 #include <errno.h>
@@ -320,8 +321,26 @@ static double quantile_us(const uint64_t *v, size_t n, double q)
 
 static void usage(void)
 {
-	fputs("usage: bench_latency [-L] [-p PORT] [-b BUFBYTES] [FILE]\n",
+	fputs("usage: bench_latency [-L [-D FILE]] [-p PORT] [-b BUFBYTES] "
+	      "[FILE]\n",
 	      stderr);
+}
+
+/* Every latency, in microseconds, one a line (for pooling over runs). */
+static void dump_samples(const char *path, const uint64_t *v, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f) {
+		fprintf(stderr, "bench_latency: cannot open %s: %s\n", path,
+			strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fprintf(f, "%.1f\n", (double)v[i] / 1000.0);
+	if (fclose(f) != 0)
+		fprintf(stderr, "bench_latency: cannot write %s\n", path);
 }
 
 int main(int argc, char **argv)
@@ -330,12 +349,16 @@ int main(int argc, char **argv)
 	unsigned char *buf;
 	size_t bufsize = DEFAULT_BUF, have = 0;
 	int opt, fd = STDIN_FILENO;
+	const char *dump = NULL;
 
 	memset(&r, 0, sizeof(r));
-	while ((opt = getopt(argc, argv, "Lp:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "LD:p:b:")) != -1) {
 		switch (opt) {
 		case 'L':
 			r.latency = true;
+			break;
+		case 'D':
+			dump = optarg;
 			break;
 		case 'p':
 			r.port = strtoul(optarg, NULL, 10);
@@ -415,6 +438,8 @@ int main(int argc, char **argv)
 		       r.nsamples, quantile_us(r.samples, r.nsamples, 0.50),
 		       quantile_us(r.samples, r.nsamples, 0.99),
 		       quantile_us(r.samples, r.nsamples, 1.0));
+		if (dump)
+			dump_samples(dump, r.samples, r.nsamples);
 	}
 	printf("\n");
 	free(r.samples);

@@ -1,0 +1,243 @@
+/*
+ * bench_floor: the floor under any libpcap capturer, for scripts/bench.sh.
+ *
+ *   bench_floor -i IFACE -w FILE|- [-I] [-B KIB] [-c COUNT] [-t MS]
+ *
+ * It does the least that a capturer writing pcap must do, and nothing
+ * else: libpcap reads the kernel's ring, each packet is copied once into a
+ * 1 MiB buffer as a pcap record, and the buffer goes out with write(2).
+ * Block mode (TPACKET_V3, -t MS block timeout, 250 as nscap's file mode):
+ * the buffer is written when full. -I, immediate mode (what a live pipe
+ * needs): written after each wake-up. No rotation, no error recovery, no
+ * privilege drop, one interface. The ring is -B KIB (default 8192).
+ *
+ * Run it as tcpdump is run: nsenter -n -t PID bench_floor -i eth0 -w F.
+ * stderr: "listening on IFACE" once capturing, and at the end tcpdump's
+ * three statistics lines, so that bench.sh treats it as it treats tcpdump.
+ * SIGINT or SIGTERM ends it. Exit 0, or 1 on an error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FLOOR_BUFSIZE (1u << 20)
+#define FLOOR_SNAPLEN 262144
+
+struct floor {
+	int fd;
+	unsigned char *buf;
+	size_t used;
+	unsigned long captured;
+	unsigned long count; /* stop after this many, 0: never */
+	int failed;	     /* errno of a failed write */
+	pcap_t *p;
+};
+
+/* the one pcap_t, for the signal handler */
+static pcap_t *g_pcap;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (g_pcap)
+		pcap_breakloop(g_pcap);
+}
+
+static int write_all(int fd, const unsigned char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void flush(struct floor *f)
+{
+	if (f->used && !f->failed)
+		f->failed = write_all(f->fd, f->buf, f->used);
+	f->used = 0;
+}
+
+static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
+		      const unsigned char *data)
+{
+	struct floor *f = (struct floor *)user;
+	uint32_t rec[4];
+
+	if (f->used + sizeof(rec) + h->caplen > FLOOR_BUFSIZE)
+		flush(f);
+	rec[0] = (uint32_t)h->ts.tv_sec;
+	rec[1] = (uint32_t)h->ts.tv_usec;
+	rec[2] = h->caplen;
+	rec[3] = h->len;
+	memcpy(f->buf + f->used, rec, sizeof(rec));
+	memcpy(f->buf + f->used + sizeof(rec), data, h->caplen);
+	f->used += sizeof(rec) + h->caplen;
+	f->captured++;
+	if (f->count && f->captured >= f->count)
+		pcap_breakloop(f->p);
+}
+
+static void usage(void)
+{
+	fputs("usage: bench_floor -i IFACE -w FILE|- [-I] [-B KIB] "
+	      "[-c COUNT] [-t MS]\n",
+	      stderr);
+}
+
+/* The 24-byte pcap file header (pcap-savefile(5)), native byte order. */
+static void file_header(struct floor *f, int linktype)
+{
+	struct pcap_file_header fh = {
+		.magic = 0xa1b2c3d4,
+		.version_major = PCAP_VERSION_MAJOR,
+		.version_minor = PCAP_VERSION_MINOR,
+		.snaplen = FLOOR_SNAPLEN,
+		.linktype = (bpf_u_int32)linktype,
+	};
+
+	memcpy(f->buf, &fh, sizeof(fh));
+	f->used = sizeof(fh);
+	flush(f);
+}
+
+static int setup(struct floor *f, const char *iface, bool immediate,
+		 int ring_kib, int timeout_ms)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, errbuf);
+	int ret;
+
+	if (!p) {
+		fprintf(stderr, "bench_floor: %s\n", errbuf);
+		return 1;
+	}
+	pcap_set_snaplen(p, FLOOR_SNAPLEN);
+	pcap_set_promisc(p, 1);
+	pcap_set_buffer_size(p, ring_kib * 1024);
+	pcap_set_timeout(p, timeout_ms);
+	pcap_set_immediate_mode(p, immediate);
+	ret = pcap_activate(p);
+	if (ret < 0) {
+		fprintf(stderr, "bench_floor: %s: %s\n", iface, pcap_geterr(p));
+		pcap_close(p);
+		return 1;
+	}
+	f->p = p;
+	g_pcap = p;
+	return 0;
+}
+
+static int capture(struct floor *f, bool immediate)
+{
+	for (;;) {
+		int n = pcap_dispatch(f->p, -1, on_packet, (unsigned char *)f);
+
+		if (n == PCAP_ERROR) {
+			fprintf(stderr, "bench_floor: %s\n", pcap_geterr(f->p));
+			return 1;
+		}
+		if (immediate)
+			flush(f);
+		if (n == PCAP_ERROR_BREAK || f->failed)
+			break;
+	}
+	flush(f);
+	if (f->failed) {
+		fprintf(stderr, "bench_floor: write: %s\n",
+			strerror(f->failed));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct floor f = {.fd = -1};
+	const char *iface = NULL, *out = NULL;
+	struct sigaction act;
+	struct pcap_stat st;
+	int opt, ring_kib = 8192, timeout_ms = 250, ret;
+	bool immediate = false;
+
+	while ((opt = getopt(argc, argv, "i:w:IB:c:t:")) != -1) {
+		switch (opt) {
+		case 'i':
+			iface = optarg;
+			break;
+		case 'w':
+			out = optarg;
+			break;
+		case 'I':
+			immediate = true;
+			break;
+		case 'B':
+			ring_kib = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'c':
+			f.count = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			timeout_ms = (int)strtol(optarg, NULL, 10);
+			break;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (!iface || !out || ring_kib <= 0 || timeout_ms <= 0) {
+		usage();
+		return 2;
+	}
+	f.buf = malloc(FLOOR_BUFSIZE);
+	if (!f.buf) {
+		fputs("bench_floor: out of memory\n", stderr);
+		return 1;
+	}
+	f.fd = strcmp(out, "-") == 0
+		       ? STDOUT_FILENO
+		       : open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      0644);
+	if (f.fd < 0) {
+		fprintf(stderr, "bench_floor: %s: %s\n", out, strerror(errno));
+		free(f.buf);
+		return 1;
+	}
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = on_signal; /* no SA_RESTART: the wait ends */
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	ret = setup(&f, iface, immediate, ring_kib, timeout_ms);
+	if (ret == 0) {
+		file_header(&f, pcap_datalink(f.p));
+		fprintf(stderr, "listening on %s\n", iface);
+		ret = capture(&f, immediate);
+		if (pcap_stats(f.p, &st) == 0)
+			fprintf(stderr,
+				"%lu packets captured\n"
+				"%u packets received by filter\n"
+				"%u packets dropped by kernel\n",
+				f.captured, st.ps_recv, st.ps_drop);
+		pcap_close(f.p);
+	}
+	if (f.fd != STDOUT_FILENO)
+		close(f.fd);
+	free(f.buf);
+	return ret;
+}
