@@ -88,6 +88,12 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	/* nanoseconds where the kernel gives them; a writer converts */
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 
+	/* Most of nscap's start-up, as of any libpcap capturer's: setting up
+	 * the ring (PACKET_RX_RING) makes the kernel wait for an RCU grace
+	 * period (packet_set_ring calls synchronize_net, ring or no ring
+	 * running): a few jiffies, whatever the ring's size (pinned by
+	 * tests/integration/t_kernel_rings.sh; docs/BENCHMARKS.md, the floor
+	 * in the start-up workload). */
 	status = pcap_activate(p);
 	if (status < 0) {
 		const char *why = pcap_statustostr(status);

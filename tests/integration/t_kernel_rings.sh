@@ -1,0 +1,31 @@
+# Two kernel facts about packet rings that nscap's design and its figures
+# rest on (Linux 6.18 here); this fails when a kernel changes them, so that
+# the notes that explain them are looked at again:
+# - setting up a ring (PACKET_RX_RING) waits for an RCU grace period,
+#   however small the ring: most of any libpcap capturer's start-up
+#   (capture/handle.c, open_pcap);
+# - a TPACKET_V3 ring's block timer fires every block timeout whether or
+#   not packets come: stream mode's twin, with its 1 ms timeout, wakes the
+#   machine about a thousand times a second while idle
+#   (include/nscap/ring.h, NSCAP_GEAR_BULK_TIMEOUT_MS; bench "idle").
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || skip "python3 missing"
+grep -q '^ *LOC:' /proc/interrupts || skip "no LOC line in /proc/interrupts"
+ns=$(lab_ns rings)
+out=$(ip netns exec "$ns" python3 "$(dirname "$0")/ring_facts.py") ||
+	fail "ring_facts.py failed: $out"
+echo "$out"
+setup=${out#setup_ms=}
+setup=${setup%% *}
+idle=$(sed -n 's/.*idle_loc=\([0-9]*\).*/\1/p' <<<"$out")
+ring=$(sed -n 's/.*ring_loc=\([0-9]*\).*/\1/p' <<<"$out")
+# the quickest of three setups still waited (a grace period is a few
+# jiffies; without one, setting up a 4 KiB ring takes microseconds)
+best=$(tr ',' '\n' <<<"$setup" | sort -n | head -n 1)
+awk -v b="$best" 'BEGIN {exit !(b >= 0.5)}' ||
+	fail "PACKET_RX_RING took $best ms at best: no grace period any more"
+# a 1 ms block timer: about 1000 more timer interrupts a second (at most
+# HZ more where the timer runs on jiffies); 150 is far above the noise
+[ $((ring - idle)) -ge 150 ] ||
+	fail "an idle ring added $((ring - idle)) timer interrupts a second (idle $idle, with ring $ring): its block timer no longer fires when no packet comes"
+pass
