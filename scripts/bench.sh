@@ -2,6 +2,7 @@
 # nscap's benchmark against tcpdump and dumpcap (issue 6, docs/BENCHMARKS.md).
 #
 # Usage: scripts/bench.sh [-r REPS] [-w WORKLOADS] [-n TARGETS] [-o DIR]
+#                         [-b NSCAP_B] [-u]
 #        (as root; `make bench` builds what it needs and runs this)
 #
 #   -r REPS       repetitions of each measurement, alternating the order of
@@ -81,7 +82,7 @@ READY_TIMEOUT_S=15
 STOP_TIMEOUT_S=15
 
 usage() {
-	sed -n '2,13s/^# \{0,1\}//p' "$0"
+	sed -n '2,17s/^# \{0,1\}//p' "$0"
 }
 
 PIN=yes
@@ -129,10 +130,11 @@ want() { [[ ,$WORKLOADS, == *,$1,* ]]; }
 # that shares the sender's CPU is charged some of the sender's work and falls
 # behind (drops, and 30% more "CPU" in those runs, for every contender).
 SND_PIN=() CAP_PIN=()
-if [[ $PIN == yes ]] && (($(nproc) >= 2)) && command -v taskset >/dev/null; then
+if [[ $PIN == yes ]] && taskset -c 0,1 true 2>/dev/null; then
 	SND_PIN=(taskset -c 0)
 	CAP_PIN=(taskset -c 1)
 else
+	[[ $PIN == yes ]] && echo "bench: cannot run on CPUs 0 and 1: not pinned" >&2
 	PIN=no
 fi
 
@@ -625,6 +627,8 @@ idle_run() { # CONTENDER REP
 	l1=$(loc_count)
 	[[ -n $pid ]] && c1=$(cpu_ns "$pid")
 	t1=$(date +%s%N)
+	# a capturer gone meanwhile measured nothing
+	[[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null && ok=false
 	if [[ -n $rdpid ]]; then
 		[[ -n $pid ]] && kill -INT "$pid" 2>/dev/null
 		wait_gone "$rdpid"
@@ -639,6 +643,10 @@ idle_run() { # CONTENDER REP
 
 idle() {
 	local rep who
+	if ! grep -q '^ *LOC:' /proc/interrupts; then
+		log "idle: no LOC line in /proc/interrupts, not measured"
+		return
+	fi
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for who in $(rotate $((rep - 1)) none nscap tcpdump); do
 			idle_run "$who" "$rep"

@@ -40,14 +40,19 @@ struct floor {
 	pcap_t *p;
 };
 
-/* the one pcap_t, for the signal handler */
-static pcap_t *g_pcap;
+/* for the signal handler: the one pcap_t while capturing, and whether a
+ * stop came (also before the capture began) */
+static pcap_t *volatile g_pcap;
+static volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
 {
+	pcap_t *p = g_pcap;
+
 	(void)sig;
-	if (g_pcap)
-		pcap_breakloop(g_pcap);
+	g_stop = 1;
+	if (p)
+		pcap_breakloop(p);
 }
 
 static int write_all(int fd, const unsigned char *b, size_t n)
@@ -139,13 +144,13 @@ static int setup(struct floor *f, const char *iface, bool immediate,
 		return 1;
 	}
 	f->p = p;
-	g_pcap = p;
 	return 0;
 }
 
 static int capture(struct floor *f, bool immediate)
 {
-	for (;;) {
+	g_pcap = f->p;
+	while (!g_stop) {
 		int n = pcap_dispatch(f->p, -1, on_packet, (unsigned char *)f);
 
 		if (n == PCAP_ERROR) {
@@ -228,6 +233,7 @@ int main(int argc, char **argv)
 		file_header(&f, pcap_datalink(f.p));
 		fprintf(stderr, "listening on %s\n", iface);
 		ret = capture(&f, immediate);
+		g_pcap = NULL;
 		if (pcap_stats(f.p, &st) == 0)
 			fprintf(stderr,
 				"%lu packets captured\n"

@@ -25,7 +25,8 @@ best=$(tr ',' '\n' <<<"$setup" | sort -n | head -n 1)
 awk -v b="$best" 'BEGIN {exit !(b >= 0.5)}' ||
 	fail "PACKET_RX_RING took $best ms at best: no grace period any more"
 # a 1 ms block timer: about 1000 more timer interrupts a second (at most
-# HZ more where the timer runs on jiffies); 150 is far above the noise
-[ $((ring - idle)) -ge 150 ] ||
+# HZ more, 100 to 1000, where the timer runs on jiffies); 60 is above the
+# noise of two quiet seconds
+[ $((ring - idle)) -ge 60 ] ||
 	fail "an idle ring added $((ring - idle)) timer interrupts a second (idle $idle, with ring $ring): its block timer no longer fires when no packet comes"
 pass
