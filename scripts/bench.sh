@@ -561,8 +561,11 @@ startup() {
 	gen=$!
 	PIDS+=("$gen")
 	sleep 0.3
-	for ((rep = 1; rep <= REPS; rep++)); do
+	# stream start-up: three times the repetitions (each takes some 50 ms,
+	# and a kernel grace period of a few jiffies decides each one)
+	for ((rep = 1; rep <= 3 * REPS; rep++)); do
 		for mode in stream file; do
+			[[ $mode == file ]] && ((rep > REPS)) && continue
 			for who in $(rotate $((rep - 1)) nscap tcpdump dumpcap floor); do
 				r="$WORK/startup.$mode.$who.$rep"
 				if [[ $mode == file ]]; then
