@@ -44,6 +44,20 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 	return us;
 }
 
+/* SETTLE's fallback outlasts two of the longest block timeouts */
+_Static_assert(2 * (uint64_t)NSCAP_GEAR_BULK_TIMEOUT_MAX_MS * 1000000u <
+		       NSCAP_GEAR_SETTLE_NS,
+	       "SETTLE must outlast two block timeouts");
+
+int nscap_gear_bulk_timeout_ms(size_t n)
+{
+	if (n < NSCAP_GEAR_BULK_TIMEOUT_MS)
+		return NSCAP_GEAR_BULK_TIMEOUT_MS;
+	if (n > NSCAP_GEAR_BULK_TIMEOUT_MAX_MS)
+		return NSCAP_GEAR_BULK_TIMEOUT_MAX_MS;
+	return (int)n;
+}
+
 void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 		     enum nscap_gear_kind kind)
 {

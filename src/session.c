@@ -77,9 +77,10 @@ struct nscap_session {
 	size_t nh, caph;
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *w;
-	size_t ring_bytes;  /* kernel ring of each handle */
-	size_t bulk_bytes;  /* immediate mode: each block-mode twin's ring */
-	uint64_t last_wake; /* when the loop last woke, for the rate seen */
+	size_t ring_bytes;   /* kernel ring of each handle */
+	size_t bulk_bytes;   /* immediate mode: each block-mode twin's ring */
+	int bulk_timeout_ms; /* and its block timeout */
+	uint64_t last_wake;  /* when the loop last woke, for the rate seen */
 	uint64_t captured;
 	struct nscap_stats total;
 	size_t start; /* where the next wake-up starts reading */
@@ -240,7 +241,7 @@ static int open_handle(struct nscap_session *s, size_t k,
 	cfg.timeout_ms = FILE_MODE_TIMEOUT_MS;
 	cfg.filter = o->filter;
 	cfg.bulk_bytes = s->bulk_bytes;
-	cfg.bulk_timeout_ms = NSCAP_GEAR_BULK_TIMEOUT_MS;
+	cfg.bulk_timeout_ms = s->bulk_timeout_ms;
 	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
 	if (ret == 0) {
 		(*out)->owner = k;
@@ -338,6 +339,7 @@ int nscap_session_open(struct nscap_session **out,
 	s->ring_bytes = nscap_ring_bytes(total, o->buffer_kib, s->immediate);
 	if (s->immediate)
 		s->bulk_bytes = nscap_ring_bytes(total, o->buffer_kib, false);
+	s->bulk_timeout_ms = nscap_gear_bulk_timeout_ms(total);
 	for (k = 0; k < s->ntg && !list_only; k++) {
 		struct starget *g = &s->tg[k];
 
@@ -824,6 +826,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 		if (s->immediate && share < s->bulk_bytes)
 			s->bulk_bytes = share;
 	}
+	/* and a twin's timer wakes the machine like the others' */
+	if (nscap_gear_bulk_timeout_ms(s->nh + 1) > s->bulk_timeout_ms)
+		s->bulk_timeout_ms = nscap_gear_bulk_timeout_ms(s->nh + 1);
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return;

@@ -79,20 +79,29 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * 1,071 local timer interrupts a second on the machine with a streaming
  * nscap and no traffic, against 64 with no capture and 55 with tcpdump;
  * kernels whose retire timer runs on jiffies fire it at most HZ times a
- * second. A longer timeout would cost start-up (the first packets wait on
- * the twin) and latency in BULK.
+ * second. Each twin has its timer: so the timeout grows with the number of
+ * interfaces streamed (nscap_gear_bulk_timeout_ms), keeping their timers
+ * together near a thousand wake-ups a second. A longer timeout costs
+ * start-up (the first packets wait on the twin) and latency in BULK: one
+ * interface keeps 1 ms.
  */
 #define NSCAP_GEAR_BULK_TIMEOUT_MS 1
+#define NSCAP_GEAR_BULK_TIMEOUT_MAX_MS 8
 #define NSCAP_GEAR_UP_PACKETS NSCAP_RING_GATHER_MIN
 #define NSCAP_GEAR_UP_BURST 4
 #define NSCAP_GEAR_UP_PPS 50000u
 #define NSCAP_GEAR_DOWN_PPS 5000u
 #define NSCAP_GEAR_WINDOW_NS 100000000u
 /* At most this long: the kernel retires a partly filled block within two
- * timeouts, and before its high-resolution retire timer a timeout of 1 ms
- * is rounded up to jiffies: 10 ms at HZ=100. SETTLE mostly ends long
- * before, once the twin is known to be empty. */
+ * timeouts (at most NSCAP_GEAR_BULK_TIMEOUT_MAX_MS each), and before its
+ * high-resolution retire timer a timeout is rounded up to jiffies: 10 ms
+ * at HZ=100. SETTLE mostly ends long before, once the twin is known to be
+ * empty. */
 #define NSCAP_GEAR_SETTLE_NS (25 * (uint64_t)1000000u)
+
+/* The twins' block timeout when n interfaces stream at once: 1 ms each,
+ * NSCAP_GEAR_BULK_TIMEOUT_MS to NSCAP_GEAR_BULK_TIMEOUT_MAX_MS. */
+int nscap_gear_bulk_timeout_ms(size_t n);
 
 enum nscap_gear_kind { NSCAP_GEAR_LIGHT, NSCAP_GEAR_BULK, NSCAP_GEAR_SETTLE };
 

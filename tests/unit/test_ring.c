@@ -223,6 +223,17 @@ static void test_gear_long_silence(void **state)
 			 NSCAP_GEAR_STAY);
 }
 
+/* The twins' block timeout: 1 ms an interface streamed, within bounds. */
+static void test_gear_bulk_timeout(void **state)
+{
+	(void)state;
+	assert_int_equal(nscap_gear_bulk_timeout_ms(0), 1);
+	assert_int_equal(nscap_gear_bulk_timeout_ms(1), 1);
+	assert_int_equal(nscap_gear_bulk_timeout_ms(3), 3);
+	assert_int_equal(nscap_gear_bulk_timeout_ms(8), 8);
+	assert_int_equal(nscap_gear_bulk_timeout_ms(50), 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_gear_burst_after_silence),
 		cmocka_unit_test(test_gear_first_wakeup),
 		cmocka_unit_test(test_gear_light_own_rate),
+		cmocka_unit_test(test_gear_bulk_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
