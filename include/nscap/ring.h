@@ -76,8 +76,8 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * runs its retire timer every timeout for as long as the ring exists, empty
  * or not (tests/integration/t_kernel_rings.sh). On Linux 6.18, whose
  * retire timer is a high-resolution timer, `make bench` ("idle") counted
- * 1,056 local timer interrupts a second on the machine with a streaming
- * nscap and no traffic, against 71 with no capture and 60 with tcpdump;
+ * 1,060 local timer interrupts a second on the machine with a streaming
+ * nscap and no traffic, against 60 with no capture and 56 with tcpdump;
  * kernels whose retire timer runs on jiffies fire it at most HZ times a
  * second. Each twin has its timer: so the timeout grows with the number of
  * interfaces streamed (nscap_gear_bulk_timeout_ms), keeping their timers
