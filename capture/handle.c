@@ -244,8 +244,8 @@ static int open_in_ns(void *arg, char *err)
 					   (uint64_t)now.tv_nsec;
 			describe_pcap(h, h->bulk);
 			/* the immediate ring waits for the first switch to it
-			 * (or a privilege drop): allocating a ring is most of
-			 * the start-up */
+			 * (or a privilege drop): setting up a ring (a grace
+			 * period, see open_pcap) is most of the start-up */
 			return 0;
 		}
 	}

@@ -235,6 +235,19 @@ fail:
 	return ret;
 }
 
+/* Hand fn to the idle thread, ns->lock held: waited for (nscap_ns_call) or
+ * posted (nscap_ns_post). */
+static void request(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err,
+		    bool async)
+{
+	ns->fn = fn;
+	ns->arg = arg;
+	ns->err = err;
+	ns->async = async;
+	ns->state = NS_REQUEST;
+	pthread_cond_broadcast(&ns->cond);
+}
+
 int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 {
 	int ret;
@@ -242,11 +255,7 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	pthread_mutex_lock(&ns->lock);
 	while (ns->state != NS_IDLE)
 		pthread_cond_wait(&ns->cond, &ns->lock);
-	ns->fn = fn;
-	ns->arg = arg;
-	ns->err = err;
-	ns->state = NS_REQUEST;
-	pthread_cond_broadcast(&ns->cond);
+	request(ns, fn, arg, err, false);
 	while (ns->state != NS_DONE)
 		pthread_cond_wait(&ns->cond, &ns->lock);
 	ret = ns->ret;
@@ -264,14 +273,9 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	if (ns->state != NS_IDLE || ns->posted) {
 		ret = -EBUSY;
 	} else {
-		ns->fn = fn;
-		ns->arg = arg;
-		ns->err = err;
-		ns->async = true;
 		ns->posted = true;
 		ns->done = false;
-		ns->state = NS_REQUEST;
-		pthread_cond_broadcast(&ns->cond);
+		request(ns, fn, arg, err, true);
 	}
 	pthread_mutex_unlock(&ns->lock);
 	return ret;

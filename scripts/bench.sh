@@ -31,7 +31,8 @@
 # And the floor (build/bench_floor, run as tcpdump is): the least a libpcap
 # capturer does, one copy of each packet into a 1 MiB buffer and write(2);
 # what a capturer spends above it is its own cost, and what the floor
-# spends is the kernel's and libpcap's (file, latency and start-up).
+# spends is libpcap's reading and the kernel's reading side (file, latency
+# and start-up; the delivery into the ring is charged to the pinned sender).
 # Each capturer runs under build/bench_run (wait4 rusage: user+sys CPU and
 # peak RSS of the capturer itself: nsenter -n execs it in place); the CPU
 # charged to packets is the capturer's on-CPU time (/proc/PID/task/*/
@@ -128,7 +129,8 @@ want() { [[ ,$WORKLOADS, == *,$1,* ]]; }
 # CONFIG_IRQ_TIME_ACCOUNTING, softirq work (delivering the sender's packets
 # into the rings) is charged to whichever task it interrupts, so a capturer
 # that shares the sender's CPU is charged some of the sender's work and falls
-# behind (drops, and 30% more "CPU" in those runs, for every contender).
+# behind (drops, and 27 to 42% more "CPU" in those runs, docs/BENCHMARKS.md
+# experiment 10).
 SND_PIN=() CAP_PIN=()
 if [[ $PIN == yes ]] && taskset -c 0,1 true 2>/dev/null; then
 	SND_PIN=(taskset -c 0)

@@ -28,10 +28,7 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 		return;
 	/* for nscap_handle_twin_empty: what the twin hands over after it was
 	 * ready */
-	if (d->bulk && (uint64_t)hdr->ts.tv_sec * 1000000000u +
-				       (uint64_t)hdr->ts.tv_usec *
-					       (d->h->nano ? 1u : 1000u) >=
-			       d->h->twin_since_ns)
+	if (d->bulk && nscap_pkt_ns(hdr, d->h->nano) >= d->h->twin_since_ns)
 		d->h->twin_taken++;
 	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
 	/* captured: handed to the writer, which writes it or counts it lost;

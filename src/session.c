@@ -675,8 +675,7 @@ static int sink_write(void *ctx, unsigned int iface,
 	}
 	if (s->rotating) {
 		struct nscap_rotate_decision d;
-		uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u +
-			      (uint64_t)h->ts.tv_usec * (s->nano ? 1u : 1000u);
+		uint64_t ts = nscap_pkt_ns(h, s->nano);
 
 		rec = s->ops->record_size(s->w, h->caplen);
 		ret = act(s,
@@ -1080,6 +1079,17 @@ static void stop_switching(struct nscap_session *s, struct nscap_handle *h,
 	h->stuck = true;
 }
 
+/* End h's SETTLE before its time if the twin has handed over everything it
+ * accepted; returns whether it ended. */
+static bool settled_early(struct nscap_session *s, struct nscap_handle *h)
+{
+	if (!nscap_handle_twin_empty(h))
+		return false;
+	nscap_gear_end_settle(&h->gear, mono_ns());
+	say_gear(s, h, "settled");
+	return true;
+}
+
 /*
  * Handle i has just been switched down: the immediate ring waits for the
  * twin's last block (SETTLE), unless the twin has handed over everything it
@@ -1087,13 +1097,8 @@ static void stop_switching(struct nscap_session *s, struct nscap_handle *h,
  */
 static void settle(struct nscap_session *s, size_t i)
 {
-	struct nscap_handle *h = s->h[i];
-
-	nscap_gear_settle(&h->gear, mono_ns());
-	if (nscap_handle_twin_empty(h)) {
-		nscap_gear_end_settle(&h->gear, mono_ns());
-		say_gear(s, h, "settled");
-	}
+	nscap_gear_settle(&s->h[i]->gear, mono_ns());
+	settled_early(s, s->h[i]);
 }
 
 /*
@@ -1163,11 +1168,8 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	    (s->o->count && s->captured >= s->o->count))
 		return 0;
 	/* SETTLE ends once the twin has handed over all it accepted */
-	if (h->gear.kind == NSCAP_GEAR_SETTLE && nscap_handle_twin_empty(h)) {
-		nscap_gear_end_settle(&h->gear, mono_ns());
-		say_gear(s, h, "settled");
+	if (h->gear.kind == NSCAP_GEAR_SETTLE && settled_early(s, h))
 		return 0;
-	}
 	step = nscap_gear_next(&h->gear, mono_ns(), packets);
 	if (step == NSCAP_GEAR_STAY)
 		return 0;
@@ -1291,40 +1293,39 @@ static void print_now(struct nscap_session *s)
 		s->path);
 }
 
+/* Make *until the time left from now to at (UINT64_MAX: no time limit),
+ * if that is sooner. */
+static void sooner(uint64_t *until, uint64_t at, uint64_t now)
+{
+	uint64_t left;
+
+	if (at == UINT64_MAX)
+		return;
+	left = at > now ? at - now : 0;
+	if (left < *until)
+		*until = left;
+}
+
 /* How long ppoll may sleep: until a time limit, or the next flush of a
  * file, or for ever. */
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
-	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX, t;
+	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX;
 	size_t i;
 
 	/* rotation deadlines are wall-clock (-G names); the timers are
 	 * monotonic: each turned into time left */
-	if (s->rotating) {
-		t = nscap_rotate_deadline(&s->o->rotate, &s->rs);
-		if (t != UINT64_MAX)
-			until = t > now ? t - now : 0;
-	}
-	if (!s->stream) {
-		t = s->last_flush + 1000000000u;
-		t = t > mono ? t - mono : 0;
-		if (t < until)
-			until = t;
-	}
-	if (s->full) {
-		t = s->full_since + 1000000000u;
-		t = t > mono ? t - mono : 0;
-		if (t < until)
-			until = t;
-	}
-	for (i = 0; i < s->nh; i++) {
-		t = nscap_gear_deadline(&s->h[i]->gear);
-		if (t == UINT64_MAX || s->h[i]->opening)
-			continue;
-		t = t > mono ? t - mono : 0;
-		if (t < until)
-			until = t;
-	}
+	if (s->rotating)
+		sooner(&until, nscap_rotate_deadline(&s->o->rotate, &s->rs),
+		       now);
+	if (!s->stream)
+		sooner(&until, s->last_flush + 1000000000u, mono);
+	if (s->full)
+		sooner(&until, s->full_since + 1000000000u, mono);
+	for (i = 0; i < s->nh; i++)
+		if (!s->h[i]->opening)
+			sooner(&until, nscap_gear_deadline(&s->h[i]->gear),
+			       mono);
 	if (until == UINT64_MAX)
 		return NULL;
 	ts->tv_sec = (time_t)(until / 1000000000u);

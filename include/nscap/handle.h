@@ -108,9 +108,9 @@ int nscap_handle_down(struct nscap_handle *h, char *err);
 
 /*
  * Open h's immediate ring, left for later, in the namespace thread without
- * waiting (allocating a ring takes milliseconds, and the twin goes on
- * capturing meanwhile). 0; -EBUSY when another call runs in ns (try later);
- * or a negative errno with err set.
+ * waiting (setting up a ring waits milliseconds for the kernel, and the twin
+ * goes on capturing meanwhile). 0; -EBUSY when another call runs in ns (try
+ * later); or a negative errno with err set.
  */
 int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
 			   char *err);
@@ -133,6 +133,14 @@ bool nscap_handle_twin_empty(struct nscap_handle *h);
 /* Which of h's rings holds the older packets, to be read first: the
  * twin, except in LIGHT (see nscap_gear_next). */
 bool nscap_handle_twin_first(const struct nscap_handle *h);
+
+/* A packet's time stamp as libpcap gave it, in nanoseconds since the epoch
+ * (nano: the handle's precision). */
+static inline uint64_t nscap_pkt_ns(const struct pcap_pkthdr *p, bool nano)
+{
+	return (uint64_t)p->ts.tv_sec * 1000000000u +
+	       (uint64_t)p->ts.tv_usec * (nano ? 1u : 1000u);
+}
 
 /* Close h in ns; accepts NULL. */
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);

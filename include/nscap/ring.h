@@ -18,7 +18,8 @@
  * length, and a slot of 64 KiB takes a block of 128 KiB; that ring only
  * carries light traffic, while its block-mode twin (handle.h) gets the
  * block-mode share, so it is kept at libpcap's default (docs/BENCHMARKS.md).
- * Allocating ring memory is the larger part of nscap's start-up. */
+ * Setting up a ring, whatever its size, is the larger part of nscap's
+ * start-up (the kernel waits for an RCU grace period there). */
 #define NSCAP_RING_MAX (8u << 20)
 #define NSCAP_RING_MAX_IMMEDIATE (2u << 20)
 #define NSCAP_RING_MIN (256u << 10)
