@@ -221,22 +221,34 @@ static uint64_t pw_record_size(struct nscap_writer *w, uint32_t caplen)
 	return PCAP_RECORD_HEAD + (uint64_t)caplen;
 }
 
-static int pw_write(struct nscap_writer *w, unsigned int iface,
-		    const struct pcap_pkthdr *h, const unsigned char *data,
-		    char *err)
+/* Hand one record to libpcap, its time stamp in the file's unit. */
+static void dump(struct nscap_writer *w, const struct pcap_pkthdr *h,
+		 const unsigned char *data)
 {
 	struct pcap_pkthdr rec = *h;
-	uint64_t size = pw_record_size(w, h->caplen);
 
-	(void)iface;
-	if (w->failed) {
-		w->lost++;
-		return failed(w, err);
-	}
 	if (w->in_nano && !w->out_nano)
 		rec.ts.tv_usec /= 1000;
 	else if (!w->in_nano && w->out_nano)
 		rec.ts.tv_usec *= 1000;
+	pcap_dump((unsigned char *)w->dumper, &rec, data);
+	w->queued += pw_record_size(w, h->caplen);
+	w->queued_pkts++;
+}
+
+/* A record that does not simply fit in the buffer, or a writer that
+ * failed. Not inlined, so that pw_write's common case stays short. */
+__attribute__((noinline)) static int pw_write_slow(struct nscap_writer *w,
+						   const struct pcap_pkthdr *h,
+						   const unsigned char *data,
+						   char *err)
+{
+	uint64_t size = pw_record_size(w, h->caplen);
+
+	if (w->failed) {
+		w->lost++;
+		return failed(w, err);
+	}
 	/* stdio must not write the buffer out with this record cut in two */
 	if (w->queued && w->queued + size > PCAP_WRITER_BUFSIZE) {
 		int ret = flush_queued(w, 1, err);
@@ -245,22 +257,29 @@ static int pw_write(struct nscap_writer *w, unsigned int iface,
 			return ret;
 	}
 	if (size <= PCAP_WRITER_BUFSIZE) {
-		/* it fits in the buffer (flushed above if it did not): stdio
-		 * writes nothing, so nothing can fail here; write errors show
-		 * at the flushes. No ferror() per packet. */
-		pcap_dump((unsigned char *)w->dumper, &rec, data);
-		w->queued += size;
-		w->queued_pkts++;
+		dump(w, h, data);
 		return 0;
 	}
 	/* larger than the buffer: stdio writes most of it, the rest follows */
 	errno = 0;
-	pcap_dump((unsigned char *)w->dumper, &rec, data);
-	w->queued += size;
-	w->queued_pkts++;
+	dump(w, h, data);
 	if (ferror(w->fp))
 		return fault(w, file_errno(), 0, err);
 	return flush_queued(w, 0, err);
+}
+
+static int pw_write(struct nscap_writer *w, unsigned int iface,
+		    const struct pcap_pkthdr *h, const unsigned char *data,
+		    char *err)
+{
+	(void)iface;
+	if (w->failed ||
+	    w->queued + pw_record_size(w, h->caplen) > PCAP_WRITER_BUFSIZE)
+		return pw_write_slow(w, h, data, err);
+	/* it fits in the buffer: stdio writes nothing, so nothing can fail
+	 * here; write errors show at the flushes. No ferror() per packet. */
+	dump(w, h, data);
+	return 0;
 }
 
 static int pw_stats(struct nscap_writer *w, unsigned int iface,

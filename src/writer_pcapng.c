@@ -602,15 +602,52 @@ static uint64_t pn_record_size(struct nscap_writer *w, uint32_t caplen)
 	return EPB_HEAD + pad4(caplen) + TRAILER_LEN;
 }
 
-static int pn_write(struct nscap_writer *w, unsigned int iface,
-		    const struct pcap_pkthdr *h, const unsigned char *data,
-		    char *err)
+/* An EPB's 28-byte head, for a packet of size bytes as a block. */
+static void epb_head(const struct nscap_writer *w, unsigned char *p,
+		     unsigned int iface, const struct pcap_pkthdr *h,
+		     size_t size)
 {
-	uint32_t caplen = h->caplen;
-	size_t padded = pad4(caplen), size = EPB_HEAD + padded + TRAILER_LEN;
 	uint64_t ts = ts_units(w, &h->ts);
-	uint32_t head[EPB_HEAD / 4];
-	unsigned char *p;
+
+	p = put32(p, BLOCK_EPB);
+	p = put32(p, (uint32_t)size);
+	p = put32(p, iface);
+	p = put32(p, (uint32_t)(ts >> 32));
+	p = put32(p, (uint32_t)ts);
+	p = put32(p, h->caplen);
+	put32(p, h->len > h->caplen ? h->len : h->caplen);
+}
+
+/* Put the EPB of a packet into the buffer, which has room for it. */
+static void put_epb(struct nscap_writer *w, unsigned int iface,
+		    const struct pcap_pkthdr *h, const unsigned char *data,
+		    size_t size)
+{
+	unsigned char *p = w->buf + w->len;
+	size_t padded = size - EPB_HEAD - TRAILER_LEN;
+
+	epb_head(w, p, iface, h, size);
+	p += EPB_HEAD;
+	/* the padding (0 to 3 bytes) is the tail of the last 4-byte word:
+	 * zero that word, then copy the data over its head (cheaper than a
+	 * memset call of a length known only now) */
+	if (padded)
+		put32(p + padded - 4, 0);
+	memcpy(p, data, h->caplen);
+	put32(p + padded, (uint32_t)size);
+	w->len += size;
+	w->queued_pkts++;
+}
+
+/* A packet that cannot simply go into the buffer: a fault, an unknown
+ * interface, IDBs to queue first, or a full buffer. Not inlined, so that
+ * pn_write's common case stays a few instructions. */
+__attribute__((noinline)) static int pn_write_slow(struct nscap_writer *w,
+						   unsigned int iface,
+						   const struct pcap_pkthdr *h,
+						   const unsigned char *data,
+						   size_t size, char *err)
+{
 	int ret;
 
 	ret = check_iface(w, iface, "packet", err);
@@ -624,35 +661,39 @@ static int pn_write(struct nscap_writer *w, unsigned int iface,
 		return nscap_seterr(err, 0,
 				    "cannot write packet: %u bytes do not fit "
 				    "a block",
-				    caplen);
+				    h->caplen);
 	ret = queue_idbs(w, err);
 	if (ret) {
 		w->lost++;
 		return ret;
 	}
-	head[0] = BLOCK_EPB;
-	head[1] = (uint32_t)size;
-	head[2] = iface;
-	head[3] = (uint32_t)(ts >> 32);
-	head[4] = (uint32_t)ts;
-	head[5] = caplen;
-	head[6] = h->len > caplen ? h->len : caplen;
 	if (size > PCAPNG_BUFSIZE - w->len) {
 		ret = flush_buf(w, 1, err);
 		if (ret)
 			return ret;
-		if (size > PCAPNG_BUFSIZE)
-			return write_direct(w, (const unsigned char *)head,
-					    data, caplen, size, err);
+		if (size > PCAPNG_BUFSIZE) {
+			unsigned char head[EPB_HEAD];
+
+			epb_head(w, head, iface, h, size);
+			return write_direct(w, head, data, h->caplen, size,
+					    err);
+		}
 	}
-	p = w->buf + w->len;
-	memcpy(p, head, EPB_HEAD);
-	p += EPB_HEAD;
-	memcpy(p, data, caplen);
-	memset(p + caplen, 0, padded - caplen);
-	put32(p + padded, (uint32_t)size);
-	w->len += size;
-	w->queued_pkts++;
+	put_epb(w, iface, h, data, size);
+	return 0;
+}
+
+static int pn_write(struct nscap_writer *w, unsigned int iface,
+		    const struct pcap_pkthdr *h, const unsigned char *data,
+		    char *err)
+{
+	size_t size = EPB_HEAD + pad4(h->caplen) + TRAILER_LEN;
+
+	/* per packet, a call or a saved register costs more than the rest */
+	if (w->failed || iface >= w->nifaces || w->queued_ifaces < w->nifaces ||
+	    size > PCAPNG_BUFSIZE - w->len)
+		return pn_write_slow(w, iface, h, data, size, err);
+	put_epb(w, iface, h, data, size);
 	return 0;
 }
 

@@ -513,6 +513,52 @@ static void test_epb_padding(void **state)
 	close(rd);
 }
 
+/* The writer reuses its buffer after each flush, so what a block's padding
+ * holds is whatever an earlier block left there unless the writer zeroes
+ * it: fill the buffer with 0xff bytes first, then check the padding of
+ * packets of 1, 2 and 3 bytes (3, 2 and 1 bytes of padding). */
+static void test_epb_padding_in_a_used_buffer(void **state)
+{
+	unsigned char ff[64], d[3] = {0xa1, 0xa2, 0xa3};
+	struct nscap_writer_config cfg = {0};
+	struct pcap_pkthdr h;
+	struct nscap_writer *w;
+	unsigned char *b;
+	size_t start, n, off = 0;
+	uint32_t caplen;
+	int rd;
+
+	(void)state;
+	memset(ff, 0xff, sizeof(ff));
+	cfg.ifaces = &eth0;
+	cfg.nifaces = 1;
+	w = open_mem(&cfg, &rd);
+	h = hdr(TS_SEC, 123456, sizeof(ff), sizeof(ff));
+	write_ok(w, 0, &h, ff);
+	write_ok(w, 0, &h, ff);
+	flush_ok(w);
+	start = file_size(rd);
+	for (caplen = 1; caplen <= 3; caplen++) {
+		h = hdr(TS_SEC, 123456, caplen, caplen);
+		write_ok(w, 0, &h, d);
+	}
+	flush_ok(w);
+	b = contents(rd, start, &n);
+	/* three EPBs of 28 + 4 + 4 bytes */
+	assert_int_equal(n, 3 * 36);
+	for (caplen = 1; caplen <= 3; caplen++, off += 36) {
+		uint32_t i;
+
+		assert_memory_equal(b + off + 28, d, caplen);
+		for (i = caplen; i < 4; i++)
+			assert_int_equal(b[off + 28 + i], 0);
+		assert_int_equal(b[off + 32], 36); /* the trailing length */
+	}
+	free(b);
+	close_ok(w);
+	close(rd);
+}
+
 /* One empty packet at 1700000000 s and frac (ns or us as in_nano says);
  * the EPB must carry hi:lo. */
 static void check_ts(bool in_nano, bool out_nano, long frac, uint32_t hi,
@@ -1715,6 +1761,7 @@ int main(void)
 		cmocka_unit_test(test_idb_invalid_utf8),
 		cmocka_unit_test(test_idb_longest_name),
 		cmocka_unit_test(test_epb_padding),
+		cmocka_unit_test(test_epb_padding_in_a_used_buffer),
 		cmocka_unit_test(test_epb_timestamps),
 		cmocka_unit_test(test_isb),
 		cmocka_unit_test(test_libpcap_reads_it_back),
