@@ -12,6 +12,7 @@
 #   -n TARGETS    targets in the scale workload (default 50, at most 60)
 #   -o DIR        where results.json and bench.png go (default bench/)
 #   -b NSCAP_B    also run this second nscap build, as contender nscap-b
+#                 (and, in file mode, nscap-b-ng: the same writing pcapng)
 #                 (A/B: what a change bought, on the same traffic)
 #   -u            unpinned: let the scheduler place the sender and the
 #                 capturers (default: sender on CPU 0, capturer on CPU 1)
@@ -357,7 +358,7 @@ capture_cmd() {
 	shift 4
 	case $who in
 	nscap | nscap-ng) CMD=("$NSCAP" -t "$pid" -i eth0 -w "$out" "$@") ;;
-	nscap-b) CMD=("$NSCAP_B" -t "$pid" -i eth0 -w "$out" "$@") ;;
+	nscap-b | nscap-b-ng) CMD=("$NSCAP_B" -t "$pid" -i eth0 -w "$out" "$@") ;;
 	tcpdump)
 		CMD=(nsenter -n -t "$pid" tcpdump -Z root -i eth0)
 		[[ $mode == stream ]] && CMD+=(-U --immediate-mode)
@@ -436,7 +437,7 @@ run_one() {
 
 	case $mode in
 	file) out="$r.pcap" settle=$BLOCK_SETTLE ;;&
-	file) [[ $who == nscap-ng ]] && out="$r.pcapng" ;;
+	file) [[ $who == nscap-ng || $who == nscap-b-ng ]] && out="$r.pcapng" ;;
 	*) out=- settle=$STREAM_SETTLE ;;
 	esac
 	if [[ $mode == file ]]; then
@@ -794,12 +795,12 @@ build_lab
 log "warm-up"
 send "$TGT_IP" 1000 "$SMALL_PAYLOAD" 0
 
-B_CONT=()
-[[ -n $NSCAP_B ]] && B_CONT=(nscap-b)
+B_CONT=() B_FILE=()
+[[ -n $NSCAP_B ]] && B_CONT=(nscap-b) B_FILE=(nscap-b nscap-b-ng)
 want file64 && alternate file64 file "$FILE64_N" "$SMALL_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor "${B_CONT[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor "${B_FILE[@]}"
 want file1500 && alternate file1500 file "$FILE1500_N" "$BIG_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor "${B_CONT[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor "${B_FILE[@]}"
 want stream64 && alternate stream64 stream "$STREAM_N" "$SMALL_PAYLOAD" 0 \
 	nscap tcpdump "${B_CONT[@]}"
 if want tshark; then
