@@ -459,8 +459,13 @@ def chart(med, outdir, machine):
                        "%.4g" % (100.0 * max(0, s - cap) / s))
         drops.append(row)
     dat("drop", drops)
+    # the figures the target uses: over all runs' packets where every
+    # contender has them, else the medians of each run's
+    lpool = all(get("latency", c, "pool_p99_us") is not None for c in lcont)
+    lkeys = (("pool_p50_us", "p50"), ("pool_p99_us", "p99")) if lpool else (
+        ("lat_p50_us", "p50"), ("lat_p99_us", "p99"))
     dat("lat", [[lab] + [get("latency", c, k) for c in lcont]
-                for k, lab in (("lat_p50_us", "p50"), ("lat_p99_us", "p99"))])
+                for k, lab in lkeys])
     dat("start", [["stream:readable"] +
                   [get("startup_stream", c, "exec_to_read_ms") for c in start],
                   ["stream:exit"] +
@@ -478,13 +483,17 @@ def chart(med, outdir, machine):
               "tcpdump": "#0072b2",
               "dumpcap": "#009e73", "floor": "#56b4e9"}
 
-    def plot(name, who):
+    def plot(name, who, room=1.4):
+        """room: the y range's top as a multiple of the highest bar, so
+        that the key (top left) clears the bars; None: gnuplot's own"""
         with open(os.path.join(d, name + ".dat")) as f:
             vals = [v for line in f for v in line.split()[1:] if v != "?"]
         if not vals:
             return ("set label 1 'not measured' at graph 0.5,0.5 center\n"
                     "plot [0:1][0:1] 2 notitle\nunset label 1")
-        top = "*" if any(float(v) > 0 for v in vals) else "1"
+        high = max(float(v) for v in vals)
+        top = "1" if high <= 0 else "*" if room is None else "%g" % (
+            high * room)
         return "set yrange [0:%s]\nplot " % top + ", ".join(
             "'%s/%s.dat' using %d:xtic(1) title '%s' lc rgb '%s'" % (
                 d, name, i + 2, c, colors[c]) for i, c in enumerate(who))
@@ -503,13 +512,15 @@ def chart(med, outdir, machine):
                                       machine["reps"]),
         "set title 'CPU per captured packet (ns, log scale)'",
         "set logscale y",
-        plot("cpu", tcont).replace("set yrange [0:", "set yrange [1:"),
+        plot("cpu", tcont, None).replace("set yrange [0:",
+                                         "set yrange [1:"),
         "unset logscale y",
         "set title 'sender throughput while capturing (kpps)'",
         plot("send", ("none",) + tcont),
         "set title 'packets not captured (% of sent)'",
         plot("drop", tcont),
-        "set title 'latency, stream mode at 200 pps (us)'",
+        "set title 'latency, stream mode at 200 pps (us%s)'" % (
+            ", all runs pooled" if lpool else ""),
         plot("lat", lcont),
         "set title 'start-up with -c 1 (ms)'",
         plot("start", start),
