@@ -515,11 +515,12 @@ static void test_epb_padding(void **state)
 
 /* The writer reuses its buffer after each flush, so what a block's padding
  * holds is whatever an earlier block left there unless the writer zeroes
- * it: fill the buffer with 0xff bytes first, then check the padding of
- * packets of 1, 2 and 3 bytes (3, 2 and 1 bytes of padding). */
+ * it: one packet of 256 0xff bytes fills the buffer's bytes 28 to 283 with
+ * 0xff, then packets of 1, 2 and 3 bytes (3, 2 and 1 bytes of padding, all
+ * within those) must still be padded with zeros. */
 static void test_epb_padding_in_a_used_buffer(void **state)
 {
-	unsigned char ff[64], d[3] = {0xa1, 0xa2, 0xa3};
+	unsigned char ff[256], d[3] = {0xa1, 0xa2, 0xa3};
 	struct nscap_writer_config cfg = {0};
 	struct pcap_pkthdr h;
 	struct nscap_writer *w;
@@ -534,7 +535,6 @@ static void test_epb_padding_in_a_used_buffer(void **state)
 	cfg.nifaces = 1;
 	w = open_mem(&cfg, &rd);
 	h = hdr(TS_SEC, 123456, sizeof(ff), sizeof(ff));
-	write_ok(w, 0, &h, ff);
 	write_ok(w, 0, &h, ff);
 	flush_ok(w);
 	start = file_size(rd);
