@@ -821,6 +821,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 	struct nscap_iface_list l = {NULL, 0};
 	char err[NSCAP_ERRBUF], name[128], desc[320];
 	size_t i, j;
+	int tov;
 
 	if (s->dropped || !s->w)
 		return; /* no capability left to open a handle with, or no file
@@ -837,8 +838,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 			s->bulk_bytes = share;
 	}
 	/* and a twin's timer wakes the machine like the others' */
-	if (nscap_gear_bulk_timeout_ms(s->nh + 1) > s->bulk_timeout_ms)
-		s->bulk_timeout_ms = nscap_gear_bulk_timeout_ms(s->nh + 1);
+	tov = nscap_gear_bulk_timeout_ms(s->nh + 1);
+	if (tov > s->bulk_timeout_ms)
+		s->bulk_timeout_ms = tov;
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return;
