@@ -167,6 +167,17 @@ def p99_ratio_interval(a, b, rounds=400, seed=1):
     return quantile(ratios, 0.05), quantile(ratios, 0.95)
 
 
+def latency_keys(med, contenders):
+    """The latency figures to compare: p50 and p99 over all runs' packets
+    where every one of contenders has them, else the medians of each
+    run's. (pooled, p50 key, p99 key)"""
+    pooled = all(med.get(("latency", c), {}).get("pool_p99_us") is not None
+                 for c in contenders)
+    if pooled:
+        return True, "pool_p50_us", "pool_p99_us"
+    return False, "lat_p50_us", "lat_p99_us"
+
+
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return None
@@ -223,10 +234,7 @@ def targets(med):
         })
     # p99 over every packet of every run where both have them (the medians
     # of each run's p99 are in the table too); else those medians
-    pooled = all(get("latency", c, "pool_p99_us") is not None
-                 for c in ("nscap", "tcpdump"))
-    key, k50 = ("pool_p99_us", "pool_p50_us") if pooled else (
-        "lat_p99_us", "lat_p50_us")
+    pooled, k50, key = latency_keys(med, ("nscap", "tcpdump"))
     n, t = get("latency", "nscap", key), get("latency", "tcpdump", key)
     r = ratio(n, t)
     ci = p99_ratio_interval(get("latency", "nscap", "pool") or [],
@@ -490,13 +498,10 @@ def chart(med, outdir, machine):
                        "%.4g" % (100.0 * max(0, s - cap) / s))
         drops.append(row)
     dat("drop", drops)
-    # the figures the target uses: over all runs' packets where every
-    # contender has them, else the medians of each run's
-    lpool = all(get("latency", c, "pool_p99_us") is not None for c in lcont)
-    lkeys = (("pool_p50_us", "p50"), ("pool_p99_us", "p99")) if lpool else (
-        ("lat_p50_us", "p50"), ("lat_p99_us", "p99"))
+    # the figures the target uses
+    lpool, l50, l99 = latency_keys(med, lcont)
     dat("lat", [[lab] + [get("latency", c, k) for c in lcont]
-                for k, lab in lkeys])
+                for k, lab in ((l50, "p50"), (l99, "p99"))])
     dat("start", [["stream:readable"] +
                   [get("startup_stream", c, "exec_to_read_ms") for c in start],
                   ["stream:exit"] +
