@@ -34,6 +34,9 @@
 # what a capturer spends above it is its own cost, and what the floor
 # spends is libpcap's reading and the kernel's reading side (file, latency
 # and start-up; the delivery into the ring is charged to the pinned sender).
+# And in file mode "write": no capture, bench_floor -W writes the file the
+# floor would leave, 1 MiB a write(2); the kernel's part, that every
+# capturer writing these bytes pays.
 # Each capturer runs under build/bench_run (wait4 rusage: user+sys CPU and
 # peak RSS of the capturer itself: nsenter -n execs it in place); the CPU
 # charged to packets is the capturer's on-CPU time (/proc/PID/task/*/
@@ -416,6 +419,24 @@ json_str() { # a value safe in a JSON string (our own short strings)
 	printf '"%s"' "${1//\"/\'}"
 }
 
+# run_write WORKLOAD COUNT PAYLOAD REP: no capture; the file that COUNT
+# packets of PAYLOAD bytes leave, written and timed by bench_floor -W (the
+# CPU of its writes alone); its records counted by bench_latency.
+run_write() {
+	local wl=$1 count=$2 payload=$3 rep=$4 r="$WORK/$1.write.$4"
+	local line summary recs ok=false
+	line=$("${CAP_PIN[@]}" "$BFLOOR" -W "$count" -s $((payload + 42)) \
+		-w "$r.pcap" </dev/null 2>"$r.err")
+	summary=$("$BLAT" "$r.pcap" 2>/dev/null)
+	rm -f "$r.pcap"
+	recs=$(kv records "$summary")
+	[[ $recs == "$count" && $(kv cpu_s "$line") != null ]] && ok=true
+	printf '{"workload":"%s","contender":"write","rep":%d,"mode":"write","captured":%s,"cpu_window_s":%s,"ok":%s,"note":%s}\n' \
+		"$wl" "$rep" "$recs" "$(kv cpu_s "$line")" "$ok" \
+		"$(json_str "$(tail -n 1 "$r.err" 2>/dev/null)")" >>"$RAW"
+	log "$wl rep $rep: write alone: $recs records, CPU $(kv cpu_s "$line") s"
+}
+
 # --- one capture run -----------------------------------------------------------
 # run_one WORKLOAD CONTENDER MODE COUNT PAYLOAD RATE REP
 # MODE: file, stream (drained by bench_latency), tshark (into tshark -i -
@@ -432,6 +453,10 @@ run_one() {
 		printf '{"workload":"%s","contender":"none","rep":%d,"mode":"none","sent":%s,"send_s":%s,"send_pps":%s,"ok":true}\n' \
 			"$wl" "$rep" "$SENT" "$SEND_S" "$SEND_PPS" >>"$RAW"
 		log "$wl rep $rep: no capture: sender $SEND_PPS pps"
+		return
+	fi
+	if [[ $who == write ]]; then
+		run_write "$wl" "$count" "$payload" "$rep"
 		return
 	fi
 
@@ -544,7 +569,8 @@ alternate() {
 	for ((rep = 1; rep <= REPS; rep++)); do
 		for who in $(rotate $((rep - 1)) "$@"); do
 			m=$mode
-			[[ $who == none ]] && m=none
+			[[ $who == none ]] && m="none"
+			[[ $who == write ]] && m="write"
 			run_one "$wl" "$who" "$m" "$count" "$payload" "$rate" "$rep"
 		done
 	done
@@ -798,9 +824,9 @@ send "$TGT_IP" 1000 "$SMALL_PAYLOAD" 0
 B_CONT=() B_FILE=()
 [[ -n $NSCAP_B ]] && B_CONT=(nscap-b) B_FILE=(nscap-b nscap-b-ng)
 want file64 && alternate file64 file "$FILE64_N" "$SMALL_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor "${B_FILE[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor write "${B_FILE[@]}"
 want file1500 && alternate file1500 file "$FILE1500_N" "$BIG_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor "${B_FILE[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor write "${B_FILE[@]}"
 want stream64 && alternate stream64 stream "$STREAM_N" "$SMALL_PAYLOAD" 0 \
 	nscap tcpdump "${B_CONT[@]}"
 if want tshark; then

@@ -2,6 +2,7 @@
  * bench_floor: the floor under any libpcap capturer, for scripts/bench.sh.
  *
  *   bench_floor -i IFACE -w FILE|- [-I] [-B KIB] [-c COUNT] [-t MS]
+ *   bench_floor -W COUNT -s FRAMELEN -w FILE
  *
  * It does the least that a capturer writing pcap must do, and nothing
  * else: libpcap reads the kernel's ring, each packet is copied once into a
@@ -15,6 +16,11 @@
  * stderr: "listening on IFACE" once capturing, and at the end tcpdump's
  * three statistics lines, so that bench.sh treats it as it treats tcpdump.
  * SIGINT or SIGTERM ends it. Exit 0, or 1 on an error.
+ *
+ * -W: no capture at all. It writes the file a capture of COUNT packets of
+ * FRAMELEN bytes would leave (the same pcap records, 1 MiB a write(2)) and
+ * prints "records=COUNT cpu_s=SECONDS" on stdout: the CPU of the writes
+ * alone, the kernel's part of a capturer's cost that no capturer escapes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FLOOR_BUFSIZE (1u << 20)
@@ -101,7 +108,8 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
 static void usage(void)
 {
 	fputs("usage: bench_floor -i IFACE -w FILE|- [-I] [-B KIB] "
-	      "[-c COUNT] [-t MS]\n",
+	      "[-c COUNT] [-t MS]\n"
+	      "       bench_floor -W COUNT -s FRAMELEN -w FILE\n",
 	      stderr);
 }
 
@@ -119,6 +127,44 @@ static void file_header(struct floor *f, int linktype)
 	memcpy(f->buf, &fh, sizeof(fh));
 	f->used = sizeof(fh);
 	flush(f);
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* -W: the buffer holds as many whole records of framelen bytes as fit,
+ * made once; the file gets it again and again, then the rest. */
+static int write_only(struct floor *f, unsigned long count, size_t framelen)
+{
+	size_t rec = 16 + framelen, per_buf = FLOOR_BUFSIZE / rec, i;
+	uint32_t hdr[4] = {0, 0, (uint32_t)framelen, (uint32_t)framelen};
+	double t0;
+
+	file_header(f, DLT_EN10MB);
+	memset(f->buf, 0, FLOOR_BUFSIZE);
+	for (i = 0; i < per_buf; i++)
+		memcpy(f->buf + i * rec, hdr, sizeof(hdr));
+	t0 = cpu_now();
+	while (count > 0 && !f->failed && !g_stop) {
+		size_t n = count < per_buf ? count : per_buf;
+
+		f->used = n * rec;
+		flush(f);
+		f->captured += n;
+		count -= n;
+	}
+	if (f->failed) {
+		fprintf(stderr, "bench_floor: write: %s\n",
+			strerror(f->failed));
+		return 1;
+	}
+	printf("records=%lu cpu_s=%.6f\n", f->captured, cpu_now() - t0);
+	return 0;
 }
 
 static int setup(struct floor *f, const char *iface, bool immediate,
@@ -178,9 +224,11 @@ int main(int argc, char **argv)
 	struct sigaction act;
 	struct pcap_stat st;
 	int opt, ring_kib = 8192, timeout_ms = 250, ret;
+	unsigned long write_count = 0;
+	size_t framelen = 0;
 	bool immediate = false;
 
-	while ((opt = getopt(argc, argv, "i:w:IB:c:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:w:IB:c:t:W:s:")) != -1) {
 		switch (opt) {
 		case 'i':
 			iface = optarg;
@@ -200,12 +248,24 @@ int main(int argc, char **argv)
 		case 't':
 			timeout_ms = (int)strtol(optarg, NULL, 10);
 			break;
+		case 'W':
+			write_count = strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			framelen = strtoul(optarg, NULL, 10);
+			break;
 		default:
 			usage();
 			return 2;
 		}
 	}
-	if (!iface || !out || ring_kib <= 0 || timeout_ms <= 0) {
+	if (write_count && (framelen == 0 || framelen > FLOOR_SNAPLEN || !out ||
+			    strcmp(out, "-") == 0)) {
+		usage();
+		return 2;
+	}
+	if (!write_count &&
+	    (!iface || !out || ring_kib <= 0 || timeout_ms <= 0)) {
 		usage();
 		return 2;
 	}
@@ -228,8 +288,10 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &act, NULL);
 	sigaction(SIGTERM, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	ret = setup(&f, iface, immediate, ring_kib, timeout_ms);
-	if (ret == 0) {
+	if (write_count) {
+		ret = write_only(&f, write_count, framelen);
+	} else if ((ret = setup(&f, iface, immediate, ring_kib, timeout_ms)) ==
+		   0) {
 		file_header(&f, pcap_datalink(f.p));
 		fprintf(stderr, "listening on %s\n", iface);
 		ret = capture(&f, immediate);
