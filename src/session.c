@@ -1143,7 +1143,41 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		stop_switching(s, h, NSCAP_GEAR_BULK, err);
 }
 
-/* Target k's namespace thread has opened an immediate ring: switch. */
+/*
+ * Open, in target k's namespace thread, the immediate ring of a handle
+ * that has none yet, without waiting for its first quiet wake-up: else the
+ * first packets of a quiet stream wait out a block timeout and the ring's
+ * set-up (the kernel's grace period) on the twin, milliseconds each
+ * (docs/BENCHMARKS.md, experiment 15). One at a time in a namespace:
+ * reap_shifts posts the next. Once open, shifted() switches down unless
+ * traffic was busy meanwhile. A post that fails is left to the switch at
+ * the first quiet wake-up, which reports it.
+ */
+static void preopen(struct nscap_session *s, size_t k)
+{
+	char err[NSCAP_ERRBUF];
+	size_t i, cand = s->nh;
+
+	if (!s->tg[k].ns || s->sig->stop ||
+	    (s->o->count && s->captured >= s->o->count))
+		return;
+	for (i = 0; i < s->nh; i++) {
+		const struct nscap_handle *h = s->h[i];
+
+		if (!h || h->owner != k)
+			continue;
+		if (h->opening)
+			return; /* one is under way */
+		if (cand == s->nh && h->bulk && !h->pcap && !h->stuck)
+			cand = i;
+	}
+	if (cand < s->nh &&
+	    nscap_handle_open_post(s->tg[k].ns, s->h[cand], err) == 0)
+		say_gear(s, s->h[cand], "opening the immediate ring");
+}
+
+/* Target k's namespace thread has opened an immediate ring: switch; and
+ * open the next. */
 static void reap_shifts(struct nscap_session *s, size_t k)
 {
 	size_t i;
@@ -1151,6 +1185,7 @@ static void reap_shifts(struct nscap_session *s, size_t k)
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
 			shifted(s, i, false);
+	preopen(s, k);
 }
 
 /*
@@ -1615,6 +1650,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
+	for (i = 0; i < s->ntg; i++)
+		preopen(s, i);
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);
