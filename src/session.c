@@ -52,6 +52,14 @@
 /* at most this many packets from one handle per wake-up (about 1 ms of
  * work), so that a busy handle does not starve the others */
 #define BATCH 16384
+/* stream mode: if no packet has come this long after the start, a
+ * wake-up, whose gear decision (a first wake-up with few packets: ring.h)
+ * has the immediate ring opened before a packet needs it; after it, or
+ * after the first wake-up with packets, preopen() opens the ones the gears
+ * have not asked for. Not at the start itself: setting up a ring takes CPU
+ * that the first packets of a flow already running need more, and they
+ * come within two block timeouts (at most 2 x 8 ms). */
+#define PREOPEN_AFTER_NS (20 * (uint64_t)1000000u)
 
 struct starget {
 	struct nscap_target t;
@@ -94,6 +102,7 @@ struct nscap_session {
 	uint64_t full_drops; /* packets dropped while the disk was full */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
+	uint64_t preopen_at;  /* when preopen() runs unasked; 0: it has */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
@@ -1148,10 +1157,13 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
  * that has none yet, without waiting for its first quiet wake-up: else the
  * first packets of a quiet stream wait out a block timeout and the ring's
  * set-up (the kernel's grace period) on the twin, milliseconds each
- * (docs/BENCHMARKS.md, experiment 15). One at a time in a namespace:
- * reap_shifts posts the next. Once open, shifted() switches down unless
- * traffic was busy meanwhile. A post that fails is left to the switch at
- * the first quiet wake-up, which reports it.
+ * (docs/BENCHMARKS.md, experiment 15). run() calls it after the first
+ * wake-up with packets or PREOPEN_AFTER_NS after the start, for a handle
+ * whose first wake-up was busy, or that another handle's open kept
+ * waiting (-EBUSY: one at a time in a namespace); reap_shifts posts the
+ * next. Once open, shifted()
+ * switches down unless traffic was busy meanwhile. A post that fails is
+ * left to the switch at the first quiet wake-up, which reports it.
  */
 static void preopen(struct nscap_session *s, size_t k)
 {
@@ -1374,6 +1386,8 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 		if (!s->h[i]->opening)
 			sooner(&until, nscap_gear_deadline(&s->h[i]->gear),
 			       mono);
+	if (s->preopen_at)
+		sooner(&until, s->preopen_at, mono);
 	if (until == UINT64_MAX)
 		return NULL;
 	ts->tv_sec = (time_t)(until / 1000000000u);
@@ -1479,6 +1493,12 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 			break;
 		if (s->immediate)
 			gather(s, plain);
+		if (s->preopen_at &&
+		    (s->captured || mono_ns() >= s->preopen_at)) {
+			s->preopen_at = 0;
+			for (i = 0; i < s->ntg; i++)
+				preopen(s, i);
+		}
 		/* handles first (above): the slots of the others follow */
 		for (i = 0; i < sl.n; i++) {
 			if (!sl.pfd[i].revents || sl.kind[i] == SLOT_HANDLE)
@@ -1650,8 +1670,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
-	for (i = 0; i < s->ntg; i++)
-		preopen(s, i);
+	if (s->immediate)
+		s->preopen_at = mono_ns() + PREOPEN_AFTER_NS;
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);

@@ -85,17 +85,17 @@ gears udp -Z nobody
 # opens the immediate ring
 gears "udp and not port 9000" -Z nobody
 
-# A quiet start, as root: the immediate ring is opened at once, not at the
-# first quiet wake-up, and the stream comes down to it before any packet
-# comes (the filter keeps stray packets out: no wake-up could have done
-# it); the light packets that follow are all there, in order.
+# A quiet start, as root: the immediate ring is opened a moment after the
+# start, not at the first packet's wake-up, and the stream comes down to it
+# before any packet comes (the filter keeps stray packets out: no packet
+# could have done it); the light packets that follow are all there, in
+# order.
 settled_in() { grep -q settled "$1" 2>/dev/null; }
 lab_bg bash -c '"$0" -vv --no-drop -F pcap -t "$1" -w - udp port 9100 2>"$2" | cat >"$3"' \
 	"$NSCAP" "$pid" "$LAB_DIR/err" "$LAB_DIR/out.pcap"
 wait_for 10 listening "$LAB_DIR/err" || fail "quiet start: nscap did not start: $(cat "$LAB_DIR/err")"
 wait_for 5 settled_in "$LAB_DIR/err" ||
 	fail "quiet start: not on the immediate ring before any packet: $(cat "$LAB_DIR/err")"
-grep -q "opening the immediate ring" "$LAB_DIR/err" || fail "quiet start: $(cat "$LAB_DIR/err")"
 send "$b" 198.51.100.1 9100 5 100
 sleep 0.3
 pkill -INT -f "nscap -vv --no-drop -F pcap -t $pid" || fail "quiet start: no nscap to stop"
