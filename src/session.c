@@ -52,14 +52,6 @@
 /* at most this many packets from one handle per wake-up (about 1 ms of
  * work), so that a busy handle does not starve the others */
 #define BATCH 16384
-/* stream mode: if no packet has come this long after the start, a
- * wake-up, whose gear decision (a first wake-up with few packets: ring.h)
- * has the immediate ring opened before a packet needs it; after it, or
- * after the first wake-up with packets, preopen() opens the ones the gears
- * have not asked for. Not at the start itself: setting up a ring takes CPU
- * that the first packets of a flow already running need more, and they
- * come within two block timeouts (at most 2 x 8 ms). */
-#define PREOPEN_AFTER_NS (20 * (uint64_t)1000000u)
 
 struct starget {
 	struct nscap_target t;
@@ -102,7 +94,6 @@ struct nscap_session {
 	uint64_t full_drops; /* packets dropped while the disk was full */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
-	uint64_t preopen_at;  /* when preopen() runs unasked; 0: it has */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
@@ -1152,44 +1143,7 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		stop_switching(s, h, NSCAP_GEAR_BULK, err);
 }
 
-/*
- * Open, in target k's namespace thread, the immediate ring of a handle
- * that has none yet, without waiting for its first quiet wake-up: else the
- * first packets of a quiet stream wait out a block timeout and the ring's
- * set-up (the kernel's grace period) on the twin, milliseconds each
- * (docs/BENCHMARKS.md, experiment 15). run() calls it after the first
- * wake-up with packets or PREOPEN_AFTER_NS after the start, for a handle
- * whose first wake-up was busy, or that another handle's open kept
- * waiting (-EBUSY: one at a time in a namespace); reap_shifts posts the
- * next. Once open, shifted()
- * switches down unless traffic was busy meanwhile. A post that fails is
- * left to the switch at the first quiet wake-up, which reports it.
- */
-static void preopen(struct nscap_session *s, size_t k)
-{
-	char err[NSCAP_ERRBUF];
-	size_t i, cand = s->nh;
-
-	if (!s->tg[k].ns || s->sig->stop ||
-	    (s->o->count && s->captured >= s->o->count))
-		return;
-	for (i = 0; i < s->nh; i++) {
-		const struct nscap_handle *h = s->h[i];
-
-		if (!h || h->owner != k)
-			continue;
-		if (h->opening)
-			return; /* one is under way */
-		if (cand == s->nh && h->bulk && !h->pcap && !h->stuck)
-			cand = i;
-	}
-	if (cand < s->nh &&
-	    nscap_handle_open_post(s->tg[k].ns, s->h[cand], err) == 0)
-		say_gear(s, s->h[cand], "opening the immediate ring");
-}
-
-/* Target k's namespace thread has opened an immediate ring: switch; and
- * open the next. */
+/* Target k's namespace thread has opened an immediate ring: switch. */
 static void reap_shifts(struct nscap_session *s, size_t k)
 {
 	size_t i;
@@ -1197,7 +1151,6 @@ static void reap_shifts(struct nscap_session *s, size_t k)
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
 			shifted(s, i, false);
-	preopen(s, k);
 }
 
 /*
@@ -1386,8 +1339,6 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 		if (!s->h[i]->opening)
 			sooner(&until, nscap_gear_deadline(&s->h[i]->gear),
 			       mono);
-	if (s->preopen_at)
-		sooner(&until, s->preopen_at, mono);
 	if (until == UINT64_MAX)
 		return NULL;
 	ts->tv_sec = (time_t)(until / 1000000000u);
@@ -1493,12 +1444,6 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 			break;
 		if (s->immediate)
 			gather(s, plain);
-		if (s->preopen_at &&
-		    (s->captured || mono_ns() >= s->preopen_at)) {
-			s->preopen_at = 0;
-			for (i = 0; i < s->ntg; i++)
-				preopen(s, i);
-		}
 		/* handles first (above): the slots of the others follow */
 		for (i = 0; i < sl.n; i++) {
 			if (!sl.pfd[i].revents || sl.kind[i] == SLOT_HANDLE)
@@ -1670,8 +1615,6 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
-	if (s->immediate)
-		s->preopen_at = mono_ns() + PREOPEN_AFTER_NS;
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);

@@ -88,11 +88,11 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 		       struct pcap_stat *st, char *err);
 
 /*
- * With a twin, the immediate ring is opened in the background once the
- * capture runs (nscap_handle_open_post), or now, with this (before dropping
- * privileges, which opening needs). Either way, what it took on its own before
- * joining the twin's group (copies of the twin's packets) is read and dropped,
- * and it is then primed: read, and counted in the statistics. 0, or a negative
+ * With a twin, the immediate ring is opened only when first switched to
+ * (nscap_handle_open_post), or now, with this (before dropping privileges,
+ * which opening needs). Either way, what it took on its own before joining
+ * the twin's group (copies of the twin's packets) is read and dropped, and
+ * it is then primed: read, and counted in the statistics. 0, or a negative
  * errno with err set.
  */
 int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
