@@ -687,7 +687,7 @@ static int pn_write(struct nscap_writer *w, unsigned int iface,
 		    const struct pcap_pkthdr *h, const unsigned char *data,
 		    char *err)
 {
-	size_t size = EPB_HEAD + pad4(h->caplen) + TRAILER_LEN;
+	size_t size = (size_t)pn_record_size(w, h->caplen);
 
 	/* per packet, a call or a saved register costs more than the rest */
 	if (w->failed || iface >= w->nifaces || w->queued_ifaces < w->nifaces ||
