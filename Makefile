@@ -32,7 +32,7 @@ HEADERS := $(wildcard include/nscap/*.h)
 UNIT_TESTS := test_ring test_options test_target test_stats test_writer_pcap \
 	test_iface test_output test_writer_pcapng \
 	test_cgroup test_resolve test_nslist \
-	test_rotate test_privdrop
+	test_rotate test_privdrop test_counts
 UNIT_BINS := $(addprefix build/tests/,$(UNIT_TESTS))
 NS_TEST_BIN := build/tests/test_nsthread
 

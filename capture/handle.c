@@ -438,51 +438,65 @@ int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
 
 struct stats_call {
 	struct nscap_handle *h;
-	struct pcap_stat *st;
+	struct nscap_counts *st;
 };
+
+/* Read p's libpcap counters into c, widened. */
+static int lib_read(const struct nscap_handle *h, pcap_t *p,
+		    struct nscap_lib_counts *c, char *err)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(p, &st) < 0)
+		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
+				    h->device, pcap_geterr(p));
+	nscap_lib_counts_add(c, &st);
+	return 0;
+}
 
 static int stats_in_ns(void *arg, char *err)
 {
 	struct stats_call *c = arg;
 	struct nscap_handle *h = c->h;
-	pcap_t *first = h->bulk ? h->bulk : h->pcap;
-	struct pcap_stat imm;
+	const struct nscap_counts *b = &h->lib_bulk.total;
+	int ret;
 
+	if (!h->bulk) {
+		ret = lib_read(h, h->pcap, &h->lib, err);
+		if (ret == 0)
+			*c->st = h->lib.total;
+		return ret;
+	}
 	/* the twin's counters are nscap's own (twin_count): read them first,
 	 * so that libpcap's, read next for the interface's drops, only take
 	 * what came in between, which twin_count adds too */
-	if (h->bulk) {
-		int ret = twin_count(h, err);
-
-		if (ret)
-			return ret;
-	}
-	if (pcap_stats(first, c->st) < 0)
-		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
-				    h->device, pcap_geterr(first));
-	if (!h->bulk)
-		return 0;
-	h->twin_accepted += c->st->ps_recv - c->st->ps_drop - h->twin_lib_seen;
-	h->twin_lib_seen = c->st->ps_recv - c->st->ps_drop;
-	h->twin_dropped += c->st->ps_drop - h->twin_lib_dropped;
-	h->twin_lib_dropped = c->st->ps_drop;
-	c->st->ps_recv = (u_int)(h->twin_accepted + h->twin_dropped);
-	c->st->ps_drop = (u_int)h->twin_dropped;
+	ret = twin_count(h, err);
+	if (ret == 0)
+		ret = lib_read(h, h->bulk, &h->lib_bulk, err);
+	if (ret)
+		return ret;
+	h->twin_accepted += b->received - b->dropped - h->twin_lib_seen;
+	h->twin_lib_seen = b->received - b->dropped;
+	h->twin_dropped += b->dropped - h->twin_lib_dropped;
+	h->twin_lib_dropped = b->dropped;
+	c->st->received = h->twin_accepted + h->twin_dropped;
+	c->st->dropped = h->twin_dropped;
+	/* ps_ifdrop is the interface's, read from sysfs: once */
+	c->st->ifdropped = b->ifdropped;
 	/* the immediate ring's once they no longer count copies
 	 * (discard_copies) */
 	if (!h->primed)
 		return 0;
-	if (pcap_stats(h->pcap, &imm) < 0)
-		return nscap_seterr(err, 0, "cannot read statistics of %s: %s",
-				    h->device, pcap_geterr(h->pcap));
-	/* ps_ifdrop is the interface's, read from sysfs: once */
-	c->st->ps_recv += imm.ps_recv;
-	c->st->ps_drop += imm.ps_drop;
-	return 0;
+	ret = lib_read(h, h->pcap, &h->lib, err);
+	if (ret == 0) {
+		c->st->received += h->lib.total.received;
+		c->st->dropped += h->lib.total.dropped;
+	}
+	return ret;
 }
 
 int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
-		       struct pcap_stat *st, char *err)
+		       struct nscap_counts *st, char *err)
 {
 	struct stats_call c;
 

@@ -94,6 +94,7 @@ struct nscap_session {
 	uint64_t full_drops; /* packets dropped while the disk was full */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
+	uint64_t last_counts; /* when the handles' counters were last read */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
@@ -530,15 +531,15 @@ out:
 
 /* The counters of handle h, to the file (pcapng) and, when it ends, the
  * totals. Returns the counters read, zeroed when they cannot be read. */
-static struct pcap_stat handle_counters(struct nscap_session *s,
-					struct nscap_handle *h)
+static struct nscap_counts handle_counters(struct nscap_session *s,
+					   struct nscap_handle *h)
 {
-	struct pcap_stat st = {0, 0, 0};
+	struct nscap_counts st = {0, 0, 0};
 	char err[NSCAP_ERRBUF];
 
 	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err) == 0) {
-		struct nscap_writer_stats ws = {now_ns(), st.ps_recv,
-						st.ps_drop,
+		struct nscap_writer_stats ws = {now_ns(), st.received,
+						st.dropped,
 						h->captured - h->file_base};
 
 		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
@@ -744,7 +745,7 @@ static void try_resume(struct nscap_session *s)
 static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 {
 	struct nscap_handle *h = s->h[i];
-	struct pcap_stat st = {0, 0, 0};
+	struct nscap_counts st = {0, 0, 0};
 	uint64_t want, before, max = UINT64_MAX;
 	char err[NSCAP_ERRBUF];
 	struct nscap_wait wt;
@@ -757,11 +758,7 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 	if (max == 0 || s->autostopped || !s->w ||
 	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
-	/* the kernel's counters are 32 bits in libpcap: after a wrap, do not
-	 * wait for what cannot be told */
-	if (st.ps_drop > st.ps_recv)
-		return 0;
-	want = (uint64_t)st.ps_recv - st.ps_drop;
+	want = st.received - st.dropped;
 	if (want <= h->captured)
 		return 0;
 	wt.deadline_ms = deadline;
@@ -781,24 +778,24 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 static void end_handle(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
-	struct pcap_stat st;
+	struct nscap_counts st;
 
 	/* a switch under way is taken first, so that its namespace thread
 	 * can run the next one */
 	shifted(s, i, true);
 	st = handle_counters(s, h);
 
-	s->total.received += st.ps_recv;
-	s->total.dropped += st.ps_drop;
-	s->total.ifdropped += st.ps_ifdrop;
+	s->total.received += st.received;
+	s->total.dropped += st.dropped;
+	s->total.ifdropped += st.ifdropped;
 	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s)) {
 		char lb[160];
 
 		fprintf(s->log,
-			"nscap: %s: %" PRIu64 " captured, %u received by "
-			"filter, %u dropped by kernel\n",
-			hlabel(s, h, lb, sizeof(lb)), h->captured, st.ps_recv,
-			st.ps_drop);
+			"nscap: %s: %" PRIu64 " captured, %" PRIu64
+			" received by filter, %" PRIu64 " dropped by kernel\n",
+			hlabel(s, h, lb, sizeof(lb)), h->captured, st.received,
+			st.dropped);
 	}
 	nscap_handle_close(s->tg[h->owner].ns, h);
 	s->h[i] = NULL;
@@ -1284,19 +1281,20 @@ static void print_now(struct nscap_session *s)
 	size_t i;
 
 	for (i = 0; i < s->nh; i++) {
-		struct pcap_stat st = {0, 0, 0};
+		struct nscap_counts st = {0, 0, 0};
 
 		if (nscap_handle_stats(s->tg[s->h[i]->owner].ns, s->h[i], &st,
 				       err))
 			continue;
-		recv += st.ps_recv;
-		dropped += st.ps_drop;
+		recv += st.received;
+		dropped += st.dropped;
 		if (s->nh > 1)
 			fprintf(s->log,
-				"nscap: %s: %" PRIu64 " captured, %u "
-				"received by filter, %u dropped by kernel\n",
+				"nscap: %s: %" PRIu64 " captured, %" PRIu64
+				" received by filter, %" PRIu64
+				" dropped by kernel\n",
 				hlabel(s, s->h[i], lb, sizeof(lb)),
-				s->h[i]->captured, st.ps_recv, st.ps_drop);
+				s->h[i]->captured, st.received, st.dropped);
 	}
 	fprintf(s->log,
 		"nscap: %" PRIu64 " packets captured, %" PRIu64
@@ -1360,6 +1358,34 @@ static bool must_flush(const struct nscap_session *s)
 	return mono_ns() - s->last_flush >= 1000000000u;
 }
 
+/*
+ * libpcap's counters wrap after 2^32 packets; nscap widens them at each
+ * read (nscap_lib_counts_add), which must come before they wrap twice: once
+ * a minute, 2^32 would be 72 million packets a second. A handle's ring
+ * being opened (a posted job, milliseconds) would hold up the read: then at
+ * the next wake-up.
+ */
+#define COUNTS_EVERY_NS (60 * 1000000000ull)
+
+static void keep_counts(struct nscap_session *s)
+{
+	struct nscap_counts st;
+	char err[NSCAP_ERRBUF];
+	size_t i;
+
+	if (mono_ns() - s->last_counts < COUNTS_EVERY_NS)
+		return;
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i]->opening)
+			return;
+	/* a read that fails leaves the totals as they were: the next, or
+	 * the one at the end, reads on from there */
+	for (i = 0; i < s->nh; i++)
+		(void)nscap_handle_stats(s->tg[s->h[i]->owner].ns, s->h[i], &st,
+					 err);
+	s->last_counts = mono_ns();
+}
+
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	uint64_t now = now_ns();
@@ -1389,6 +1415,7 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 			ret = disk_trouble(s, ret, err);
 	}
 	try_resume(s);
+	keep_counts(s);
 	if (s->sig->stats) {
 		s->sig->stats = 0;
 		print_now(s);
@@ -1406,6 +1433,7 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 	size_t i;
 	int ret = 0;
 
+	s->last_counts = mono_ns();
 	for (;;) {
 		if (s->sig->stop) {
 			/* the same stop may come twice in a moment (timeout(1)

@@ -30,6 +30,35 @@ struct nscap_handle_config {
 	int bulk_timeout_ms;
 };
 
+/* A handle's counters, 64 bits wide. */
+struct nscap_counts {
+	uint64_t received;  /* received by filter (dropped ones too) */
+	uint64_t dropped;   /* dropped by kernel */
+	uint64_t ifdropped; /* dropped by interface (promiscuous only) */
+};
+
+/*
+ * libpcap's counters (struct pcap_stat) are u_int: libpcap sums the
+ * kernel's into them, and they wrap after 2^32 packets (72 minutes at a
+ * million a second). nscap widens them: each read adds what they grew by
+ * since the last, modulo 2^32, which is right as long as fewer than 2^32
+ * packets pass between two reads (the session reads at least once a
+ * minute: nscap_handle_stats).
+ */
+struct nscap_lib_counts {
+	struct pcap_stat last; /* libpcap's counters when last read */
+	struct nscap_counts total;
+};
+
+static inline void nscap_lib_counts_add(struct nscap_lib_counts *c,
+					const struct pcap_stat *now)
+{
+	c->total.received += (u_int)(now->ps_recv - c->last.ps_recv);
+	c->total.dropped += (u_int)(now->ps_drop - c->last.ps_drop);
+	c->total.ifdropped += (u_int)(now->ps_ifdrop - c->last.ps_ifdrop);
+	c->last = *now;
+}
+
 /*
  * With a twin (bulk), the two packet sockets form one PACKET_FANOUT_EBPF
  * group: each packet goes to exactly one of them, the one a small program
@@ -63,6 +92,8 @@ struct nscap_handle {
 	uint64_t twin_early;	/* accepted before the twin was ready */
 	uint64_t twin_since_ns; /* then (CLOCK_REALTIME): taken counts after */
 	uint64_t twin_lib_seen, twin_lib_dropped;
+	/* libpcap's counters, widened: of pcap and of bulk */
+	struct nscap_lib_counts lib, lib_bulk;
 	bool opening;	     /* the immediate ring is being opened (a job) */
 	bool busy_meanwhile; /* a busy wake-up while it was */
 	bool stuck;	     /* a switch failed: no more switching */
@@ -80,12 +111,13 @@ int nscap_handle_open(struct nscap_ns *ns,
 		      struct nscap_handle **out, char *err);
 
 /*
- * The handle's counters, read in ns: libpcap reads interface drop counters
- * from /sys/class/net/NAME, which only the namespace thread sees correctly.
- * With a twin, the sum of both sockets' counters.
+ * The handle's counters since it was opened, read in ns: libpcap reads
+ * interface drop counters from /sys/class/net/NAME, which only the
+ * namespace thread sees correctly. With a twin, the sum of both sockets'
+ * counters. Waits for a call posted to ns (nscap_handle_open_post).
  */
 int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
-		       struct pcap_stat *st, char *err);
+		       struct nscap_counts *st, char *err);
 
 /*
  * With a twin, the immediate ring is opened only when first switched to
