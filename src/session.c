@@ -1180,17 +1180,6 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	/* SETTLE ends once the twin has handed over all it accepted */
 	if (h->gear.kind == NSCAP_GEAR_SETTLE && settled_early(s, h))
 		return 0;
-	/* the first wake-up of a flood may bring one or two packets (a block
-	 * the twin's timer retired just as the flood began), which looks
-	 * quiet; but by now the flood has put more into the twin, as light
-	 * traffic has not: then busy. Going down instead lost hundreds of
-	 * packets in the immediate ring in a quarter of the runs of a lab
-	 * flood under -Z, where that ring is open from the start. */
-	if (h->gear.fresh && h->gear.kind == NSCAP_GEAR_BULK &&
-	    packets < NSCAP_GEAR_UP_PACKETS && !nscap_handle_twin_empty(h)) {
-		nscap_gear_busy(&h->gear, mono_ns());
-		return 0;
-	}
 	step = nscap_gear_next(&h->gear, mono_ns(), packets);
 	if (step == NSCAP_GEAR_STAY)
 		return 0;

@@ -70,11 +70,8 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * Down: fewer than NSCAP_GEAR_DOWN_PPS packets a second over a window of
  * NSCAP_GEAR_WINDOW_NS in BULK, with no wake-up of NSCAP_GEAR_UP_PACKETS or
  * more in it; or, from the start in BULK, a first wake-up with fewer than
- * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first), when
- * the twin holds nothing more (the caller asks: a flood's first wake-up may
- * bring a block its timer retired just as the flood began; otherwise
- * nscap_gear_busy). In BULK light traffic waits for its block's timeout, 1
- * to 2 ms.
+ * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first). In BULK
+ * light traffic waits for its block's timeout, 1 to 2 ms.
  *
  * The twin's block timeout has a cost even when no packet comes: the kernel
  * runs its retire timer every timeout for as long as the ring exists, empty
