@@ -43,7 +43,7 @@ struct nscap_counts {
  * million a second). nscap widens them: each read adds what they grew by
  * since the last, modulo 2^32, which is right as long as fewer than 2^32
  * packets pass between two reads (the session reads at least once a
- * minute: nscap_handle_stats).
+ * minute: nscap_handle_stats); the interface's drops may also go back.
  */
 struct nscap_lib_counts {
 	struct pcap_stat last; /* libpcap's counters when last read */
@@ -53,9 +53,18 @@ struct nscap_lib_counts {
 static inline void nscap_lib_counts_add(struct nscap_lib_counts *c,
 					const struct pcap_stat *now)
 {
+	u_int back = c->last.ps_ifdrop - now->ps_ifdrop;
+
 	c->total.received += (u_int)(now->ps_recv - c->last.ps_recv);
 	c->total.dropped += (u_int)(now->ps_drop - c->last.ps_drop);
-	c->total.ifdropped += (u_int)(now->ps_ifdrop - c->last.ps_ifdrop);
+	/* libpcap adds the change in the interface's sysfs counter, which
+	 * reads 0 while the interface is renamed away: then it goes back, and
+	 * forth again once the name returns */
+	if (back != 0 && back < 0x80000000u)
+		c->total.ifdropped -= back;
+	else
+		c->total.ifdropped +=
+			(u_int)(now->ps_ifdrop - c->last.ps_ifdrop);
 	c->last = *now;
 }
 
