@@ -65,6 +65,7 @@ void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 	g->since_ns = now_ns;
 	g->packets = 0;
 	g->fresh = kind == NSCAP_GEAR_BULK;
+	g->hold = false;
 }
 
 enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
@@ -87,6 +88,15 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 		nscap_gear_busy(g, now_ns);
 		return NSCAP_GEAR_UP;
 	case NSCAP_GEAR_BULK:
+		if (g->fresh && packets < NSCAP_GEAR_UP_PACKETS && g->hold) {
+			/* the first wake-up, and light, but a burst may follow
+			 * at once: hold a moment */
+			g->kind = NSCAP_GEAR_HOLD;
+			g->since_ns = now_ns + NSCAP_GEAR_HOLD_NS;
+			g->packets = 0;
+			g->fresh = false;
+			return NSCAP_GEAR_STAY;
+		}
 		if (g->fresh && packets < NSCAP_GEAR_UP_PACKETS) {
 			/* the first wake-up, and light: no need for a window */
 			nscap_gear_settle(g, now_ns);
@@ -114,6 +124,16 @@ enum nscap_gear_step nscap_gear_next(struct nscap_gear *g, uint64_t now_ns,
 			g->packets = 0;
 			return NSCAP_GEAR_STAY;
 		}
+		nscap_gear_settle(g, now_ns);
+		return NSCAP_GEAR_DOWN;
+	case NSCAP_GEAR_HOLD:
+		if (packets >= NSCAP_GEAR_UP_PACKETS) {
+			/* the burst came: a whole window before going down */
+			nscap_gear_busy(g, now_ns);
+			return NSCAP_GEAR_STAY;
+		}
+		if (now_ns < g->since_ns)
+			return NSCAP_GEAR_STAY;
 		nscap_gear_settle(g, now_ns);
 		return NSCAP_GEAR_DOWN;
 	case NSCAP_GEAR_SETTLE:
@@ -147,5 +167,7 @@ void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns)
 
 uint64_t nscap_gear_deadline(const struct nscap_gear *g)
 {
-	return g->kind == NSCAP_GEAR_SETTLE ? g->since_ns : UINT64_MAX;
+	return g->kind == NSCAP_GEAR_SETTLE || g->kind == NSCAP_GEAR_HOLD
+		       ? g->since_ns
+		       : UINT64_MAX;
 }

@@ -1614,6 +1614,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	for (i = 0; ret == 0 && s->cred.drop && i < s->nh; i++) {
 		ret = nscap_handle_open_immediate(s->tg[s->h[i]->owner].ns,
 						  s->h[i], err);
+		/* open before the first wake-up: its first switch down holds
+		 * a moment, as opening the ring makes it wait as root */
+		s->h[i]->gear.hold = s->h[i]->primed;
 	}
 	if (ret == 0)
 		ret = drop(s, err);

@@ -61,6 +61,8 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * SETTLE: back to the immediate ring, but what the block ring still holds
  *   is older: the immediate ring is not read until the block ring's last
  *   block has timed out (NSCAP_GEAR_SETTLE_NS), so packets stay in order.
+ * HOLD: still the block ring, after a first quiet wake-up, for
+ *   NSCAP_GEAR_HOLD_NS before going down (see below).
  *
  * Up: a wake-up that found at least NSCAP_GEAR_UP_PACKETS in the immediate
  * ring (the reader is falling behind one wake-up a packet), or at least
@@ -72,6 +74,14 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * more in it; or, from the start in BULK, a first wake-up with fewer than
  * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first). In BULK
  * light traffic waits for its block's timeout, 1 to 2 ms.
+ * Hold: a flood's first packet can lead the rest by some 200 us (measured:
+ * docs/BENCHMARKS.md, experiment 17), so the first wake-up may look quiet
+ * while a burst is on its way. When the immediate ring is already open at
+ * the start (hold set: it was opened before a privilege drop), going down
+ * at once put such bursts into its few slots; the handle first holds on the
+ * block ring for NSCAP_GEAR_HOLD_NS, and a busy wake-up meanwhile makes it
+ * BULK. As root the ring is opened only then, which takes as long or longer
+ * and is cancelled the same way.
  *
  * The twin's block timeout has a cost even when no packet comes: the kernel
  * runs its retire timer every timeout for as long as the ring exists, empty
@@ -93,6 +103,7 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 #define NSCAP_GEAR_UP_PPS 50000u
 #define NSCAP_GEAR_DOWN_PPS 5000u
 #define NSCAP_GEAR_WINDOW_NS 100000000u
+#define NSCAP_GEAR_HOLD_NS (2 * (uint64_t)1000000u)
 /* At most this long: the kernel retires a partly filled block within two
  * timeouts (at most NSCAP_GEAR_BULK_TIMEOUT_MAX_MS each), and before its
  * high-resolution retire timer a timeout is rounded up to jiffies: 10 ms
@@ -104,7 +115,12 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * NSCAP_GEAR_BULK_TIMEOUT_MS to NSCAP_GEAR_BULK_TIMEOUT_MAX_MS. */
 int nscap_gear_bulk_timeout_ms(size_t n);
 
-enum nscap_gear_kind { NSCAP_GEAR_LIGHT, NSCAP_GEAR_BULK, NSCAP_GEAR_SETTLE };
+enum nscap_gear_kind {
+	NSCAP_GEAR_LIGHT,
+	NSCAP_GEAR_BULK,
+	NSCAP_GEAR_SETTLE,
+	NSCAP_GEAR_HOLD
+};
 
 /* What the caller must do after nscap_gear_next. */
 enum nscap_gear_step {
@@ -117,11 +133,13 @@ enum nscap_gear_step {
 
 struct nscap_gear {
 	uint64_t since_ns; /* the last wake-up with packets (LIGHT), the window
-			      began (BULK), or the immediate ring may be read
-			      again (SETTLE) */
+			      began (BULK), the immediate ring may be read
+			      again (SETTLE), or the hold ends (HOLD) */
 	uint64_t packets;  /* read in the current window */
 	enum nscap_gear_kind kind;
 	bool fresh; /* no wake-up yet since the start */
+	bool hold;  /* the first going down holds first (set by the caller
+		       after nscap_gear_init) */
 };
 
 /* Start in kind (LIGHT or BULK) at now_ns; in BULK, the first wake-up may
@@ -146,7 +164,7 @@ void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns);
 /* End SETTLE at now_ns, before its time: the twin is known to be empty. */
 void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns);
 
-/* SETTLE: when to wake up to end it; UINT64_MAX in the other gears. */
+/* SETTLE, HOLD: when to wake up to end it; UINT64_MAX in the other gears. */
 uint64_t nscap_gear_deadline(const struct nscap_gear *g);
 
 #endif

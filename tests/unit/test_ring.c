@@ -148,6 +148,54 @@ static void test_gear_first_wakeup(void **state)
 	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
 }
 
+/* With hold (the immediate ring open from the start): the first quiet
+ * wake-up holds on the twin for NSCAP_GEAR_HOLD_NS, woken at its end, then
+ * goes down; a light wake-up meanwhile changes nothing. */
+static void test_gear_hold_then_down(void **state)
+{
+	const uint64_t end = 2 * MS + NSCAP_GEAR_HOLD_NS;
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	g.hold = true;
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, 1), NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_HOLD);
+	assert_int_equal(nscap_gear_deadline(&g), end);
+	assert_int_equal(nscap_gear_next(&g, end - 1, 3), NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_HOLD);
+	assert_int_equal(nscap_gear_next(&g, end, 0), NSCAP_GEAR_DOWN);
+	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
+	/* a hold lasts about as long as opening a ring as root, no more */
+	assert_true(NSCAP_GEAR_HOLD_NS >= MS && NSCAP_GEAR_HOLD_NS <= 10 * MS);
+}
+
+/* With hold, a burst right after a stream's first packet (a flood's first
+ * packet can lead the rest by some 200 us) keeps it on the twin, which then
+ * needs a whole quiet window to go down; and the hold is only the first. */
+static void test_gear_hold_burst_stays(void **state)
+{
+	const uint64_t w = NSCAP_GEAR_WINDOW_NS;
+	struct nscap_gear g;
+
+	(void)state;
+	nscap_gear_init(&g, 0, NSCAP_GEAR_BULK);
+	g.hold = true;
+	assert_int_equal(nscap_gear_next(&g, 2 * MS, 1), NSCAP_GEAR_STAY);
+	assert_int_equal(nscap_gear_next(&g, 3 * MS, NSCAP_GEAR_UP_PACKETS),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+	assert_false(g.fresh);
+	assert_false(g.hold);
+	assert_int_equal(nscap_gear_deadline(&g), UINT64_MAX);
+	/* quiet past the hold's end: still BULK until the window is over */
+	assert_int_equal(nscap_gear_next(&g, 3 * MS + NSCAP_GEAR_HOLD_NS, 1),
+			 NSCAP_GEAR_STAY);
+	assert_int_equal(g.kind, NSCAP_GEAR_BULK);
+	assert_int_equal(nscap_gear_next(&g, 3 * MS + w, 1), NSCAP_GEAR_DOWN);
+	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
+}
+
 /* Down after a window below NSCAP_GEAR_DOWN_PPS, then SETTLE until the
  * twin's last block has timed out, then LIGHT. */
 static void test_gear_down(void **state)
@@ -244,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_gear_long_silence),
 		cmocka_unit_test(test_gear_burst_after_silence),
 		cmocka_unit_test(test_gear_first_wakeup),
+		cmocka_unit_test(test_gear_hold_then_down),
+		cmocka_unit_test(test_gear_hold_burst_stays),
 		cmocka_unit_test(test_gear_light_own_rate),
 		cmocka_unit_test(test_gear_bulk_timeout),
 	};
