@@ -1181,6 +1181,9 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	if (h->gear.kind == NSCAP_GEAR_SETTLE && settled_early(s, h))
 		return 0;
 	step = nscap_gear_next(&h->gear, mono_ns(), packets);
+	if (h->gear.kind == NSCAP_GEAR_HOLD && was.kind != NSCAP_GEAR_HOLD)
+		say_gear(s, h,
+			 "quiet: holding 2 ms before reading each packet");
 	if (step == NSCAP_GEAR_STAY)
 		return 0;
 	if (step == NSCAP_GEAR_DOWN && !h->pcap) {
