@@ -12,6 +12,7 @@
  * takes effect for the next packet the kernel hands out.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
 #include <stdint.h>
@@ -44,7 +45,7 @@ int nscap_fanout_map(uint32_t **mem)
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = BPF_MAP_TYPE_ARRAY;
 	attr.key_size = sizeof(uint32_t);
-	attr.value_size = sizeof(uint32_t);
+	attr.value_size = sizeof(struct nscap_fanout_value);
 	attr.max_entries = 1;
 	/* mappable (5.5+): then a switch is a store, which needs no
 	 * privileges on any kernel; before 6.5 bpf() refuses even a map
@@ -85,10 +86,67 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
 	return i;
 }
 
-int nscap_fanout_load(int map)
+/*
+ * The program: member = map[0].member; with NSCAP_FANOUT_WATCH, count the
+ * packets that come less than NSCAP_FANOUT_BURST_NS after the first of
+ * their run (map[0].start, .count), and at NSCAP_FANOUT_BURST_PACKETS
+ * store and return member 0, the twin; otherwise the immediate ring, 1.
+ * With watch false, only the member (for a map that nscap cannot read).
+ */
+int nscap_fanout_load(int map, bool watch)
 {
-	/* key = 0; r0 = map[key]; return r0 ? *r0 : 0 */
+	const int16_t member = offsetof(struct nscap_fanout_value, member);
+	const int16_t count = offsetof(struct nscap_fanout_value, count);
+	const int16_t start = offsetof(struct nscap_fanout_value, start_ns);
 	struct bpf_insn prog[] = {
+		/* 0: r0 = lookup(map, &(u32){0}); if !r0 return 0 */
+		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
+		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
+		insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
+		     map),
+		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
+		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 20, 0), /* 27 */
+		/* 7: r6 = value; r0 = member; unless watching, return it */
+		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0),
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_6, member,
+		     0),
+		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 16, /* 26 */
+		     NSCAP_FANOUT_WATCH),
+		/* 10: r8 = now - start; a new run when it is over the bound */
+		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ktime_get_ns),
+		insn(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_7, BPF_REG_6, start,
+		     0),
+		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_8, BPF_REG_0, 0, 0),
+		insn(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
+		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 7, /* 22 */
+		     NSCAP_FANOUT_BURST_NS),
+		/* 15: one more in the run; below the bound, the immediate
+		 * ring; at it, the twin from now on */
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_8, BPF_REG_6, count, 0),
+		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
+		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_6, BPF_REG_8, count, 0),
+		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 5, /* 24 */
+		     NSCAP_FANOUT_BURST_PACKETS),
+		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, member, 0),
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		/* 22: a new run begins with this packet */
+		insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_0, start,
+		     0),
+		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, count, 1),
+		/* 24 */
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1),
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		/* 26: the member, as read */
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+		/* 27 */
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	/* key = 0; r0 = map[key]; return r0 ? r0->member : 0 */
+	struct bpf_insn plain[] = {
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
 		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
@@ -97,7 +155,8 @@ int nscap_fanout_load(int map)
 		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
 		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
 		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, 0, 0),
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, member,
+		     0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
@@ -106,8 +165,9 @@ int nscap_fanout_load(int map)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (uint64_t)(uintptr_t)prog;
-	attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+	attr.insns = (uint64_t)(uintptr_t)(watch ? prog : plain);
+	attr.insn_cnt = watch ? sizeof(prog) / sizeof(prog[0])
+			      : sizeof(plain) / sizeof(plain[0]);
 	attr.license = (uint64_t)(uintptr_t) "GPL";
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
@@ -120,11 +180,12 @@ int nscap_fanout_attach(int fd, int prog)
 
 int nscap_fanout_choose(int map, uint32_t *mem, unsigned int member)
 {
-	uint32_t key = 0, value = member;
+	struct nscap_fanout_value value = {member, 0, 0};
+	uint32_t key = 0;
 	union bpf_attr attr;
 
 	if (mem) {
-		__atomic_store_n(mem, value, __ATOMIC_RELEASE);
+		__atomic_store_n(mem, value.member, __ATOMIC_RELEASE);
 		return 0;
 	}
 	memset(&attr, 0, sizeof(attr));

@@ -160,8 +160,9 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	if (open_pcap(cfg, true, &p, err))
 		goto fail;
 	h->map_fd = nscap_fanout_map(&h->map_mem);
+	/* the program may switch on its own only where nscap can see it */
 	if (h->map_fd >= 0)
-		h->prog_fd = nscap_fanout_load(h->map_fd);
+		h->prog_fd = nscap_fanout_load(h->map_fd, h->map_mem != NULL);
 	if (h->prog_fd < 0)
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
@@ -372,6 +373,21 @@ int nscap_handle_up(struct nscap_handle *h, char *err)
 int nscap_handle_down(struct nscap_handle *h, char *err)
 {
 	return choose(h, MEMBER_IMMEDIATE, err);
+}
+
+void nscap_handle_watch(struct nscap_handle *h)
+{
+	/* a store: it cannot fail; without a mapped map the program does
+	 * not watch, and the immediate ring is chosen already */
+	if (h->bulk && h->primed && h->map_mem)
+		__atomic_store_n(&h->map_mem[0], NSCAP_FANOUT_WATCH,
+				 __ATOMIC_RELEASE);
+}
+
+bool nscap_handle_kernel_up(const struct nscap_handle *h)
+{
+	return h->map_mem &&
+	       __atomic_load_n(&h->map_mem[0], __ATOMIC_ACQUIRE) == MEMBER_BULK;
 }
 
 /* In the namespace thread: open the immediate ring and drop its copies

@@ -1096,6 +1096,7 @@ static bool settled_early(struct nscap_session *s, struct nscap_handle *h)
 	if (!nscap_handle_twin_empty(h))
 		return false;
 	nscap_gear_end_settle(&h->gear, mono_ns());
+	nscap_handle_watch(h);
 	say_gear(s, h, "settled");
 	return true;
 }
@@ -1166,6 +1167,7 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	struct nscap_handle *h = s->h[i];
 	struct nscap_gear was = h->gear;
 	enum nscap_gear_step step;
+	bool by_kernel = false;
 	int n = 0;
 
 	/* while the immediate ring opens, a busy wake-up calls the switch
@@ -1180,7 +1182,15 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	/* SETTLE ends once the twin has handed over all it accepted */
 	if (h->gear.kind == NSCAP_GEAR_SETTLE && settled_early(s, h))
 		return 0;
-	step = nscap_gear_next(&h->gear, mono_ns(), packets);
+	if (h->gear.kind == NSCAP_GEAR_LIGHT && nscap_handle_kernel_up(h)) {
+		/* the fanout program saw a burst and sends it to the twin
+		 * already: up, as if nscap had decided it */
+		nscap_gear_busy(&h->gear, mono_ns());
+		step = NSCAP_GEAR_UP;
+		by_kernel = true;
+	} else {
+		step = nscap_gear_next(&h->gear, mono_ns(), packets);
+	}
 	if (h->gear.kind == NSCAP_GEAR_HOLD && was.kind != NSCAP_GEAR_HOLD)
 		say_gear(s, h,
 			 "quiet: holding 2 ms before reading each packet");
@@ -1198,6 +1208,8 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		n = nscap_handle_down(h, err);
 	} else if (step == NSCAP_GEAR_UP) {
 		n = nscap_handle_up(h, err);
+	} else if (step == NSCAP_GEAR_SETTLED) {
+		nscap_handle_watch(h);
 	}
 	if (n) {
 		stop_switching(s, h,
@@ -1207,7 +1219,8 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		return 0;
 	}
 	say_gear(s, h,
-		 step == NSCAP_GEAR_UP	   ? "busy: reading blocks"
+		 by_kernel ? "busy: reading blocks (the kernel switched)"
+		 : step == NSCAP_GEAR_UP   ? "busy: reading blocks"
 		 : step == NSCAP_GEAR_DOWN ? "quiet: reading each packet"
 					   : "settled");
 	/* a switch down made at once (the ring was open, no job): h->pcap is

@@ -7,7 +7,29 @@
 #ifndef NSCAP_FANOUT_H
 #define NSCAP_FANOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/*
+ * The map's one value. member: 0 (the twin) or 1 (the immediate ring), the
+ * member the program chooses; NSCAP_FANOUT_WATCH: the immediate ring, and
+ * the program watches for a burst: NSCAP_FANOUT_BURST_PACKETS packets that
+ * came less than NSCAP_FANOUT_BURST_NS after the first of their run (160,000
+ * a second: the immediate ring's 31 or so slots last some 200 us at twice
+ * that), whereupon it
+ * stores 0 and chooses the twin itself, within microseconds, where nscap,
+ * woken by the burst's first packet, would switch too late. count and
+ * start_ns are the program's own.
+ */
+struct nscap_fanout_value {
+	uint32_t member;
+	uint32_t count;
+	uint64_t start_ns;
+};
+
+#define NSCAP_FANOUT_WATCH 2
+#define NSCAP_FANOUT_BURST_PACKETS 16
+#define NSCAP_FANOUT_BURST_NS 100000
 
 /* Join socket fd to fanout group id, chosen by an eBPF program; flags may
  * ask for a new group with an id the kernel picks
@@ -21,8 +43,9 @@ int nscap_fanout_map(uint32_t **mem);
 /* Unmap what nscap_fanout_map mapped; accepts NULL. */
 void nscap_fanout_unmap(uint32_t *mem);
 
-/* Load the program that returns the member map holds. */
-int nscap_fanout_load(int map);
+/* Load the program that returns the member map holds, and with watch
+ * switches to the twin on a burst (see struct nscap_fanout_value). */
+int nscap_fanout_load(int map, bool watch);
 
 /* Make program prog choose for fd's group (once: replacing a program waits
  * for an RCU grace period). */

@@ -148,6 +148,15 @@ int nscap_handle_up(struct nscap_handle *h, char *err);
 int nscap_handle_down(struct nscap_handle *h, char *err);
 
 /*
+ * On the immediate ring (LIGHT): let the fanout program send h's packets to
+ * the twin by itself at the first sign of a burst (capture/fanout.h), as
+ * nscap, woken by its first packet, would too late for the immediate ring's
+ * few slots. Has it? Then nscap_handle_kernel_up. A store: no error.
+ */
+void nscap_handle_watch(struct nscap_handle *h);
+bool nscap_handle_kernel_up(const struct nscap_handle *h);
+
+/*
  * Open h's immediate ring, left for later, in the namespace thread without
  * waiting (setting up a ring waits milliseconds for the kernel, and the twin
  * goes on capturing meanwhile). 0; -EBUSY when another call runs in ns (try
