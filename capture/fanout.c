@@ -12,9 +12,9 @@
  * takes effect for the next packet the kernel hands out.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -122,11 +122,13 @@ int nscap_fanout_load(int map, bool watch)
 		insn(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
 		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 7, /* 22 */
 		     NSCAP_FANOUT_BURST_NS),
-		/* 15: one more in the run; below the bound, the immediate
-		 * ring; at it, the twin from now on */
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_8, BPF_REG_6, count, 0),
+		/* 15: one more in the run (an atomic add: packets come on
+		 * several CPUs at once); below the bound, the immediate ring;
+		 * at it, the twin from now on */
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 1),
+		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, count,
+		     BPF_ADD | BPF_FETCH),
 		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
-		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_6, BPF_REG_8, count, 0),
 		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 5, /* 24 */
 		     NSCAP_FANOUT_BURST_PACKETS),
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, member, 0),

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <pcap/pcap.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,9 +161,13 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	if (open_pcap(cfg, true, &p, err))
 		goto fail;
 	h->map_fd = nscap_fanout_map(&h->map_mem);
-	/* the program may switch on its own only where nscap can see it */
+	/* the program may switch on its own only where nscap can see it;
+	 * a kernel that refuses that program (atomic fetch-and-add: 5.12)
+	 * gets the one that only reads the member */
 	if (h->map_fd >= 0)
 		h->prog_fd = nscap_fanout_load(h->map_fd, h->map_mem != NULL);
+	if (h->map_fd >= 0 && h->prog_fd < 0 && h->map_mem)
+		h->prog_fd = nscap_fanout_load(h->map_fd, false);
 	if (h->prog_fd < 0)
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
@@ -374,6 +379,10 @@ int nscap_handle_down(struct nscap_handle *h, char *err)
 {
 	return choose(h, MEMBER_IMMEDIATE, err);
 }
+
+/* map_mem points at the map's value, member first */
+_Static_assert(offsetof(struct nscap_fanout_value, member) == 0,
+	       "the member is the value's first word");
 
 void nscap_handle_watch(struct nscap_handle *h)
 {

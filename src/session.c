@@ -1253,7 +1253,8 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		before = h->captured;
 		/* the older packets first: the twin's in SETTLE (its last
 		 * block), the immediate ring's in LIGHT (the twin's can only be
-		 * a late block from the last SETTLE) */
+		 * a late block from the last SETTLE, or the newer packets of a
+		 * burst the fanout program sent there) */
 		twin_first = nscap_handle_twin_first(h);
 		for (k = 0; k < 2 && n >= 0; k++) {
 			bool twin = (k == 0) == twin_first;

@@ -12,14 +12,16 @@
 
 /*
  * The map's one value. member: 0 (the twin) or 1 (the immediate ring), the
- * member the program chooses; NSCAP_FANOUT_WATCH: the immediate ring, and
- * the program watches for a burst: NSCAP_FANOUT_BURST_PACKETS packets that
- * came less than NSCAP_FANOUT_BURST_NS after the first of their run (160,000
- * a second: the immediate ring's 31 or so slots last some 200 us at twice
- * that), whereupon it
- * stores 0 and chooses the twin itself, within microseconds, where nscap,
- * woken by the burst's first packet, would switch too late. count and
- * start_ns are the program's own.
+ * member the program chooses (first in the value: nscap stores it through
+ * the mapped map as a uint32_t); NSCAP_FANOUT_WATCH: the immediate ring,
+ * and the program watches for a burst: NSCAP_FANOUT_BURST_PACKETS packets
+ * that came less than NSCAP_FANOUT_BURST_NS after the first of their run
+ * (160,000 a second; the immediate ring's 31 or so slots last about 100 us
+ * at twice that), whereupon it stores 0 and chooses the twin itself,
+ * within microseconds, where nscap, woken by the burst's first packet,
+ * would switch too late. The kernel runs the program before the socket's
+ * filter: it counts every packet on the interface, those the capture
+ * filter drops too. count and start_ns are the program's own.
  */
 struct nscap_fanout_value {
 	uint32_t member;

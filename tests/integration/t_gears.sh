@@ -75,9 +75,14 @@ gears() { # FILTER USER_ARGS...: one run of the phases below
 			fail "$*: port $p: $counts"
 	done
 	if [ "$filter" = udp ]; then
-		# the flow that was running: its first packet is the first seen,
-		# and from there on none is missing that nscap did not count
-		awk -v d="$dropped" '$1 == 9000 {exit !($4 == 39999 && $4 - $3 + 1 - $2 <= d + 2)}' <<<"$counts" ||
+		# the flow that was running: from its first packet seen on, none
+		# is missing that nscap did not count, but for those that came
+		# while libpcap swapped the twin's filter (it installs one that
+		# rejects everything first, and the kernel does not count what a
+		# filter rejects; tcpdump has the same window): in a lab loop a
+		# gap of 2 within the first 13 packets seen, 5 once in CI on a
+		# slow machine; 10 is half a millisecond of this flow
+		awk -v d="$dropped" '$1 == 9000 {exit !($4 == 39999 && $4 - $3 + 1 - $2 <= d + 10)}' <<<"$counts" ||
 			fail "$*: flow running at start: $counts, $dropped dropped"
 	else
 		# the flow at start was filtered out, so everything else is
