@@ -98,6 +98,7 @@ int nscap_fanout_load(int map, bool watch)
 	const int16_t member = offsetof(struct nscap_fanout_value, member);
 	const int16_t count = offsetof(struct nscap_fanout_value, count);
 	const int16_t start = offsetof(struct nscap_fanout_value, start_ns);
+	union bpf_attr attr;
 	struct bpf_insn prog[] = {
 		/* 0: r0 = lookup(map, &(u32){0}); if !r0 return 0 */
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
@@ -147,24 +148,15 @@ int nscap_fanout_load(int map, bool watch)
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	/* key = 0; r0 = map[key]; return r0 ? r0->member : 0 */
-	struct bpf_insn plain[] = {
-		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
-		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
-		     map),
-		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
-		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, member,
-		     0),
-		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
-		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	};
-	union bpf_attr attr;
+	/* the plain one: the first nine, then return the member (9), or 0
+	 * when the lookup failed (10) */
+	struct bpf_insn plain[12];
 
+	memcpy(plain, prog, 9 * sizeof(prog[0]));
+	plain[6].off = 3;
+	plain[9] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	plain[10] = insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	plain[11] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 	attr.insns = (uint64_t)(uintptr_t)(watch ? prog : plain);

@@ -139,6 +139,7 @@ static void close_bpf(struct nscap_handle *h)
 		close(h->map_fd);
 	nscap_fanout_unmap(h->map_mem);
 	h->map_mem = NULL;
+	h->watch = false;
 	h->prog_fd = h->map_fd = -1;
 }
 
@@ -164,10 +165,13 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	/* the program may switch on its own only where nscap can see it;
 	 * a kernel that refuses that program (atomic fetch-and-add: 5.12)
 	 * gets the one that only reads the member */
+	h->watch = h->map_mem != NULL;
 	if (h->map_fd >= 0)
-		h->prog_fd = nscap_fanout_load(h->map_fd, h->map_mem != NULL);
-	if (h->map_fd >= 0 && h->prog_fd < 0 && h->map_mem)
+		h->prog_fd = nscap_fanout_load(h->map_fd, h->watch);
+	if (h->map_fd >= 0 && h->prog_fd < 0 && h->watch) {
+		h->watch = false;
 		h->prog_fd = nscap_fanout_load(h->map_fd, false);
+	}
 	if (h->prog_fd < 0)
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
@@ -386,9 +390,10 @@ _Static_assert(offsetof(struct nscap_fanout_value, member) == 0,
 
 void nscap_handle_watch(struct nscap_handle *h)
 {
-	/* a store: it cannot fail; without a mapped map the program does
-	 * not watch, and the immediate ring is chosen already */
-	if (h->bulk && h->primed && h->map_mem)
+	/* a store: it cannot fail; without a mapped map, or where the kernel
+	 * refused the watching program, the immediate ring is chosen already
+	 * (the plain program would read WATCH as member 0) */
+	if (h->bulk && h->primed && h->watch)
 		__atomic_store_n(&h->map_mem[0], NSCAP_FANOUT_WATCH,
 				 __ATOMIC_RELEASE);
 }

@@ -84,6 +84,7 @@ struct nscap_handle {
 	int map_fd;	   /* the fanout map: the member chosen; -1: no twin */
 	int prog_fd;	   /* the fanout program reading it */
 	uint32_t *map_mem; /* the map's value, mapped; or NULL */
+	bool watch;	   /* its program watches for bursts (fanout.h) */
 	int linktype;	   /* DLT_* */
 	int snaplen;
 	bool nano;	    /* timestamps in pcap_pkthdr are nanoseconds */
