@@ -489,6 +489,7 @@ static int stats_in_ns(void *arg, char *err)
 	struct stats_call *c = arg;
 	struct nscap_handle *h = c->h;
 	const struct nscap_counts *b = &h->lib_bulk.total;
+	struct nscap_counts was;
 	int ret;
 
 	if (!h->bulk) {
@@ -501,14 +502,15 @@ static int stats_in_ns(void *arg, char *err)
 	 * so that libpcap's, read next for the interface's drops, only take
 	 * what came in between, which twin_count adds too */
 	ret = twin_count(h, err);
+	was = *b;
 	if (ret == 0)
 		ret = lib_read(h, h->bulk, &h->lib_bulk, err);
 	if (ret)
 		return ret;
-	h->twin_accepted += b->received - b->dropped - h->twin_lib_seen;
-	h->twin_lib_seen = b->received - b->dropped;
-	h->twin_dropped += b->dropped - h->twin_lib_dropped;
-	h->twin_lib_dropped = b->dropped;
+	/* libpcap's share: what its totals grew by in this read */
+	h->twin_accepted +=
+		(b->received - b->dropped) - (was.received - was.dropped);
+	h->twin_dropped += b->dropped - was.dropped;
 	c->st->received = h->twin_accepted + h->twin_dropped;
 	c->st->dropped = h->twin_dropped;
 	/* ps_ifdrop is the interface's, read from sysfs: once */

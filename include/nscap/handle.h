@@ -101,8 +101,8 @@ struct nscap_handle {
 	uint64_t twin_taken, twin_accepted, twin_dropped;
 	uint64_t twin_early;	/* accepted before the twin was ready */
 	uint64_t twin_since_ns; /* then (CLOCK_REALTIME): taken counts after */
-	uint64_t twin_lib_seen, twin_lib_dropped;
-	/* libpcap's counters, widened: of pcap and of bulk */
+	/* libpcap's counters, widened: of pcap and of bulk (the twin's share
+	 * of these goes into twin_accepted and twin_dropped at each read) */
 	struct nscap_lib_counts lib, lib_bulk;
 	bool opening;	     /* the immediate ring is being opened (a job) */
 	bool busy_meanwhile; /* a busy wake-up while it was */
