@@ -32,7 +32,8 @@ enum nscap_output_kind nscap_output_kind_of(int fd)
 	return NSCAP_OUTPUT_OTHER;
 }
 
-int nscap_output_open(const char *path, struct nscap_output *out, char *err)
+int nscap_output_open(const char *path, struct nscap_output *out, bool wait,
+		      char *err)
 {
 	int fd, flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
 	bool created = true;
@@ -52,7 +53,16 @@ int nscap_output_open(const char *path, struct nscap_output *out, char *err)
 	fd = open(path, flags | O_CREAT | O_EXCL, 0644);
 	if (fd < 0 && errno == EEXIST) {
 		created = false;
-		fd = open(path, flags);
+		/* a FIFO with no reader: ENXIO at once, unless asked to wait
+		 * (then opening blocks until a reader comes, or a signal) */
+		fd = open(path, flags | (wait ? 0 : O_NONBLOCK));
+		if (fd >= 0 && !wait &&
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+			int e = errno;
+
+			close(fd);
+			return nscap_seterr(err, e, "cannot open %s", path);
+		}
 	}
 	if (fd < 0)
 		return nscap_seterr(err, errno, "cannot open %s", path);

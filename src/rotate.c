@@ -375,6 +375,15 @@ void nscap_rotate_opened(struct nscap_rotate_state *s,
 	s->file_packets = 0;
 }
 
+void nscap_rotate_kept(struct nscap_rotate_state *s,
+		       const struct nscap_rotate_decision *d)
+{
+	if (d->new_period) {
+		s->period_start_ns = d->name_ns;
+		s->period_files = 1;
+	}
+}
+
 void nscap_rotate_wrote(struct nscap_rotate_state *s, uint64_t bytes,
 			uint64_t packets)
 {

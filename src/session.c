@@ -65,6 +65,9 @@ struct starget {
 	struct nscap_iface_list ifaces;
 	const struct nscap_iface **sel; /* chosen from ifaces */
 	size_t nsel;
+	int *failed; /* -i all: interfaces that could not be attached while
+		      * up; tried again once they have been down or away */
+	size_t nfailed, capfailed;
 };
 
 /* Ordered by size, so the compiler leaves no holes (clang-tidy checks). */
@@ -95,11 +98,13 @@ struct nscap_session {
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
 	uint64_t last_counts; /* when the handles' counters were last read */
+	uint64_t last_sigs;   /* when pending signals were last let in */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
 	enum nscap_format fmt;
 	enum nscap_rotate_reason stop_reason;
+	enum nscap_output_kind out_kind; /* of the output being written */
 	int out_watch; /* the output pipe, polled for its reader going away */
 	int snaplen;   /* the snapshot length asked for */
 	sig_atomic_t stop_seen; /* stop signals already acted on */
@@ -574,64 +579,149 @@ static int close_file(struct nscap_session *s, char *err)
 	return ret;
 }
 
-/* Open file path (the first, or the next after a rotation) with every
- * handle described in it. */
-static int open_file(struct nscap_session *s, const char *path, char *err)
+/* Open the output at path (a file made as root before the drop is given to
+ * the user). 0, or a negative errno with err set and nothing left made. */
+static int open_output(struct nscap_session *s, const char *path,
+		       struct nscap_output *out, char *err)
 {
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	struct stat st;
 	sigset_t old;
 	int ret;
 
-	/* opening a FIFO waits for its reader: let SIGINT end that wait */
-	if (s->waitmask)
-		pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
-	ret = nscap_output_open(path, &out, err);
-	if (s->waitmask)
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = nscap_output_open(path, out, false, err);
+	if (ret == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		if (!quiet(s))
+			fprintf(s->log, "nscap: waiting for a reader of %s\n",
+				path);
+		/* opening blocks until a reader comes: signals reach their
+		 * handlers meanwhile; SIGUSR1 goes on waiting */
+		do {
+			pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
+			ret = nscap_output_open(path, out, true, err);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			if (ret == -EINTR && (s->sig->stop || s->sig->rotate)) {
+				nscap_seterr(err, 0,
+					     "stopped while waiting for a "
+					     "reader of %s",
+					     path);
+				return -ECANCELED;
+			}
+			s->sig->stats = 0;
+		} while (ret == -EINTR);
+	}
 	if (ret)
 		return ret;
-	if (out.created && !s->dropped && s->cred.drop) {
+	if (out->created && !s->dropped && s->cred.drop) {
 		/* made as root before the drop: the user's, as later ones */
-		ret = nscap_privdrop_chown(out.fd, path, &s->cred, err);
+		ret = nscap_privdrop_chown(out->fd, path, &s->cred, err);
 		if (ret) {
-			close(out.fd);
+			close(out->fd);
 			unlink(path);
 			return ret;
 		}
 	}
-	s->out_watch = out.kind == NSCAP_OUTPUT_PIPE ? out.fd : -1;
-	ret = open_writer(s, out.fd, err); /* the writer owns out.fd */
+	return 0;
+}
+
+/* Start the writer on output out, just opened at path, with every handle
+ * described in it. The writer owns out->fd, also on failure. */
+static int start_writer(struct nscap_session *s, const char *path,
+			const struct nscap_output *out, char *err)
+{
+	int ret;
+
+	s->out_watch = out->kind == NSCAP_OUTPUT_PIPE ? out->fd : -1;
+	s->out_kind = out->kind;
+	ret = open_writer(s, out->fd, err);
 	if (ret) {
 		s->out_watch = -1;
-		if (out.created && unlink(path) < 0)
+		if (out->created && unlink(path) < 0)
 			fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
 				strerror(errno));
 		return ret;
 	}
+	s->path[0] = '\0';
 	if (!nscap_output_is_stdout(path))
 		snprintf(s->path, sizeof(s->path), "%s", path);
 	s->last_flush = mono_ns();
 	return 0;
 }
 
+/* Open file path (the first, or the ring's only one again) with every
+ * handle described in it. */
+static int open_file(struct nscap_session *s, const char *path, char *err)
+{
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	int ret = open_output(s, path, &out, err);
+
+	return ret ? ret : start_writer(s, path, &out, err);
+}
+
+/* Rotation decision d says: the next file, named path. The next is opened
+ * before the current one is closed: if it cannot be, the current one is
+ * still whole and open. */
+static int switch_file(struct nscap_session *s,
+		       const struct nscap_rotate_decision *d, const char *path,
+		       char *err)
+{
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	int ret;
+
+	if (strcmp(path, s->path) == 0) {
+		/* -W 1: the ring's one file, replaced */
+		ret = close_file(s, err);
+		if (ret)
+			return ret;
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nscap_seterr(err, errno, "cannot remove %s",
+					    path);
+		return open_file(s, path, err);
+	}
+	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
+		return nscap_seterr(err, errno, "cannot remove %s", path);
+	ret = open_output(s, path, &out, err);
+	if (ret)
+		return ret;
+	ret = close_file(s, err);
+	if (ret) {
+		close(out.fd);
+		if (out.created)
+			unlink(path);
+		return ret;
+	}
+	return start_writer(s, path, &out, err);
+}
+
 /* Rotation decision d says: the next file. */
 static int next_file(struct nscap_session *s,
 		     const struct nscap_rotate_decision *d, char *err)
 {
+	bool asked = d->reason == NSCAP_ROTATE_BY_REQUEST;
 	char path[sizeof(s->path)];
 	int ret;
 
 	ret = nscap_rotate_filename(s->o->output, &s->o->rotate, d->index,
 				    (time_t)(d->name_ns / 1000000000u), path,
 				    sizeof(path), err);
-	if (ret)
-		return ret;
-	ret = close_file(s, err);
-	if (ret)
-		return ret;
-	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
-		return nscap_seterr(err, errno, "cannot remove %s", path);
-	ret = open_file(s, path, err);
+	if (ret == 0 && !d->replaces && strcmp(path, s->path) == 0) {
+		/* the pattern names the file being written again (-G with a
+		 * pattern coarser than S, or SIGHUP within its unit): opening
+		 * it would truncate what it holds; it goes on instead */
+		nscap_rotate_kept(&s->rs, d);
+		if (asked ? !quiet(s) : s->o->verbose)
+			fprintf(s->log,
+				"nscap: the next file would be %s again; "
+				"still writing it\n",
+				path);
+		return 0;
+	}
+	if (ret == 0)
+		ret = switch_file(s, d, path, err);
+	if (ret && asked && s->w) {
+		/* SIGHUP: the capture goes on in the file it had */
+		fprintf(s->log, "nscap: %s; still writing %s\n", err, s->path);
+		return 0;
+	}
 	if (ret)
 		return ret;
 	nscap_rotate_opened(&s->rs, d, s->ops->size(s->w));
@@ -811,12 +901,55 @@ static void compact(struct nscap_session *s)
 	s->nh = n;
 }
 
+static bool has_failed(const struct starget *g, int ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < g->nfailed; i++)
+		if (g->failed[i] == ifindex)
+			return true;
+	return false;
+}
+
+/* Note ifindex as failed, last in the list; false when there is no memory
+ * for it (then it is tried again at the next doorbell). */
+static bool note_failed(struct starget *g, int ifindex)
+{
+	if (g->nfailed == g->capfailed) {
+		size_t cap = g->capfailed ? 2 * g->capfailed : 8;
+		int *v = realloc(g->failed, cap * sizeof(int));
+
+		if (!v)
+			return false;
+		g->failed = v;
+		g->capfailed = cap;
+	}
+	g->failed[g->nfailed++] = ifindex;
+	return true;
+}
+
+/* Keep only the failed interfaces still listed and up. */
+static void forget_failed(struct starget *g, const struct nscap_iface_list *l)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < g->nfailed; i++)
+		for (j = 0; j < l->n; j++)
+			if (l->v[j].ifindex == g->failed[i] &&
+			    (l->v[j].flags & PCAP_IF_UP)) {
+				g->failed[n++] = g->failed[i];
+				break;
+			}
+	g->nfailed = n;
+}
+
 /* -i all: open what is up in target k's namespace and not yet open. */
 static void attach_new(struct nscap_session *s, size_t k)
 {
 	struct starget *g = &s->tg[k];
 	struct nscap_iface_list l = {NULL, 0};
 	char err[NSCAP_ERRBUF], name[128], desc[320];
+	uint64_t before;
 	size_t i, j;
 	int tov;
 
@@ -842,19 +975,24 @@ static void attach_new(struct nscap_session *s, size_t k)
 		fprintf(s->log, "nscap: %s\n", err);
 		return;
 	}
+	forget_failed(g, &l);
 	for (i = 0; i < l.n; i++) {
 		const struct nscap_iface *f = &l.v[i];
 		struct nscap_writer_iface wi;
 		struct nscap_handle *h = NULL;
-		bool open = false;
+		bool open = false, noted;
 
 		if (f->any || !(f->flags & PCAP_IF_UP))
 			continue;
 		for (j = 0; j < s->nh && !open; j++)
 			open = s->h[j]->owner == k &&
 			       s->h[j]->ifindex == f->ifindex;
-		if (open)
+		if (open || has_failed(g, f->ifindex))
 			continue;
+		/* a failed attempt is not made again while the interface
+		 * stays up: trying changes its flags (promiscuous mode on
+		 * and off), which rings the doorbell again */
+		noted = note_failed(g, f->ifindex);
 		if (open_handle(s, k, f, &h, err)) {
 			fprintf(s->log, "nscap: %s\n", err);
 			continue;
@@ -870,6 +1008,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 			nscap_handle_close(g->ns, h);
 			continue;
 		}
+		before = s->ops->size(s->w);
 		if (s->ops->add_iface(s->w, &wi, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				name, err);
@@ -877,10 +1016,17 @@ static void attach_new(struct nscap_session *s, size_t k)
 			nscap_handle_close(g->ns, h);
 			continue;
 		}
+		/* the new interface's description, and its statistics at the
+		 * close, count against -C from now on (the file may pass the
+		 * limit by these two blocks: they go where the file is) */
+		s->rs.file_bytes += s->ops->size(s->w) - before;
+		s->rs.close_bytes = s->ops->trailer_size(s->w);
 		h->iface = s->next_iface++;
 		h->file_base = h->captured;
+		if (noted)
+			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))
-			fprintf(s->log, "nscap: %s appeared; ", name);
+			fprintf(s->log, "nscap: %s appeared\n", name);
 		say_listening(s, h);
 	}
 	nscap_iface_list_free(&l);
@@ -1408,15 +1554,15 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	uint64_t now = now_ns();
 	int ret = 0;
 
-	if (s->sig->rotate && !s->path[0]) {
-		/* SIGHUP with no file to start anew (stdout, a pipe): the
-		 * terminal went away; stop as for SIGINT */
+	if (s->sig->rotate && s->out_kind != NSCAP_OUTPUT_FILE) {
+		/* SIGHUP with no regular file to start anew (stdout, a FIFO,
+		 * a device): the terminal went away; stop as for SIGINT */
 		s->sig->rotate = 0;
 		s->sig->stop++;
 	}
 	if (s->rotating || s->sig->rotate) {
 		struct nscap_rotate_decision d;
-		bool force = s->sig->rotate && s->path[0];
+		bool force = s->sig->rotate != 0;
 
 		s->sig->rotate = 0;
 		if (s->rotating || force)
@@ -1442,13 +1588,31 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	return ret;
 }
 
+/*
+ * ppoll(2) delivers a pending signal only when it has to wait: when an fd is
+ * ready at every call (a ring that never empties under overload, a doorbell
+ * that keeps ringing), a SIGINT would wait for ever, blocked. So every 10 ms
+ * of such wake-ups the mask opens a moment and lets pending signals in.
+ */
+static void let_signals_in(struct nscap_session *s)
+{
+	uint64_t now = mono_ns();
+	sigset_t old;
+
+	if (now - s->last_sigs < 10000000u)
+		return;
+	s->last_sigs = now;
+	pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static int run(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	struct slots sl = {NULL, NULL, NULL, 0, 0};
 	struct timespec ts;
 	uint64_t plain;
 	size_t i;
-	int ret = 0;
+	int n, ret = 0;
 
 	s->last_counts = mono_ns();
 	for (;;) {
@@ -1474,13 +1638,15 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 			ret = nscap_seterr(err, ENOMEM, "cannot wait");
 			break;
 		}
-		if (ppoll(sl.pfd, sl.n, wait_for(s, &ts), s->waitmask) < 0 &&
-		    errno != EINTR) {
+		n = ppoll(sl.pfd, sl.n, wait_for(s, &ts), s->waitmask);
+		if (n < 0 && errno != EINTR) {
 			*why = STOP_ERROR;
 			ret = nscap_seterr(err, errno,
 					   "cannot wait for packets");
 			break;
 		}
+		if (n > 0)
+			let_signals_in(s);
 		plain = 0;
 		ret = read_ready(s, &sl, &plain, why, err);
 		if (ret == 0)
@@ -1529,9 +1695,11 @@ static void print_totals(struct nscap_session *s)
 /*
  * Whom to run as once capturing: -Z, or the user who ran sudo. With -i all
  * an implicit drop (sudo) is not made: new interfaces could not be attached
- * without privileges. Returns 0 or a negative errno with err set.
+ * without privileges. With -C or -G the user must be able to create files
+ * where the first one (named first) goes. Returns 0 or a negative errno
+ * with err set.
  */
-static int plan_drop(struct nscap_session *s, char *err)
+static int plan_drop(struct nscap_session *s, const char *first, char *err)
 {
 	struct nscap_privdrop_input in;
 	struct nscap_privdrop_plan plan;
@@ -1559,7 +1727,9 @@ static int plan_drop(struct nscap_session *s, char *err)
 		char dir[sizeof(s->path)];
 		char *slash;
 
-		snprintf(dir, sizeof(dir), "%s", s->o->output);
+		/* the first file's: a pattern's directory may be one too
+		 * (-G, "%Y/x.pcapng") */
+		snprintf(dir, sizeof(dir), "%s", first);
 		slash = strrchr(dir, '/');
 		if (!slash)
 			snprintf(dir, sizeof(dir), ".");
@@ -1617,13 +1787,13 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		      o->rotate.stop_files;
 	ret = nscap_format_choose(o->format, o->output, count_linktypes(s),
 				  &s->fmt, err);
-	if (ret == 0)
-		ret = plan_drop(s, err);
 	snprintf(first, sizeof(first), "%s", o->output ? o->output : "-");
 	if (ret == 0 && s->rotating && !nscap_output_is_stdout(o->output))
 		ret = nscap_rotate_filename(o->output, &o->rotate, 0,
 					    (time_t)(start / 1000000000u),
 					    first, sizeof(first), err);
+	if (ret == 0)
+		ret = plan_drop(s, first, err);
 	if (ret == 0)
 		ret = open_file(s, first, err);
 	/* opening a ring needs the privileges about to be dropped: the
@@ -1637,6 +1807,13 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	}
 	if (ret == 0)
 		ret = drop(s, err);
+	if (ret == -ECANCELED && !s->w) {
+		/* a stop while -w FIFO waited for its reader: nothing was
+		 * captured, and nothing went wrong */
+		if (o->verbose)
+			fprintf(s->log, "nscap: %s\n", err);
+		return NSCAP_EXIT_OK;
+	}
 	if (ret) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return NSCAP_EXIT_RUNTIME;
@@ -1750,6 +1927,7 @@ void nscap_session_close(struct nscap_session *s)
 		if (g->watch_fd >= 0)
 			close(g->watch_fd);
 		free(g->sel);
+		free(g->failed);
 		nscap_iface_list_free(&g->ifaces);
 		nscap_ns_stop(g->ns);
 		nscap_target_close(&g->t);

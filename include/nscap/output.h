@@ -29,9 +29,12 @@ enum nscap_output_kind nscap_output_kind_of(int fd);
 /*
  * Open path for writing: O_CLOEXEC and O_NOFOLLOW, mode 0644 less umask; a
  * regular file is truncated, anything else (a FIFO, /dev/null) is written as
- * it is. "-" or NULL is standard output. Returns 0, or a negative errno with
- * err set and nothing created.
+ * it is. "-" or NULL is standard output. A FIFO with no reader gives -ENXIO,
+ * or with wait, blocks until one opens it (-EINTR if a signal comes first).
+ * The fd is blocking. Returns 0, or a negative errno with err set and
+ * nothing created.
  */
-int nscap_output_open(const char *path, struct nscap_output *out, char *err);
+int nscap_output_open(const char *path, struct nscap_output *out, bool wait,
+		      char *err);
 
 #endif

@@ -146,6 +146,15 @@ void nscap_rotate_opened(struct nscap_rotate_state *s,
 			 const struct nscap_rotate_decision *d,
 			 uint64_t header_bytes);
 
+/*
+ * The next file of decision d has the name of the current one (-G with a
+ * pattern coarser than its seconds, or a forced rotation within the
+ * pattern's unit): the caller goes on writing the current file, and a new
+ * -G period starts in it. No file is counted as opened.
+ */
+void nscap_rotate_kept(struct nscap_rotate_state *s,
+		       const struct nscap_rotate_decision *d);
+
 /* bytes (and packets records among them) went into the current file. */
 void nscap_rotate_wrote(struct nscap_rotate_state *s, uint64_t bytes,
 			uint64_t packets);

@@ -69,4 +69,30 @@ wait "$n"
 expect_status 1 $? "-Z unknown"
 grep -q "^nscap: .*no-such-user-nscap" "$LAB_DIR/u.err" || fail "-Z unknown: $(cat "$LAB_DIR/u.err")"
 [ ! -e "$dir/u.pcapng" ] || fail "-Z unknown: created the file"
+
+# -G with a strftime pattern in the directory: the check that the user may
+# create files there looks at the first file's directory, not the pattern's
+mkdir "$dir/y-$(date +%Y)" && chmod 0777 "$dir/y-$(date +%Y)"
+"$NSCAP" -t "$pid" -i eth0 -Z nobody -G 60 -a duration:1 -w "$dir/y-%Y/g.pcapng" 2>"$LAB_DIR/y.err"
+expect_status 0 $? "-Z, -G, pattern in the directory: $(cat "$LAB_DIR/y.err")"
+[ "$(stat -c %U "$dir/y-$(date +%Y)/g.pcapng")" = nobody ] || fail "-G dir pattern: $(ls -l "$dir"/y-*)"
+
+# SIGHUP after the drop where the user cannot create the next file: the
+# capture goes on in the file it had, and says so
+ro="$LAB_DIR/ro"
+mkdir "$ro" && chmod 0755 "$ro"
+lab_bg "$NSCAP" -t "$pid" -i eth0 -Z nobody -w "$ro/r.pcapng" udp port 9999 2>"$LAB_DIR/r.err"
+n=$BG_PID
+wait_for 10 listening "$LAB_DIR/r.err" || fail "SIGHUP, read-only: nscap did not start"
+send "$b" 198.51.100.1 9999 3 100
+sleep 0.3
+kill -HUP "$n"
+still() { grep -q "cannot open $ro/r.pcapng1: Permission denied; still writing $ro/r.pcapng" "$LAB_DIR/r.err"; }
+wait_for 5 still || fail "SIGHUP, read-only: $(cat "$LAB_DIR/r.err")"
+send "$b" 198.51.100.1 9999 4 100
+sleep 0.3
+kill -INT "$n"
+wait "$n"
+expect_status 0 $? "SIGHUP, read-only directory"
+[ "$(pcap_count "$ro/r.pcapng")" -eq 7 ] || fail "SIGHUP, read-only: $(pcap_count "$ro/r.pcapng") in the file"
 pass

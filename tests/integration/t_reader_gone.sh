@@ -29,12 +29,36 @@ wait_for 10 listening "$LAB_DIR/hup.err" || fail "hup: nscap did not start"
 pkill -HUP -P "$BG_PID" -f "nscap -t $pid" || fail "hup: no nscap"
 wait_for 5 test ! -d "/proc/$BG_PID" || fail "SIGHUP did not stop a capture to stdout"
 
-# a FIFO with no reader: nscap waits for one, and SIGINT ends the wait
+# a FIFO with no reader: nscap says it waits for one; SIGUSR1 does not end
+# the wait, SIGINT does, with exit 0 and nothing captured
 mkfifo "$LAB_DIR/fifo"
-"$NSCAP" -t "$pid" -w "$LAB_DIR/fifo" udp 2>"$LAB_DIR/fifo.err" &
-n=$!
-sleep 1 # it waits in open(2) for a reader, before it says it listens
+lab_bg "$NSCAP" -t "$pid" -w "$LAB_DIR/fifo" udp 2>"$LAB_DIR/fifo.err"
+n=$BG_PID
+waiting() { grep -q "waiting for a reader of $LAB_DIR/fifo" "$LAB_DIR/fifo.err"; }
+wait_for 10 waiting || fail "FIFO: no word of the wait: $(cat "$LAB_DIR/fifo.err")"
+kill -USR1 "$n"
+sleep 0.5
+[ -d "/proc/$n" ] || fail "SIGUSR1 ended the wait for a FIFO's reader: $(cat "$LAB_DIR/fifo.err")"
 kill -INT "$n"
 wait_for 3 test ! -d "/proc/$n" || fail "SIGINT did not end the wait for a FIFO's reader"
 wait "$n"
+expect_status 0 $? "SIGINT while waiting for a FIFO's reader"
+! grep -q "cannot" "$LAB_DIR/fifo.err" || fail "FIFO wait: $(cat "$LAB_DIR/fifo.err")"
+
+# SIGHUP with a FIFO as the output stops the capture, as with stdout: no
+# regular file named after the FIFO takes the rest
+lab_bg cat "$LAB_DIR/fifo" >"$LAB_DIR/fifo.out"
+reader=$BG_PID
+lab_bg "$NSCAP" -t "$pid" -w "$LAB_DIR/fifo" udp port 9998 2>"$LAB_DIR/fifohup.err"
+n=$BG_PID
+wait_for 10 listening "$LAB_DIR/fifohup.err" || fail "FIFO SIGHUP: nscap did not start"
+send "$b" 198.51.100.1 9998 5 500
+sleep 0.3
+kill -HUP "$n"
+wait_for 5 test ! -d "/proc/$n" || fail "SIGHUP did not stop a capture to a FIFO"
+wait "$n"
+expect_status 0 $? "SIGHUP, FIFO"
+wait "$reader"
+[ ! -e "$LAB_DIR/fifo1" ] || fail "SIGHUP made a file next to the FIFO"
+[ "$(pcap_count "$LAB_DIR/fifo.out")" -eq 5 ] || fail "FIFO reader got $(pcap_count "$LAB_DIR/fifo.out")"
 pass

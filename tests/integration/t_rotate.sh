@@ -98,4 +98,21 @@ isb="$(dirname "$0")/pcapng_isb.py"
 	fail "first file's statistics: $("$isb" hup.pcapng)"
 "$isb" hup.pcapng1 | grep -q '^0 filteraccept=7 osdrop=0 usrdeliv=4$' ||
 	fail "second file's statistics: $("$isb" hup.pcapng1)"
+
+# SIGHUP with -G and a pattern that names the same file again (within its
+# minute): the file goes on, nothing in it is truncated away
+lab_bg "$NSCAP" -t "$pid" -i eth0 -G 3600 -w 'same-%Y.pcapng' udp port 9999 2>same.err
+n=$BG_PID
+wait_for 10 listening same.err || fail "SIGHUP, same name: nscap did not start"
+send "$b" 198.51.100.1 9999 5 100
+sleep 0.5
+kill -HUP "$n"
+same() { grep -q "would be same-$(date +%Y).pcapng again; still writing it" same.err; }
+wait_for 5 same || fail "SIGHUP, same name: $(cat same.err)"
+send "$b" 198.51.100.1 9999 6 100
+sleep 0.5
+kill -INT "$n"
+wait "$n" || fail "SIGHUP, same name: exit $?"
+[ "$(ls same-*.pcapng | wc -l)" -eq 1 ] || fail "SIGHUP, same name: $(ls same-*)"
+[ "$(pcap_count same-*.pcapng)" -eq 11 ] || fail "SIGHUP, same name: $(pcap_count same-*.pcapng) in the file"
 pass

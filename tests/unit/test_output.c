@@ -125,7 +125,7 @@ static struct nscap_output open_ok(const char *path)
 	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	if (nscap_output_open(path, &out, err) != 0)
+	if (nscap_output_open(path, &out, true, err) != 0)
 		fail_msg("open %s: %s", path ? path : "(null)", err);
 	assert_true(out.fd >= 0);
 	assert_cloexec(out.fd);
@@ -138,7 +138,7 @@ static void open_fails(const char *path, int want)
 	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	assert_int_equal(nscap_output_open(path, &out, err), -want);
+	assert_int_equal(nscap_output_open(path, &out, true, err), -want);
 	assert_int_equal(out.fd, -1);
 	assert_false(out.created);
 	assert_non_null(strstr(err, path));
@@ -244,6 +244,32 @@ static void test_fifo_written_as_it_is(void **state)
 	assert_true(S_ISFIFO(st.st_mode));
 	close(out.fd);
 	close(wr);
+	close(rd);
+}
+
+/* Pins a FIFO with no reader: without wait, -ENXIO at once and no fd; with
+ * a reader there, opened without waiting, and the fd blocks (as a file's
+ * writes must: the writers do not expect EAGAIN from a FIFO). */
+static void test_fifo_no_reader(void **state)
+{
+	struct tmp *t = *state;
+	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
+	char err[NSCAP_ERRBUF] = "";
+	int rd;
+
+	assert_int_equal(mkfifo(at(t, "lonely"), 0600), 0);
+	assert_int_equal(nscap_output_open(t->path, &out, false, err), -ENXIO);
+	assert_int_equal(out.fd, -1);
+	assert_false(out.created);
+	assert_non_null(strstr(err, t->path));
+
+	rd = open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(rd >= 0);
+	assert_int_equal(nscap_output_open(t->path, &out, false, err), 0);
+	assert_int_equal(out.kind, NSCAP_OUTPUT_PIPE);
+	assert_false(fcntl(out.fd, F_GETFL) & O_NONBLOCK);
+	assert_cloexec(out.fd);
+	close(out.fd);
 	close(rd);
 }
 
@@ -401,6 +427,7 @@ int main(void)
 		T(test_creates_file),
 		T(test_truncates_existing_file),
 		T(test_fifo_written_as_it_is),
+		T(test_fifo_no_reader),
 		T(test_symlink_refused),
 		T(test_errors_create_nothing),
 		T(test_stdout_is_a_dup),

@@ -241,6 +241,39 @@ static void test_time_late_rotation_restarts_period(void **state)
 			 NSCAP_ROTATE_NEXT);
 }
 
+/* The next file has the current one's name (-G 60 with an hourly pattern):
+ * the file goes on, with its bytes and packets, and a new period starts in
+ * it; no file is counted, so -W counts files, not periods. */
+static void test_time_kept_file(void **state)
+{
+	struct nscap_rotate_policy p = none;
+	struct nscap_rotate_state s;
+	struct nscap_rotate_decision d;
+
+	(void)state;
+	p.seconds = 60;
+	p.files = 2;
+	nscap_rotate_begin(&s, T0, 24);
+	nscap_rotate_wrote(&s, 1000, 10);
+	assert_int_equal(decide(&p, &s, T0 + 60 * S, 100, &d),
+			 NSCAP_ROTATE_NEXT);
+	assert_true(d.new_period);
+	nscap_rotate_kept(&s, &d);
+	assert_true(s.period_start_ns == T0 + 60 * S);
+	assert_true(s.file_bytes == 1024);
+	assert_true(s.file_packets == 10);
+	assert_int_equal(s.files, 1);
+	assert_int_equal(decide(&p, &s, T0 + 119 * S, 100, &d),
+			 NSCAP_ROTATE_NONE);
+	/* the second file is opened, and -W 2 stops before a third */
+	assert_int_equal(decide(&p, &s, T0 + 120 * S, 100, &d),
+			 NSCAP_ROTATE_NEXT);
+	nscap_rotate_opened(&s, &d, 24);
+	assert_int_equal(s.files, 2);
+	assert_int_equal(decide(&p, &s, T0 + 180 * S, 100, &d),
+			 NSCAP_ROTATE_STOP);
+}
+
 /* -G with -W alone: N files, then stop instead of the next one. */
 static void test_time_with_w_stops_after_n_files(void **state)
 {
@@ -878,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_size_megabyte_files),
 		cmocka_unit_test(test_time_exactly_at_g),
 		cmocka_unit_test(test_time_late_rotation_restarts_period),
+		cmocka_unit_test(test_time_kept_file),
 		cmocka_unit_test(test_time_with_w_stops_after_n_files),
 		cmocka_unit_test(test_ring_wraps_and_replaces),
 		cmocka_unit_test(test_ring_of_one),

@@ -1,0 +1,42 @@
+# -i all and an interface that appears but cannot be attached (a tun device,
+# whose link type the filter cannot match): nscap says so once, not at every
+# doorbell (opening and closing the handle turns promiscuous mode on and off,
+# which rings the doorbell again: that loop once printed 50 lines a second
+# and kept SIGINT out). It tries again once the interface has been down, and
+# interfaces appearing later are still attached.
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns target)
+b=$(lab_ns peer)
+pid=$(lab_target "$a")
+ip -n "$a" tuntap add tun7 mode tun 2>/dev/null || skip "no tun devices here (ip tuntap add failed)"
+
+lab_bg "$NSCAP" -t "$pid" -i all -w "$LAB_DIR/x.pcapng" 'ether src 02:00:00:00:00:01 or udp' 2>"$LAB_DIR/err"
+wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start: $(cat "$LAB_DIR/err")"
+refused() { [ "$(grep -c "bad filter expression" "$LAB_DIR/err")" -ge "$1" ]; }
+ip -n "$a" link set tun7 up
+wait_for 5 refused 1 || fail "no word of tun7: $(cat "$LAB_DIR/err")"
+sleep 2
+[ "$(grep -c "bad filter expression" "$LAB_DIR/err")" -eq 1 ] ||
+	fail "tun7 tried $(grep -c "bad filter expression" "$LAB_DIR/err") times in 2 s"
+# down and up again: one more try
+ip -n "$a" link set tun7 down
+sleep 0.3
+ip -n "$a" link set tun7 up
+wait_for 5 refused 2 || fail "tun7 not tried again after down and up: $(cat "$LAB_DIR/err")"
+sleep 1
+[ "$(grep -c "bad filter expression" "$LAB_DIR/err")" -eq 2 ] ||
+	fail "tun7 tried $(grep -c "bad filter expression" "$LAB_DIR/err") times after down and up"
+# a veth appearing now is attached and captured
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
+attached() { grep -q "eth0 appeared" "$LAB_DIR/err"; }
+wait_for 10 attached || fail "eth0 not attached: $(cat "$LAB_DIR/err")"
+sleep 0.3
+send "$b" 198.51.100.1 9999 5 500
+sleep 0.5
+kill -INT "$BG_PID"
+wait_for 5 test ! -d "/proc/$BG_PID" || fail "SIGINT did not stop nscap"
+wait "$BG_PID"
+expect_status 0 $? "SIGINT"
+[ "$(tshark -r "$LAB_DIR/x.pcapng" -Y udp.port==9999 2>/dev/null | wc -l)" -eq 5 ] ||
+	fail "eth0's packets: $(tshark -r "$LAB_DIR/x.pcapng" -Y udp.port==9999 2>/dev/null | wc -l)"
+pass
