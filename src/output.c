@@ -32,48 +32,85 @@ enum nscap_output_kind nscap_output_kind_of(int fd)
 	return NSCAP_OUTPUT_OTHER;
 }
 
-int nscap_output_open(const char *path, struct nscap_output *out, bool wait,
-		      char *err)
+/* A description of stdout's pipe of nscap's own, through /proc (the one
+ * fd 1 holds is shared with the shell: its flags are not nscap's to
+ * change); O_NONBLOCK, so that a pipe whose reader is gone fails the open
+ * instead of blocking it. -1 when it cannot be had (a socket). */
+static int own_stdout_pipe(void)
 {
-	int fd, flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW;
-	bool created = true;
+	int fd = open("/proc/self/fd/1", O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	int high;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	/* fd 0 or 2 was closed: keep 0 to 2 for what they are */
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return high;
+}
+
+/* Set or clear O_NONBLOCK on fd. 0 or -errno. */
+static int set_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
+}
+
+int nscap_output_open(const char *path, struct nscap_output *out,
+		      unsigned int how, char *err)
+{
+	int fd, flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW, e;
+	bool created = true, own = true;
 
 	out->fd = -1;
 	out->created = false;
 	if (nscap_output_is_stdout(path)) {
-		/* a copy, so that closing the writer leaves fd 1 open */
-		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		fd = -1;
+		if (nscap_output_kind_of(STDOUT_FILENO) == NSCAP_OUTPUT_PIPE)
+			fd = own_stdout_pipe();
+		if (fd < 0) {
+			/* a copy, so that closing the writer leaves fd 1 */
+			own = false;
+			fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		}
 		if (fd < 0)
 			return nscap_seterr(err, errno,
 					    "cannot use standard output");
-		out->fd = fd;
-		out->kind = nscap_output_kind_of(fd);
-		return 0;
-	}
-	fd = open(path, flags | O_CREAT | O_EXCL, 0644);
-	if (fd < 0 && errno == EEXIST) {
 		created = false;
-		/* a FIFO with no reader: ENXIO at once, unless asked to wait
-		 * (then opening blocks until a reader comes, or a signal) */
-		fd = open(path, flags | (wait ? 0 : O_NONBLOCK));
-		if (fd >= 0 && !wait &&
-		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-			int e = errno;
-
-			close(fd);
-			return nscap_seterr(err, e, "cannot open %s", path);
+	} else {
+		fd = open(path, flags | O_CREAT | O_EXCL, 0644);
+		if (fd < 0 && errno == EEXIST) {
+			created = false;
+			/* a FIFO with no reader: ENXIO at once, unless asked
+			 * to wait (then the open blocks until a reader
+			 * comes, or a signal) */
+			fd = open(path, flags | ((how & NSCAP_OUTPUT_WAIT)
+							 ? 0
+							 : O_NONBLOCK));
 		}
+		if (fd < 0)
+			return nscap_seterr(err, errno, "cannot open %s", path);
 	}
-	if (fd < 0)
-		return nscap_seterr(err, errno, "cannot open %s", path);
 	out->kind = nscap_output_kind_of(fd);
-	/* truncate only what is a regular file: never a device or FIFO */
-	if (out->kind == NSCAP_OUTPUT_FILE && !created &&
-	    ftruncate(fd, 0) < 0) {
-		int e = errno;
-
+	/* a pipe of nscap's own is non-blocking only when asked; anything
+	 * else opened here blocks */
+	e = 0;
+	if (own && (out->kind == NSCAP_OUTPUT_PIPE || !created))
+		e = set_nonblock(fd, out->kind == NSCAP_OUTPUT_PIPE &&
+					     (how & NSCAP_OUTPUT_NONBLOCK));
+	/* truncate only what is a regular file: never a device or FIFO, nor
+	 * stdout (the shell chose > or >>) */
+	if (e == 0 && out->kind == NSCAP_OUTPUT_FILE && !created &&
+	    !nscap_output_is_stdout(path) && ftruncate(fd, 0) < 0)
+		e = -errno;
+	if (e) {
 		close(fd);
-		return nscap_seterr(err, e, "cannot truncate %s", path);
+		return nscap_seterr(err, -e, "cannot open %s",
+				    path ? path : "-");
 	}
 	out->fd = fd;
 	out->created = created;

@@ -118,6 +118,7 @@ struct nscap_session {
 	bool full;    /* --on-full=wait: the disk is full, dropping */
 	bool nano;    /* the handles' timestamps are in nanoseconds */
 	bool dropped; /* privileges are gone: no new handle can be opened */
+	bool at_once; /* a second stop gave up a write to a stalled reader */
 };
 
 enum stop_why {
@@ -480,6 +481,37 @@ static size_t count_linktypes(const struct nscap_session *s)
 	return n;
 }
 
+/*
+ * The pcapng writer's wait when the output pipe takes no more (a reader
+ * that is alive but does not read): until it takes more, with the signals
+ * let in. A first stop goes on waiting (a reader that is only slow still
+ * gets what the rings hold); a second, after the duplicate window, gives
+ * the write up: EINTR, and the capture ends at once.
+ */
+static int wait_output(void *ctx, int fd)
+{
+	struct nscap_session *s = ctx;
+	struct pollfd pfd = {fd, POLLOUT, 0};
+
+	for (;;) {
+		if (s->sig->stop != s->stop_seen) {
+			int64_t now = nscap_loop_now_ms();
+
+			if (s->stop_seen && now >= s->dup_until_ms) {
+				s->at_once = true;
+				return EINTR;
+			}
+			if (!s->stop_seen)
+				s->dup_until_ms = now + 200;
+			s->stop_seen = s->sig->stop;
+		}
+		if (ppoll(&pfd, 1, NULL, s->waitmask) > 0)
+			return 0; /* room, or the reader is gone: EPIPE next */
+		if (errno != EINTR)
+			return errno;
+	}
+}
+
 static int open_writer(struct nscap_session *s, int fd, char *err)
 {
 	struct nscap_writer_iface *ifs;
@@ -524,6 +556,8 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 	cfg.os = os;
 	cfg.hardware = u.machine;
 	cfg.userappl = "nscap " NSCAP_VERSION;
+	cfg.wait = wait_output;
+	cfg.wait_ctx = s;
 	s->ops = nscap_format_writer(s->fmt);
 	ret = s->ops->open(&s->w, fd, &cfg, err);
 	s->next_iface = (unsigned int)n;
@@ -550,8 +584,9 @@ static struct nscap_counts handle_counters(struct nscap_session *s,
 		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
 
 		/* after a disk fault the writer refuses them: said already;
-		 * a reader that went away is a normal end */
-		if (r && r != -EPIPE && !nscap_writer_disk_fault(-r))
+		 * a reader that went away is a normal end, as a stop at once */
+		if (r && r != -EPIPE && r != -EINTR &&
+		    !nscap_writer_disk_fault(-r))
 			fprintf(s->log, "nscap: %s\n", err);
 	}
 	return st;
@@ -588,7 +623,12 @@ static int open_output(struct nscap_session *s, const char *path,
 	sigset_t old;
 	int ret;
 
-	ret = nscap_output_open(path, out, false, err);
+	/* pcapng's writer waits through a stalled pipe itself (wait_output):
+	 * its pipe is non-blocking; pcap's, libpcap's stdio, blocks */
+	unsigned int how =
+		s->fmt == NSCAP_FORMAT_PCAPNG ? NSCAP_OUTPUT_NONBLOCK : 0;
+
+	ret = nscap_output_open(path, out, how, err);
 	if (ret == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
 		if (!quiet(s))
 			fprintf(s->log, "nscap: waiting for a reader of %s\n",
@@ -597,7 +637,8 @@ static int open_output(struct nscap_session *s, const char *path,
 		 * handlers meanwhile; SIGUSR1 goes on waiting */
 		do {
 			pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
-			ret = nscap_output_open(path, out, true, err);
+			ret = nscap_output_open(path, out,
+						how | NSCAP_OUTPUT_WAIT, err);
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			if (ret == -EINTR && (s->sig->stop || s->sig->rotate)) {
 				nscap_seterr(err, 0,
@@ -1182,6 +1223,8 @@ static enum stop_why stop_for(int e)
 {
 	if (e == -EPIPE)
 		return STOP_READER_GONE;
+	if (e == -EINTR)
+		return STOP_SIGNAL; /* at once, in wait_output */
 	if (e == -ECANCELED)
 		return STOP_AUTOSTOP;
 	return disk_fault(e) ? STOP_DISK : STOP_ERROR;
@@ -1676,7 +1719,7 @@ out:
 	free(sl.pfd);
 	free(sl.kind);
 	free(sl.idx);
-	if (ret == -EPIPE || ret == -ECANCELED)
+	if (ret == -EPIPE || ret == -ECANCELED || ret == -EINTR)
 		ret = 0;
 	return ret;
 }
@@ -1843,7 +1886,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);
-	if (why == STOP_SIGNAL) {
+	if (why == STOP_SIGNAL && !s->at_once) {
 		int64_t deadline = pending_deadline();
 
 		for (i = 0; i < s->nh; i++) {
@@ -1875,11 +1918,14 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			fprintf(s->log, "nscap: %s\n", cerr);
 			why = STOP_DISK;
 		} else if (r && why != STOP_READER_GONE && why != STOP_DISK &&
-			   r != -EPIPE) {
+			   r != -EPIPE && !s->at_once) {
 			fprintf(s->log, "nscap: %s\n", cerr);
 			why = STOP_ERROR;
 		}
 	}
+	if (s->at_once)
+		fprintf(s->log, "nscap: stopped at once: the output took no "
+				"more\n");
 	print_totals(s);
 	/* a reader that went away missed what came after it: no one to
 	 * tell, as tcpdump */

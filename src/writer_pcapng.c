@@ -116,6 +116,8 @@ struct idb {
 
 struct nscap_writer {
 	int fd;
+	int (*wait)(void *ctx, int fd); /* the config's, or NULL */
+	void *wait_ctx;
 	unsigned char *buf;
 	size_t len;		/* queued in buf: whole blocks only */
 	uint32_t nifaces;	/* IDBs built: the next interface ID */
@@ -268,20 +270,23 @@ static int dlt_to_linktype(int dlt)
 	}
 }
 
-/* Wait until fd takes more: it was made non-blocking behind our back. */
-static int wait_writable(int fd)
+/* Wait until w's fd takes more: a pipe the session made non-blocking (its
+ * wait lets a stop signal in), or one made so behind our back. */
+static int wait_writable(const struct nscap_writer *w)
 {
-	struct pollfd pfd = {fd, POLLOUT, 0};
+	struct pollfd pfd = {w->fd, POLLOUT, 0};
 
+	if (w->wait)
+		return w->wait(w->wait_ctx, w->fd);
 	while (poll(&pfd, 1, -1) < 0)
 		if (errno != EINTR)
 			return errno;
 	return 0;
 }
 
-/* Write all of iov[0..n) through partial writes, EINTR and EAGAIN. 0 or an
- * errno; iov is used up. */
-static int write_all(int fd, struct iovec *iov, int n)
+/* Write all of iov[0..n) to w's fd through partial writes, EINTR and
+ * EAGAIN. 0 or an errno; iov is used up. */
+static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
 {
 	for (;;) {
 		ssize_t r;
@@ -293,14 +298,14 @@ static int write_all(int fd, struct iovec *iov, int n)
 		}
 		if (n == 0)
 			return 0;
-		r = writev(fd, iov, n);
+		r = writev(w->fd, iov, n);
 		if (r < 0) {
 			int e = errno;
 
 			if (e == EINTR)
 				continue;
 			if (e == EAGAIN || e == EWOULDBLOCK)
-				e = wait_writable(fd);
+				e = wait_writable(w);
 			if (e)
 				return e;
 			continue;
@@ -362,7 +367,7 @@ static int flush_buf(struct nscap_writer *w, uint64_t extra, char *err)
 		return 0;
 	iov.iov_base = w->buf;
 	iov.iov_len = w->len;
-	e = write_all(w->fd, &iov, 1);
+	e = write_all(w, &iov, 1);
 	if (e)
 		return fault(w, e, extra, err);
 	w->good += w->len;
@@ -544,6 +549,8 @@ static int pn_open(struct nscap_writer **out, int fd,
 		return nscap_seterr(err, ENOMEM, "cannot start pcapng writer");
 	}
 	w->fd = fd;
+	w->wait = cfg->wait;
+	w->wait_ctx = cfg->wait_ctx;
 	w->in_nano = cfg->in_nano;
 	w->out_nano = cfg->out_nano;
 	w->buf = malloc(PCAPNG_BUFSIZE);
@@ -589,7 +596,7 @@ static int write_direct(struct nscap_writer *w, const unsigned char *head,
 	iov[1].iov_len = caplen;
 	iov[2].iov_base = tail;
 	iov[2].iov_len = npad + TRAILER_LEN;
-	e = write_all(w->fd, iov, 3);
+	e = write_all(w, iov, 3);
 	if (e)
 		return fault(w, e, 1, err);
 	w->good += size;

@@ -49,6 +49,11 @@ struct nscap_writer_config {
 	const char *hardware; /* pcapng shb_hardware, or NULL */
 	const char *os;	      /* pcapng shb_os, or NULL */
 	const char *userappl; /* pcapng shb_userappl, or NULL */
+	/* pcapng: called when a non-blocking fd takes no more; returns 0 to
+	 * write on, or an errno to give the write up (EINTR: stopped at
+	 * once). NULL: poll(2) until it takes more. */
+	int (*wait)(void *ctx, int fd);
+	void *wait_ctx;
 };
 
 /* Counters of one interface at the end of a capture. */

@@ -29,6 +29,26 @@ wait_for 10 listening "$LAB_DIR/hup.err" || fail "hup: nscap did not start"
 pkill -HUP -P "$BG_PID" -f "nscap -t $pid" || fail "hup: no nscap"
 wait_for 5 test ! -d "/proc/$BG_PID" || fail "SIGHUP did not stop a capture to stdout"
 
+# a reader that is alive but stalls: a first SIGINT waits for it (a slow
+# reader gets what was captured), a second one 0.5 s later stops at once,
+# exit 0, saying so (the write had blocked with the signals held: only
+# SIGKILL ended it)
+lab_bg bash -c '{ "$0" -t "$1" -w - udp port 9997 2>"$2"; echo $? >"$3"; } |
+	{ echo $BASHPID >"$4"; sleep 30; cat; } >/dev/null 2>&1' \
+	"$NSCAP" "$pid" "$LAB_DIR/stall.err" "$LAB_DIR/stall.rc" "$LAB_DIR/stall.reader"
+wait_for 10 listening "$LAB_DIR/stall.err" || fail "stall: nscap did not start"
+send "$b" 198.51.100.1 9997 3000 20000
+n=$(pgrep -f "^$NSCAP -t $pid -w - udp port 9997") || fail "stall: no nscap"
+kill -INT "$n"
+sleep 0.5
+[ -d "/proc/$n" ] || fail "stall: one SIGINT did not wait for the reader"
+kill -INT "$n"
+wait_for 3 test -s "$LAB_DIR/stall.rc" || fail "stall: a second SIGINT did not stop nscap"
+[ "$(cat "$LAB_DIR/stall.rc")" = 0 ] || fail "stall: exit $(cat "$LAB_DIR/stall.rc")"
+grep -q "^nscap: stopped at once: the output took no more" "$LAB_DIR/stall.err" ||
+	fail "stall: $(cat "$LAB_DIR/stall.err")"
+pkill -P "$(cat "$LAB_DIR/stall.reader")" sleep
+
 # a FIFO with no reader: nscap says it waits for one; SIGUSR1 does not end
 # the wait, SIGINT does, with exit 0 and nothing captured
 mkfifo "$LAB_DIR/fifo"

@@ -125,7 +125,7 @@ static struct nscap_output open_ok(const char *path)
 	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	if (nscap_output_open(path, &out, true, err) != 0)
+	if (nscap_output_open(path, &out, NSCAP_OUTPUT_WAIT, err) != 0)
 		fail_msg("open %s: %s", path ? path : "(null)", err);
 	assert_true(out.fd >= 0);
 	assert_cloexec(out.fd);
@@ -138,7 +138,8 @@ static void open_fails(const char *path, int want)
 	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	assert_int_equal(nscap_output_open(path, &out, true, err), -want);
+	assert_int_equal(nscap_output_open(path, &out, NSCAP_OUTPUT_WAIT, err),
+			 -want);
 	assert_int_equal(out.fd, -1);
 	assert_false(out.created);
 	assert_non_null(strstr(err, path));
@@ -258,14 +259,14 @@ static void test_fifo_no_reader(void **state)
 	int rd;
 
 	assert_int_equal(mkfifo(at(t, "lonely"), 0600), 0);
-	assert_int_equal(nscap_output_open(t->path, &out, false, err), -ENXIO);
+	assert_int_equal(nscap_output_open(t->path, &out, 0, err), -ENXIO);
 	assert_int_equal(out.fd, -1);
 	assert_false(out.created);
 	assert_non_null(strstr(err, t->path));
 
 	rd = open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	assert_true(rd >= 0);
-	assert_int_equal(nscap_output_open(t->path, &out, false, err), 0);
+	assert_int_equal(nscap_output_open(t->path, &out, 0, err), 0);
 	assert_int_equal(out.kind, NSCAP_OUTPUT_PIPE);
 	assert_false(fcntl(out.fd, F_GETFL) & O_NONBLOCK);
 	assert_cloexec(out.fd);
@@ -367,6 +368,47 @@ static void test_stdout_file_not_truncated(void **state)
 	assert_string_equal(read_text(t->path, buf, sizeof(buf)), "keepxyz");
 }
 
+/* Pins "-" when stdout is a pipe: a description of its own, so its
+ * O_NONBLOCK is as asked and fd 1's stays as the shell left it, either
+ * way; and the pipe is the same (what it writes comes out of it). */
+static void test_stdout_pipe_own_description(void **state)
+{
+	static const unsigned int hows[] = {0, NSCAP_OUTPUT_NONBLOCK};
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
+	char err[NSCAP_ERRBUF] = "", buf[8] = "";
+	int p[2], saved, i;
+
+	(void)state;
+	fflush(stdout);
+	saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	assert_true(saved >= 0);
+	for (i = 0; i < 2; i++) {
+		bool shell_nb = i == 0; /* the shell's: the other way round */
+
+		assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+		assert_int_equal(dup2(p[1], STDOUT_FILENO), STDOUT_FILENO);
+		close(p[1]);
+		assert_int_equal(fcntl(STDOUT_FILENO, F_SETFL,
+				       shell_nb ? O_NONBLOCK : 0),
+				 0);
+		assert_int_equal(nscap_output_open("-", &out, hows[i], err), 0);
+		assert_int_equal(out.kind, NSCAP_OUTPUT_PIPE);
+		assert_true(out.fd > STDERR_FILENO);
+		assert_cloexec(out.fd);
+		assert_int_equal(!!(fcntl(out.fd, F_GETFL) & O_NONBLOCK),
+				 hows[i] == NSCAP_OUTPUT_NONBLOCK);
+		assert_int_equal(!!(fcntl(STDOUT_FILENO, F_GETFL) & O_NONBLOCK),
+				 shell_nb);
+		assert_int_equal(write(out.fd, "abc", 3), 3);
+		assert_int_equal(read(p[0], buf, sizeof(buf) - 1), 3);
+		assert_string_equal(buf, "abc");
+		close(out.fd);
+		close(p[0]);
+	}
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
 /* Pins a character device: /dev/null is written as it is (kind OTHER). */
 static void test_dev_null(void **state)
 {
@@ -432,6 +474,7 @@ int main(void)
 		T(test_errors_create_nothing),
 		T(test_stdout_is_a_dup),
 		T(test_stdout_file_not_truncated),
+		T(test_stdout_pipe_own_description),
 		T(test_dev_null),
 		T(test_kind_of),
 #undef T

@@ -1101,6 +1101,61 @@ static void test_pipe_interrupted(void **state)
 	through_pipe(false, true);
 }
 
+/* The config's wait, called when a non-blocking pipe takes no more: 0
+ * writes on (the first call drains the pipe), an errno gives the write up
+ * (the second: EINTR, as a second stop signal does in the session). */
+struct waits {
+	int rd;
+	int calls;
+};
+
+static int wait_then_give_up(void *ctx, int fd)
+{
+	struct waits *wt = ctx;
+	char buf[4096];
+
+	(void)fd;
+	if (++wt->calls > 1)
+		return EINTR;
+	while (read(wt->rd, buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
+
+static void test_pipe_wait_gives_up(void **state)
+{
+	static unsigned char pkt[1514];
+	struct nscap_writer_config cfg = {0};
+	struct waits wt = {-1, 0};
+	struct nscap_writer *w = NULL;
+	char err[NSCAP_ERRBUF] = "";
+	int p[2], i, ret = 0;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+	fcntl(p[1], F_SETPIPE_SZ, 4096);
+	wt.rd = p[0];
+	cfg.ifaces = &eth0;
+	cfg.nifaces = 1;
+	cfg.wait = wait_then_give_up;
+	cfg.wait_ctx = &wt;
+	assert_int_equal(ops->open(&w, p[1], &cfg, err), 0);
+	/* far more than the pipe holds, flushed now and then */
+	for (i = 0; ret == 0 && i < 200; i++) {
+		struct pcap_pkthdr h = hdr(TS_SEC, i, 1514, 1514);
+
+		ret = ops->write(w, 0, &h, pkt, err);
+		if (ret == 0 && i % 10 == 9)
+			ret = ops->flush(w, err);
+	}
+	assert_int_equal(ret, -EINTR);
+	assert_int_equal(wt.calls, 2);
+	assert_non_null(strstr(err, strerror(EINTR)));
+	assert_true(ops->lost(w) > 0);
+	ops->close(w, NULL);
+	close(p[0]);
+}
+
 static void test_epipe(void **state)
 {
 	static const unsigned char pkt[64] = {0};
@@ -1682,8 +1737,15 @@ static int gen_multi(int fd, char *err)
 		{1700000001000000000ull, 2, 0, 2},
 		{1700000001000000000ull, 2, 0, 2},
 	};
-	struct nscap_writer_config cfg = {
-		ifs, 2, true, true, "x86_64", "Linux", "nscap test generator"};
+	struct nscap_writer_config cfg = {ifs,
+					  2,
+					  true,
+					  true,
+					  "x86_64",
+					  "Linux",
+					  "nscap test generator",
+					  NULL,
+					  NULL};
 	struct nscap_writer *w;
 	unsigned int i;
 	int ret;
@@ -1712,7 +1774,8 @@ static int gen_multi(int fd, char *err)
 static int gen_one(int fd, char *err)
 {
 	struct nscap_writer_config cfg = {
-		&eth0, 1, false, false, NULL, NULL, "nscap test generator"};
+		&eth0, 1,   false, false, NULL, NULL, "nscap test generator",
+		NULL,  NULL};
 	struct nscap_writer_stats st = {1700000001000000000ull, 4, 0, 4};
 	struct nscap_writer *w;
 	unsigned int i;
@@ -1771,6 +1834,7 @@ int main(void)
 		cmocka_unit_test(test_record_larger_than_buffer),
 		cmocka_unit_test(test_pipe_nonblocking),
 		cmocka_unit_test(test_pipe_interrupted),
+		cmocka_unit_test(test_pipe_wait_gives_up),
 		cmocka_unit_test(test_epipe),
 		cmocka_unit_test(test_unknown_interface),
 		cmocka_unit_test(test_close_null),
