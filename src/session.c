@@ -95,6 +95,7 @@ struct nscap_session {
 	struct nscap_rotate_state rs;
 	uint64_t full_since;
 	uint64_t full_drops; /* packets dropped while the disk was full */
+	uint64_t full_bytes; /* the file's size when the disk filled */
 	uint64_t lost;	     /* packets the writers lost to disk faults */
 	uint64_t last_flush;
 	uint64_t last_counts; /* when the handles' counters were last read */
@@ -115,10 +116,12 @@ struct nscap_session {
 	bool lost_target;
 	bool rotating; /* -C, -G or -a: decisions per record */
 	bool autostopped;
-	bool full;    /* --on-full=wait: the disk is full, dropping */
-	bool nano;    /* the handles' timestamps are in nanoseconds */
-	bool dropped; /* privileges are gone: no new handle can be opened */
-	bool at_once; /* a second stop gave up a write to a stalled reader */
+	bool full;	/* --on-full=wait: the disk is full, dropping */
+	bool full_said; /* and that was said: until a flush gets past it */
+	bool disk_lost; /* the disk was full (or failing) at some point */
+	bool nano;	/* the handles' timestamps are in nanoseconds */
+	bool dropped;	/* privileges are gone: no new handle can be opened */
+	bool at_once;	/* a second stop gave up a write to a stalled reader */
 };
 
 enum stop_why {
@@ -733,6 +736,18 @@ static int switch_file(struct nscap_session *s,
 	return start_writer(s, path, &out, err);
 }
 
+/* A flush went well: if it wrote past where the disk filled, the spell is
+ * over. */
+static void disk_fine(struct nscap_session *s)
+{
+	if (!s->full_said || s->full || s->ops->size(s->w) <= s->full_bytes)
+		return;
+	s->full_said = false;
+	if (!quiet(s))
+		fprintf(s->log, "nscap: there is space again; writing "
+				"packets\n");
+}
+
 /* Rotation decision d says: the next file. */
 static int next_file(struct nscap_session *s,
 		     const struct nscap_rotate_decision *d, char *err)
@@ -769,6 +784,9 @@ static int next_file(struct nscap_session *s,
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (s->o->verbose)
 		fprintf(s->log, "nscap: now writing %s\n", path);
+	/* its header went out: if the disk had filled, there is room now */
+	s->full_bytes = 0;
+	disk_fine(s);
 	return 0;
 }
 
@@ -845,13 +863,17 @@ static int disk_trouble(struct nscap_session *s, int e, char *err)
 	 * wait with */
 	if (!s->o->on_full_wait || !s->w)
 		return e;
-	if (!s->full && !quiet(s))
+	/* once a spell: a try that fails again is not news */
+	if (!s->full_said && !quiet(s))
 		fprintf(s->log,
 			"nscap: %s; dropping packets until there is "
 			"space\n",
 			err);
+	s->full_said = true;
+	s->disk_lost = true;
 	s->full = true;
 	s->full_since = mono_ns();
+	s->full_bytes = s->ops->size(s->w);
 	return 0;
 }
 
@@ -1604,21 +1626,28 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 		s->sig->stop++;
 	}
 	if (s->rotating || s->sig->rotate) {
-		struct nscap_rotate_decision d;
+		struct nscap_rotate_decision d = {0};
+		enum nscap_rotate_action a;
 		bool force = s->sig->rotate != 0;
 
 		s->sig->rotate = 0;
+		a = NSCAP_ROTATE_NONE;
 		if (s->rotating || force)
-			ret = act(s,
-				  nscap_rotate_decide(&s->o->rotate, &s->rs,
-						      now, 0, force, &d),
-				  &d, err);
+			a = nscap_rotate_decide(&s->o->rotate, &s->rs, now, 0,
+						force, &d);
+		/* a new file while the disk is full (--on-full=wait) would
+		 * fail as the current one does: it waits for space too */
+		if (a == NSCAP_ROTATE_NEXT && s->full)
+			a = NSCAP_ROTATE_NONE;
+		ret = act(s, a, &d, err);
 	}
 	if (ret == 0 && !s->full && must_flush(s)) {
 		ret = s->ops->flush(s->w, err);
 		s->last_flush = mono_ns();
 		if (disk_fault(ret))
 			ret = disk_trouble(s, ret, err);
+		else if (ret == 0)
+			disk_fine(s);
 	}
 	try_resume(s);
 	keep_counts(s);
@@ -1897,6 +1926,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		}
 	}
 	s->lost += s->full_drops;
+	/* --on-full=wait: one more try, so that what space there is now takes
+	 * the statistics and the last packets */
+	if (s->full && s->w && s->ops->resume(s->w, err) == 0)
+		s->full = false;
 	/* the counters go into the file, then the last flush, then what was
 	 * lost, then the close */
 	for (i = 0; i < s->nh; i++)
@@ -1914,7 +1947,15 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		else
 			s->ops->close(s->w, NULL);
 		s->w = NULL;
-		if (r && nscap_writer_disk_fault(-r) && why != STOP_DISK) {
+		if (r && nscap_writer_disk_fault(-r) && o->on_full_wait &&
+		    why != STOP_DISK) {
+			/* waiting for space, and stopped: what is lost is
+			 * counted below, and the stop stays what it was */
+			if (!s->full_said)
+				fprintf(s->log, "nscap: %s\n", cerr);
+			s->disk_lost = true;
+		} else if (r && nscap_writer_disk_fault(-r) &&
+			   why != STOP_DISK) {
 			fprintf(s->log, "nscap: %s\n", cerr);
 			why = STOP_DISK;
 		} else if (r && why != STOP_READER_GONE && why != STOP_DISK &&
@@ -1932,8 +1973,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	if (s->lost && why != STOP_READER_GONE)
 		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s\n",
 			s->lost,
-			why == STOP_DISK ? "the disk is full or failing"
-					 : "they could not be written");
+			why == STOP_DISK || s->disk_lost
+				? "the disk is full or failing"
+				: "they could not be written");
 	if (s->autostopped && o->verbose)
 		fprintf(s->log, "nscap: stopped: %s\n",
 			nscap_rotate_reason_str(s->stop_reason));

@@ -119,8 +119,13 @@ waiting() {
 	kill -INT "$BG_PID"
 	wait "$BG_PID" || fail "--on-full=wait: exit $?: $(cat "$err")"
 	readable "$out" >/dev/null
-	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost.*/\1/p' "$err")
+	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost: the disk is full or failing$/\1/p' "$err")
 	[ "${lost:-0}" -gt 0 ] || fail "--on-full=wait: no lost count: $(cat "$err")"
+	# said once a spell (it tries every second), and the end of it said
+	[ "$(grep -c 'dropping packets until there is space' "$err")" -eq 1 ] ||
+		fail "--on-full=wait: the full disk said more than once: $(cat "$err")"
+	grep -q '^nscap: there is space again; writing packets$' "$err" ||
+		fail "--on-full=wait: no word of the space: $(cat "$err")"
 	# the 50 sent after the disk grew are in the file: sequence 0..49
 	tshark -r "$out" -T fields -e data.data -d udp.port==9999,data 2>/dev/null |
 		tail -n 50 | cut -c1-8 >"$LAB_DIR/tail"
@@ -130,8 +135,39 @@ waiting() {
 	mount -o remount,size=2m "$full"
 }
 
+# --on-full=wait with -G, stopped while the disk is still full: the time
+# rotations wait for space too (a new file would fail as the current one
+# does: that once ended the capture with exit 1), and a SIGINT then ends it
+# with exit 0 and the lost packets counted
+waiting_rotating() {
+	local err="$LAB_DIR/err.waitg" lost f
+	rm -f "$full"/*
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -G 1 -w "$full/g-%H%M%S.pcapng" 'udp port 9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "-G, --on-full=wait: nscap did not start"
+	udp 3000 2000
+	dropping() { grep -q 'dropping packets until there is space' "$err"; }
+	wait_for 10 dropping || fail "-G, --on-full=wait: no word of the full disk: $(cat "$err")"
+	sleep 2.5 # two -G periods while full
+	[ -d "/proc/$BG_PID" ] || fail "-G, --on-full=wait: nscap stopped: $(cat "$err")"
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "-G, --on-full=wait, SIGINT while full: exit $?: $(cat "$err")"
+	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost: the disk is full or failing$/\1/p' "$err")
+	[ "${lost:-0}" -gt 0 ] || fail "-G, --on-full=wait: no lost count: $(cat "$err")"
+	[ "$(grep -c 'dropping packets until there is space' "$err")" -eq 1 ] ||
+		fail "-G, --on-full=wait: the full disk said more than once: $(cat "$err")"
+	# the first file holds what fitted; any other is whole, and may be
+	# empty (no space came back)
+	readable "$(ls "$full"/g-*.pcapng | head -n 1)" >/dev/null
+	for f in "$full"/g-*.pcapng; do
+		capinfos "$f" >"$LAB_DIR/capinfos.out" 2>&1 ||
+			fail "capinfos $f: $(cat "$LAB_DIR/capinfos.out")"
+	done
+	rm -f "$full"/g-*.pcapng
+}
+
 disk_full pcapng
 disk_full pcap
+waiting_rotating
 killed pcapng
 killed pcap
 waiting
