@@ -7,8 +7,10 @@
  * namespace listing (-L).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +23,27 @@
 #include "nscap/session.h"
 
 static struct nscap_signals signals;
+static bool stdout_closed; /* the caller closed fd 1 (>&-) */
+
+/*
+ * fds 0 to 2 closed by the caller: /dev/null takes their place, or the
+ * first files nscap opens would get them (an eventfd as fd 1 took the
+ * packets once). A closed stdout is remembered: packets cannot go there.
+ */
+static void guard_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			continue; /* not much to do: the checks below catch it
+				   */
+		if (fd == STDOUT_FILENO)
+			stdout_closed = true;
+	}
+}
 
 static void on_signal(int sig)
 {
@@ -80,6 +103,12 @@ static int run(const struct nscap_options *o)
 	int status;
 
 	if (!o->list_interfaces && nscap_output_is_stdout(o->output) &&
+	    stdout_closed) {
+		fputs("nscap: standard output is closed; use -w FILE\n",
+		      stderr);
+		return NSCAP_EXIT_USAGE;
+	}
+	if (!o->list_interfaces && nscap_output_is_stdout(o->output) &&
 	    nscap_output_kind_of(STDOUT_FILENO) == NSCAP_OUTPUT_TTY) {
 		fputs("nscap: refusing to write packets to a terminal; use -w "
 		      "FILE, or pipe into a reader: nscap ... | wireshark -k "
@@ -87,11 +116,14 @@ static int run(const struct nscap_options *o)
 		      stderr);
 		return NSCAP_EXIT_USAGE;
 	}
-	setup_signals(&waitmask);
+	/* the handlers only once the targets are found: a lookup can wait
+	 * seconds on a container CLI, and SIGINT's default ends it (nothing
+	 * is made yet; the namespace threads block every signal anyway) */
 	if (nscap_session_open(&s, o, o->list_interfaces, stderr, err)) {
 		fprintf(stderr, "nscap: %s\n", err);
 		return NSCAP_EXIT_RUNTIME;
 	}
+	setup_signals(&waitmask);
 	if (o->list_interfaces) {
 		status = NSCAP_EXIT_OK;
 		if (nscap_session_list(s, stdout, err)) {
@@ -111,6 +143,7 @@ int main(int argc, char **argv)
 	char err[NSCAP_ERRBUF];
 	int status;
 
+	guard_std_fds();
 	tzset(); /* -G file names are in local time */
 	if (nscap_options_parse(&o, argc, argv, err) ||
 	    nscap_options_validate(&o, err)) {
@@ -119,12 +152,18 @@ int main(int argc, char **argv)
 		nscap_options_free(&o);
 		return NSCAP_EXIT_USAGE;
 	}
-	if (o.help) {
-		nscap_options_usage(stdout);
-		status = fflush(stdout) ? NSCAP_EXIT_RUNTIME : NSCAP_EXIT_OK;
-	} else if (o.version) {
-		printf("nscap %s\n%s\n", NSCAP_VERSION, pcap_lib_version());
-		status = fflush(stdout) ? NSCAP_EXIT_RUNTIME : NSCAP_EXIT_OK;
+	if (o.help || o.version) {
+		if (o.help)
+			nscap_options_usage(stdout);
+		else
+			printf("nscap %s\n%s\n", NSCAP_VERSION,
+			       pcap_lib_version());
+		status = NSCAP_EXIT_OK;
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "nscap: cannot write the %s: %s\n",
+				o.help ? "help" : "version", strerror(errno));
+			status = NSCAP_EXIT_RUNTIME;
+		}
 	} else if (o.list_namespaces) {
 		int ret = nscap_nslist_print(stdout, o.json, err);
 

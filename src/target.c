@@ -266,17 +266,46 @@ static void set_runtime(struct nscap_target *t, const char *rt)
 		snprintf(t->runtime, sizeof(t->runtime), "%s", rt);
 }
 
+/* The process (thread group) thread tid belongs to, from its status;
+ * 0 if unknown. */
+static pid_t thread_group(pid_t tid)
+{
+	char path[64], line[128];
+	long tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PROC "/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Tgid:", 5) == 0) {
+			tgid = strtol(line + 5, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return (pid_t)tgid;
+}
+
 /* A process given by its PID. */
 static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 {
 	char id[NSCAP_CONTAINER_ID_LEN + 1];
 	const char *rt = "";
-	int fd;
+	pid_t tgid;
+	int fd, e;
 
 	fd = nscap_pidfd_open(pid, 0);
-	if (fd < 0 && errno != ENOSYS)
-		return nscap_seterr(err, errno, "cannot find process %d",
-				    (int)pid);
+	e = fd < 0 ? errno : 0;
+	/* a thread's ID: pidfd_open takes only a process's (ENOENT here,
+	 * EINVAL on older kernels) */
+	if ((e == ENOENT || e == EINVAL) && (tgid = thread_group(pid)) > 0 &&
+	    tgid != pid)
+		return nscap_seterr(err, 0,
+				    "%d is a thread of process %d; use -t %d",
+				    (int)pid, (int)tgid, (int)tgid);
+	if (e && e != ENOSYS)
+		return nscap_seterr(err, e, "cannot find process %d", (int)pid);
 	if (fd < 0) {
 		/* no pidfd_open (before 5.3): the PID is all there is */
 		char path[64];
@@ -486,19 +515,26 @@ static int ambiguous_ids(const char *what, const struct nscap_cgroup_proc *v,
 
 /*
  * The container whose ID starts with prefix, from the cgroups: 1 (opened),
- * 0 (no container has it), or a negative errno.
+ * 0 (no container has it), or a negative errno. runtime (RUNTIME://ID), if
+ * not NULL: only a container whose cgroup names that runtime, or none.
  */
-static int open_by_cgroup(const char *prefix, struct nscap_target *t, char *err)
+static int open_by_cgroup(const char *prefix, const char *runtime,
+			  struct nscap_target *t, char *err)
 {
 	char ids[MAX_CANDIDATES][NSCAP_CONTAINER_ID_LEN + 1];
 	struct nscap_cgroup_proc *v = NULL;
-	size_t n = 0, nids;
+	size_t n = 0, nids, i, kept = 0;
 	long init;
 	int ret;
 
 	ret = nscap_cgroup_scan(PROC, prefix, &v, &n, err);
 	if (ret)
 		return ret;
+	for (i = 0; i < n; i++)
+		if (!runtime || !v[i].runtime[0] ||
+		    strcmp(v[i].runtime, runtime) == 0)
+			v[kept++] = v[i];
+	n = kept;
 	nids = nscap_cgroup_distinct(v, n, ids, MAX_CANDIDATES);
 	if (nids > 1) {
 		ret = ambiguous_ids(prefix, v, n, ids, nids, err);
@@ -556,7 +592,7 @@ static int open_by_cli(const char *what, bool by_id, const char *const *clis,
 		return ambiguous_hits(what, hits, (size_t)n, (size_t)n, err);
 	set_runtime(t, nscap_runtime_of_cli(hits[0].cli));
 	/* the kernel's answer first: the init process of that ID */
-	ret = open_by_cgroup(hits[0].id, t, err);
+	ret = open_by_cgroup(hits[0].id, NULL, t, err);
 	if (ret)
 		return ret;
 	if (hits[0].pid <= 0)
@@ -616,7 +652,7 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 
 	if (spec->runtime)
 		set_runtime(t, spec->runtime);
-	ret = open_by_cgroup(spec->arg, t, err);
+	ret = open_by_cgroup(spec->arg, spec->runtime, t, err);
 	if (ret)
 		return ret < 0 ? ret : 0;
 	/* no running process has it in its cgroup path: perhaps a name, a

@@ -30,6 +30,16 @@ check 1 "invalid target 'abc'" -t abc -w "$out"
 check 1 "invalid target '-5'" -t -5 -w "$out"
 check 1 "invalid target '0'" -t 0 -w "$out"
 check 2 "no target" -w "$out"
+# stdout closed by the caller (>&-): said, not written to whatever fd 1
+# would be next (an eventfd once took the packets)
+"$NSCAP" -t "$pid" -a duration:1 -w - >&- 2>"$LAB_DIR/closed.err"
+expect_status 2 $? "closed stdout"
+grep -q "^nscap: standard output is closed; use -w FILE$" "$LAB_DIR/closed.err" ||
+	fail "closed stdout: $(cat "$LAB_DIR/closed.err")"
+"$NSCAP" --help >/dev/full 2>"$LAB_DIR/full.err"
+expect_status 1 $? "--help to a full device"
+grep -q "^nscap: cannot write the help: No space left on device$" "$LAB_DIR/full.err" ||
+	fail "--help to a full device: $(cat "$LAB_DIR/full.err")"
 check 2 "unknown option '--bogus'" -t "$pid" --bogus -w "$out"
 check 2 "invalid packet count '0'" -t "$pid" -c 0 -w "$out"
 check 2 "option '-c' needs a value" -t "$pid" -w "$out" -c
