@@ -30,6 +30,19 @@ check 1 "invalid target 'abc'" -t abc -w "$out"
 check 1 "invalid target '-5'" -t -5 -w "$out"
 check 1 "invalid target '0'" -t 0 -w "$out"
 check 2 "no target" -w "$out"
+# SIGTERM while a container CLI is slow to answer the lookup: nscap ends at
+# once, by the signal (its handlers come later; the lookup waited 5 s)
+mkdir "$LAB_DIR/bin"
+printf '#!/bin/sh\nexec sleep 4\n' >"$LAB_DIR/bin/podman"
+chmod 0755 "$LAB_DIR/bin/podman"
+PATH="$LAB_DIR/bin:$PATH" "$NSCAP" -t nscap-slow-name -D >/dev/null 2>&1 &
+n=$!
+LAB_PIDS+=("$n")
+sleep 0.5
+kill -TERM "$n"
+wait_for 2 test ! -d "/proc/$n" || fail "SIGTERM did not end a slow target lookup"
+wait "$n"
+expect_status 143 $? "SIGTERM during the lookup"
 # stdout closed by the caller (>&-): said, not written to whatever fd 1
 # would be next (an eventfd once took the packets)
 "$NSCAP" -t "$pid" -a duration:1 -w - >&- 2>"$LAB_DIR/closed.err"
