@@ -105,6 +105,15 @@ static int enter(struct nscap_ns *ns, char *err)
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->src.pid);
 	if (ns->src.pidfd >= 0 && setns(ns->src.pidfd, CLONE_NEWNET) == 0)
 		goto entered;
+	if (ns->src.pidfd >= 0 && errno == ESRCH) {
+		/* a zombie too: its PID stays, its namespaces are gone */
+		nscap_seterr(err, 0,
+			     "cannot enter network namespace of pid %d: the "
+			     "process has exited",
+			     (int)ns->src.pid);
+		ret = -ESRCH;
+		goto out;
+	}
 	if (ns->src.pidfd >= 0 && errno != EINVAL) {
 		ret = nscap_seterr(err, errno,
 				   "cannot enter network namespace of pid %d",

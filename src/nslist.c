@@ -619,7 +619,8 @@ int nscap_nslist_print(FILE *out, bool json, char *err)
 		goto out;
 	errno = 0;
 	if (nscap_nslist_write(out, &l, json) || fflush(out)) {
-		ret = errno == EPIPE ? -EPIPE : -EIO;
+		/* the write's own errno (ENOSPC, EPIPE...), if stdio kept it */
+		ret = errno ? -errno : -EIO;
 		nscap_seterr(err, -ret, "cannot write the namespace list");
 	}
 out:

@@ -203,6 +203,9 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			o->targets[o->ntargets++] = optarg;
 			break;
 		case 'i':
+			if (!*optarg)
+				return nscap_seterr(err, 0,
+						    "empty interface name");
 			if (o->nifaces == NSCAP_MAX_IFACES)
 				return nscap_seterr(err, 0,
 						    "too many interfaces (at "
@@ -353,11 +356,12 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 	if (o->json && !o->list_namespaces)
 		return nscap_seterr(err, 0, "--json goes with -L");
 	if (o->list_namespaces) {
-		if (o->ntargets || o->list_interfaces || o->output)
+		if (o->ntargets || o->list_interfaces || o->output ||
+		    o->nifaces || o->count || o->filter)
 			return nscap_seterr(
 				err, 0,
 				"-L lists every namespace; it takes "
-				"no -t, -D or -w");
+				"no -t, -D, -w, -i, -c or filter");
 		return 0;
 	}
 	if (o->ntargets == 0)

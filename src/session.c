@@ -1101,7 +1101,12 @@ static void target_gone(struct nscap_session *s, size_t k)
 	size_t owner = s->tg[k].owner, j;
 	bool shared = false;
 
-	s->tg[k].gone = true;
+	/* -t P -t P: one process, gone once for all its targets */
+	if (s->tg[k].gone)
+		return;
+	for (j = 0; j < s->ntg; j++)
+		if (j == k || s->tg[j].t.pid == s->tg[k].t.pid)
+			s->tg[j].gone = true;
 	s->lost_target = true;
 	for (j = 0; j < s->ntg; j++)
 		shared |= !s->tg[j].gone && s->tg[j].owner == owner;
@@ -1893,11 +1898,21 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
-	    nscap_format_pcap_name(o->output) && !quiet(s))
+	    nscap_format_pcap_name(o->output) && !quiet(s) && s->nh)
 		fprintf(s->log,
 			"nscap: writing pcapng to %s: the capture has %zu "
 			"link types\n",
 			o->output, count_linktypes(s));
+	else if (s->fmt == NSCAP_FORMAT_PCAPNG &&
+		 o->format == NSCAP_FORMAT_AUTO &&
+		 nscap_format_pcap_name(o->output) && !quiet(s))
+		fprintf(s->log,
+			"nscap: writing pcapng to %s: no interface is up yet, "
+			"and those that come may differ in link type\n",
+			o->output);
+	if (s->nh == 0 && !quiet(s))
+		fprintf(s->log, "nscap: no interface is up yet; waiting for "
+				"one (-i all)\n");
 	for (i = 0; i < s->nh; i++)
 		say_listening(s, s->h[i]);
 	if (o->verbose)

@@ -405,10 +405,11 @@ static int open_netns(const char *name, struct nscap_target *t, char *err)
 	struct stat st;
 
 	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
-	if (stat(path, &st) < 0 && errno == ENOENT)
-		return nscap_seterr(err, ENOENT,
-				    "no network namespace named '%s' (no %s)",
-				    name, path);
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		nscap_seterr(err, 0, "no network namespace named '%s' (no %s)",
+			     name, path);
+		return -ENOENT;
+	}
 	return open_nsfile(path, t, err);
 }
 

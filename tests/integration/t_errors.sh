@@ -27,6 +27,13 @@ sleep 0 & gone=$!
 wait "$gone"
 check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
 check 1 "invalid target 'abc'" -t abc -w "$out"
+# a zombie: its PID is still there, its network namespace is not
+ip netns exec "$a" sh -c 'sleep 0.1 & echo $! >"$0"; exec sleep 5' "$LAB_DIR/zpid" &
+LAB_PIDS+=("$!")
+zombie() { [ "$(ps -o stat= -p "$(cat "$LAB_DIR/zpid" 2>/dev/null)" 2>/dev/null)" = Z ]; }
+wait_for 3 zombie || fail "no zombie to try"
+check 1 "cannot enter network namespace of pid $(cat "$LAB_DIR/zpid"): the process has exited" \
+	-t "$(cat "$LAB_DIR/zpid")" -w "$out"
 check 1 "invalid target '-5'" -t -5 -w "$out"
 check 1 "invalid target '0'" -t 0 -w "$out"
 check 2 "no target" -w "$out"

@@ -35,4 +35,17 @@ wait "$n"
 expect_status 1 $? "target exited, two interfaces"
 grep -q "^nscap: target process $pid2 (sleep) exited" "$LAB_DIR/err2" || fail "message: $(cat "$LAB_DIR/err2")"
 [ "$(pcap_count "$LAB_DIR/y.pcapng")" -ge 10 ] || fail "y.pcapng holds $(pcap_count "$LAB_DIR/y.pcapng") packets"
+
+# the same process named twice: one message, and it says the capture stopped
+pid3=$(lab_target "$a")
+lab_bg "$NSCAP" -t "$pid3" -t "pid:$pid3" -i eth0 -w "$LAB_DIR/z.pcapng" udp 2>"$LAB_DIR/err3"
+n=$BG_PID
+wait_for 10 listening "$LAB_DIR/err3" || fail "nscap -t P -t pid:P did not start: $(cat "$LAB_DIR/err3")"
+kill "$pid3"
+wait_for 5 test ! -d "/proc/$n" || fail "nscap still running after the target exited"
+wait "$n"
+expect_status 1 $? "target named twice exited"
+[ "$(grep -c "exited" "$LAB_DIR/err3")" -eq 1 ] || fail "-t P -t pid:P: $(cat "$LAB_DIR/err3")"
+grep -q "^nscap: target process $pid3 (sleep) exited; capture stopped$" "$LAB_DIR/err3" ||
+	fail "-t P -t pid:P: $(cat "$LAB_DIR/err3")"
 pass

@@ -187,7 +187,7 @@ static void test_exited(void **state)
 	src.pid = child;
 	src.pidfd = fd;
 	assert_int_equal(nscap_ns_start(&ns, &src, err), -ESRCH);
-	assert_non_null(strstr(err, "No such process"));
+	assert_non_null(strstr(err, "the process has exited"));
 	close(fd);
 	/* and through /proc/PID/ns/net, when there is no pidfd */
 	src.pidfd = -1;

@@ -381,6 +381,9 @@ static void test_empty_write(void **state)
 	assert_int_equal(parse(p, ARGS("-t", "1", "-w", "")), -EINVAL);
 	assert_true(p->err[0] != '\0');
 	assert_int_equal(parse(p, ARGS("-t", "1", "--write=")), -EINVAL);
+	/* nor an empty interface name */
+	assert_int_equal(parse(p, ARGS("-t", "1", "-i", "")), -EINVAL);
+	assert_non_null(strstr(p->err, "empty interface name"));
 	/* "-" is stdout and is kept as written */
 	assert_int_equal(parse(p, ARGS("-t", "1", "-w", "-")), 0);
 	assert_string_equal(p->o.output, "-");
@@ -444,16 +447,15 @@ static void test_validate(void **state)
 	assert_int_equal(nscap_options_validate(&p->o, err), 0);
 }
 
-/* Pins -L: it stands alone (no -t, -D or -w), and --json goes only with
- * it. */
+/* Pins -L: it stands alone (no -t, -D, -w, -i, -c or filter: they were
+ * taken and ignored), and --json goes only with it. */
 static void test_validate_list_namespaces(void **state)
 {
 	const char *const *const bad[] = {
-		ARGS("-L", "-t", "1"),
-		ARGS("-L", "-D"),
-		ARGS("-L", "-w", "x.pcap"),
-		ARGS("-t", "1", "--json"),
-		ARGS("--json"),
+		ARGS("-L", "-t", "1"),	    ARGS("-L", "-D"),
+		ARGS("-L", "-w", "x.pcap"), ARGS("-L", "-i", "eth0"),
+		ARGS("-L", "-c", "5"),	    ARGS("-L", "udp", "port", "53"),
+		ARGS("-t", "1", "--json"),  ARGS("--json"),
 	};
 	struct parsed *p = *state;
 	char err[NSCAP_ERRBUF];
