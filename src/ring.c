@@ -64,6 +64,7 @@ void nscap_gear_init(struct nscap_gear *g, uint64_t now_ns,
 	g->kind = kind;
 	g->since_ns = now_ns;
 	g->packets = 0;
+	g->peek_ns = 0;
 	g->fresh = kind == NSCAP_GEAR_BULK;
 	g->hold = false;
 }
@@ -155,6 +156,7 @@ void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns)
 {
 	g->kind = NSCAP_GEAR_SETTLE;
 	g->since_ns = now_ns + NSCAP_GEAR_SETTLE_NS;
+	g->peek_ns = now_ns + NSCAP_GEAR_PEEK_NS;
 	g->packets = 0;
 	g->fresh = false;
 }
@@ -165,8 +167,18 @@ void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns)
 		nscap_gear_init(g, now_ns, NSCAP_GEAR_LIGHT);
 }
 
+bool nscap_gear_peek(struct nscap_gear *g, uint64_t now_ns)
+{
+	if (g->kind != NSCAP_GEAR_SETTLE || now_ns < g->peek_ns)
+		return false;
+	g->peek_ns = 0;
+	return true;
+}
+
 uint64_t nscap_gear_deadline(const struct nscap_gear *g)
 {
+	if (g->kind == NSCAP_GEAR_SETTLE && g->peek_ns)
+		return g->peek_ns;
 	return g->kind == NSCAP_GEAR_SETTLE || g->kind == NSCAP_GEAR_HOLD
 		       ? g->since_ns
 		       : UINT64_MAX;

@@ -1322,10 +1322,10 @@ static bool settled_early(struct nscap_session *s, struct nscap_handle *h)
  * twin's last block (SETTLE), unless the twin has handed over everything it
  * accepted, as it mostly has when traffic is light.
  */
+/* SETTLE from now; its first check comes NSCAP_GEAR_PEEK_NS later. */
 static void settle(struct nscap_session *s, size_t i)
 {
 	nscap_gear_settle(&s->h[i]->gear, mono_ns());
-	settled_early(s, s->h[i]);
 }
 
 /*
@@ -1396,7 +1396,7 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	    (s->o->count && s->captured >= s->o->count))
 		return 0;
 	/* SETTLE ends once the twin has handed over all it accepted */
-	if (h->gear.kind == NSCAP_GEAR_SETTLE && settled_early(s, h))
+	if (nscap_gear_peek(&h->gear, mono_ns()) && settled_early(s, h))
 		return 0;
 	if (h->gear.kind == NSCAP_GEAR_LIGHT && nscap_handle_kernel_up(h)) {
 		/* the fanout program saw a burst and sends it to the twin

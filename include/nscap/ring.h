@@ -110,6 +110,13 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * at HZ=100. SETTLE mostly ends long before, once the twin is known to be
  * empty. */
 #define NSCAP_GEAR_SETTLE_NS (25 * (uint64_t)1000000u)
+/* SETTLE may end early once the twin's counters show it has handed over
+ * all it accepted; not before this long after the switch: a packet the
+ * fanout program sent to the twin just before it is counted only when the
+ * kernel has put it in the ring, microseconds later on another CPU (likely
+ * why a review's lab saw one packet come out a block timeout late, after
+ * newer ones, once in about 1,550 switches). */
+#define NSCAP_GEAR_PEEK_NS (200 * (uint64_t)1000u)
 
 /* The twins' block timeout when n interfaces stream at once: 1 ms each,
  * NSCAP_GEAR_BULK_TIMEOUT_MS to NSCAP_GEAR_BULK_TIMEOUT_MAX_MS. */
@@ -136,6 +143,8 @@ struct nscap_gear {
 			      began (BULK), the immediate ring may be read
 			      again (SETTLE), or the hold ends (HOLD) */
 	uint64_t packets;  /* read in the current window */
+	uint64_t peek_ns;  /* SETTLE: when the twin may first be checked
+			      (nscap_gear_peek); 0 once it has been */
 	enum nscap_gear_kind kind;
 	bool fresh; /* no wake-up yet since the start */
 	bool hold;  /* the first going down holds first (set by the caller
@@ -164,7 +173,13 @@ void nscap_gear_settle(struct nscap_gear *g, uint64_t now_ns);
 /* End SETTLE at now_ns, before its time: the twin is known to be empty. */
 void nscap_gear_end_settle(struct nscap_gear *g, uint64_t now_ns);
 
-/* SETTLE, HOLD: when to wake up to end it; UINT64_MAX in the other gears. */
+/* In SETTLE at now_ns: may the caller check whether the twin is empty (to
+ * end SETTLE early)? Not before NSCAP_GEAR_PEEK_NS after the switch; then
+ * at every wake-up. */
+bool nscap_gear_peek(struct nscap_gear *g, uint64_t now_ns);
+
+/* SETTLE, HOLD: when to wake up (SETTLE: for its first check, then to end
+ * it); UINT64_MAX in the other gears. */
 uint64_t nscap_gear_deadline(const struct nscap_gear *g);
 
 #endif

@@ -216,8 +216,19 @@ static void test_gear_down(void **state)
 	/* below it over the next window: down */
 	assert_int_equal(feed(&g, w, 2 * w, at - 10), NSCAP_GEAR_DOWN);
 	assert_int_equal(g.kind, NSCAP_GEAR_SETTLE);
+	/* first woken to check the twin, not at once (NSCAP_GEAR_PEEK_NS):
+	 * a packet on its way into the twin is not counted yet */
+	assert_int_equal(nscap_gear_deadline(&g), 2 * w + NSCAP_GEAR_PEEK_NS);
+	assert_false(nscap_gear_peek(&g, 2 * w));
+	assert_false(nscap_gear_peek(&g, 2 * w + NSCAP_GEAR_PEEK_NS - 1));
+	assert_int_equal(nscap_gear_deadline(&g), 2 * w + NSCAP_GEAR_PEEK_NS);
+	assert_true(nscap_gear_peek(&g, 2 * w + NSCAP_GEAR_PEEK_NS));
+	/* then at every wake-up, and the deadline is SETTLE's end */
+	assert_true(nscap_gear_peek(&g, 2 * w + NSCAP_GEAR_PEEK_NS + 1));
 	t = nscap_gear_deadline(&g);
 	assert_int_equal(t, 2 * w + NSCAP_GEAR_SETTLE_NS);
+	assert_true(NSCAP_GEAR_PEEK_NS >= 50 * 1000u &&
+		    NSCAP_GEAR_PEEK_NS < NSCAP_GEAR_BULK_TIMEOUT_MS * MS);
 	/* at least two block timeouts of the twin */
 	assert_true(NSCAP_GEAR_SETTLE_NS >=
 		    2u * NSCAP_GEAR_BULK_TIMEOUT_MS * MS);
@@ -226,8 +237,11 @@ static void test_gear_down(void **state)
 	assert_int_equal(nscap_gear_next(&g, t, 0), NSCAP_GEAR_SETTLED);
 	assert_int_equal(g.kind, NSCAP_GEAR_LIGHT);
 	assert_int_equal(nscap_gear_deadline(&g), UINT64_MAX);
+	assert_false(nscap_gear_peek(&g, 3 * w)); /* only in SETTLE */
 	/* SETTLE starts again when the switch has taken effect */
 	nscap_gear_settle(&g, 7 * w);
+	assert_int_equal(nscap_gear_deadline(&g), 7 * w + NSCAP_GEAR_PEEK_NS);
+	assert_true(nscap_gear_peek(&g, 7 * w + NSCAP_GEAR_PEEK_NS));
 	assert_int_equal(nscap_gear_deadline(&g), 7 * w + NSCAP_GEAR_SETTLE_NS);
 }
 
