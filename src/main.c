@@ -152,7 +152,12 @@ int main(int argc, char **argv)
 		nscap_options_free(&o);
 		return NSCAP_EXIT_USAGE;
 	}
-	if (o.help || o.version) {
+	if (stdout_closed &&
+	    (o.help || o.version || o.list_namespaces || o.list_interfaces)) {
+		/* what would go there has nowhere to go */
+		fputs("nscap: standard output is closed\n", stderr);
+		status = NSCAP_EXIT_RUNTIME;
+	} else if (o.help || o.version) {
 		if (o.help)
 			nscap_options_usage(stdout);
 		else

@@ -85,12 +85,9 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 		fd = open(path, flags | O_CREAT | O_EXCL, 0644);
 		if (fd < 0 && errno == EEXIST) {
 			created = false;
-			/* a FIFO with no reader: ENXIO at once, unless asked
-			 * to wait (then the open blocks until a reader
-			 * comes, or a signal) */
-			fd = open(path, flags | ((how & NSCAP_OUTPUT_WAIT)
-							 ? 0
-							 : O_NONBLOCK));
+			/* a FIFO with no reader: ENXIO at once, never a
+			 * wait in open(2) */
+			fd = open(path, flags | O_NONBLOCK);
 		}
 		if (fd < 0)
 			return nscap_seterr(err, errno, "cannot open %s", path);

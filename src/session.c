@@ -623,7 +623,6 @@ static int open_output(struct nscap_session *s, const char *path,
 		       struct nscap_output *out, char *err)
 {
 	struct stat st;
-	sigset_t old;
 	int ret;
 
 	/* pcapng's writer waits through a stalled pipe itself (wait_output):
@@ -633,25 +632,26 @@ static int open_output(struct nscap_session *s, const char *path,
 
 	ret = nscap_output_open(path, out, how, err);
 	if (ret == -ENXIO && stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		struct timespec tick = {0, 100 * 1000000L};
+
 		if (!quiet(s))
 			fprintf(s->log, "nscap: waiting for a reader of %s\n",
 				path);
-		/* opening blocks until a reader comes: signals reach their
-		 * handlers meanwhile; SIGUSR1 goes on waiting */
-		do {
-			pthread_sigmask(SIG_SETMASK, s->waitmask, &old);
-			ret = nscap_output_open(path, out,
-						how | NSCAP_OUTPUT_WAIT, err);
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
-			if (ret == -EINTR && (s->sig->stop || s->sig->rotate)) {
+		/* no open(2) that blocks: a signal just before it would be
+		 * handled and then slept through. Tries every 0.1 s, waiting
+		 * in ppoll with the signals let in; SIGUSR1 waits on */
+		while (ret == -ENXIO) {
+			if (s->sig->stop || s->sig->rotate) {
 				nscap_seterr(err, 0,
 					     "stopped while waiting for a "
 					     "reader of %s",
 					     path);
 				return -ECANCELED;
 			}
+			ppoll(NULL, 0, &tick, s->waitmask);
 			s->sig->stats = 0;
-		} while (ret == -EINTR);
+			ret = nscap_output_open(path, out, how, err);
+		}
 	}
 	if (ret)
 		return ret;
@@ -748,6 +748,9 @@ static void disk_fine(struct nscap_session *s)
 				"packets\n");
 }
 
+static bool disk_fault(int e);
+static int disk_trouble(struct nscap_session *s, int e, char *err);
+
 /* Rotation decision d says: the next file. */
 static int next_file(struct nscap_session *s,
 		     const struct nscap_rotate_decision *d, char *err)
@@ -756,6 +759,17 @@ static int next_file(struct nscap_session *s,
 	char path[sizeof(s->path)];
 	int ret;
 
+	/* --on-full=wait: what the current file holds goes out first, so
+	 * that a disk that filled meanwhile is waited for (closing it would
+	 * fail and end the capture) */
+	if (s->o->on_full_wait && s->w) {
+		ret = s->ops->flush(s->w, err);
+		if (disk_fault(ret))
+			return disk_trouble(s, ret, err);
+		if (ret)
+			return ret;
+		disk_fine(s);
+	}
 	ret = nscap_rotate_filename(s->o->output, &s->o->rotate, d->index,
 				    (time_t)(d->name_ns / 1000000000u), path,
 				    sizeof(path), err);
@@ -784,9 +798,6 @@ static int next_file(struct nscap_session *s,
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (s->o->verbose)
 		fprintf(s->log, "nscap: now writing %s\n", path);
-	/* its header went out: if the disk had filled, there is room now */
-	s->full_bytes = 0;
-	disk_fine(s);
 	return 0;
 }
 
@@ -922,7 +933,9 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 	before = h->captured;
 	n = nscap_loop_wait_pending(h, &s->sink, want, max, &wt, err);
 	s->captured += h->captured - before;
-	if (n < 0 && n != -EPIPE && n != -ENETDOWN && n != -ECANCELED)
+	/* -EINTR: a stop at once (said at the end), or a new stop signal */
+	if (n < 0 && n != -EPIPE && n != -ENETDOWN && n != -ECANCELED &&
+	    n != -EINTR)
 		fprintf(s->log, "nscap: %s\n", err);
 	return n;
 }
@@ -1559,9 +1572,16 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 
 	/* rotation deadlines are wall-clock (-G names); the timers are
 	 * monotonic: each turned into time left */
-	if (s->rotating)
+	if (s->rotating && (s->full || s->full_said)) {
+		/* -G waits for space (housekeeping): only -a duration */
+		struct nscap_rotate_policy p = s->o->rotate;
+
+		p.seconds = 0;
+		sooner(&until, nscap_rotate_deadline(&p, &s->rs), now);
+	} else if (s->rotating) {
 		sooner(&until, nscap_rotate_deadline(&s->o->rotate, &s->rs),
 		       now);
+	}
 	if (!s->stream)
 		sooner(&until, s->last_flush + 1000000000u, mono);
 	if (s->full)
@@ -1641,9 +1661,13 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 			a = nscap_rotate_decide(&s->o->rotate, &s->rs, now, 0,
 						force, &d);
 		/* a new file while the disk is full (--on-full=wait) would
-		 * fail as the current one does: it waits for space too */
-		if (a == NSCAP_ROTATE_NEXT && s->full)
+		 * fail as the current one does: it waits until a write has
+		 * got through again (a resume alone proves nothing), and so
+		 * does a SIGHUP */
+		if (a == NSCAP_ROTATE_NEXT && (s->full || s->full_said)) {
 			a = NSCAP_ROTATE_NONE;
+			s->sig->rotate = force;
+		}
 		ret = act(s, a, &d, err);
 	}
 	if (ret == 0 && !s->full && must_flush(s)) {

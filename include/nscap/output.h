@@ -27,7 +27,6 @@ bool nscap_output_is_stdout(const char *path);
 enum nscap_output_kind nscap_output_kind_of(int fd);
 
 /* nscap_output_open's how: */
-#define NSCAP_OUTPUT_WAIT 1u	 /* a FIFO with no reader: wait for one */
 #define NSCAP_OUTPUT_NONBLOCK 2u /* a pipe: non-blocking writes */
 
 /*
@@ -35,10 +34,9 @@ enum nscap_output_kind nscap_output_kind_of(int fd);
  * regular file is truncated, anything else (a FIFO, /dev/null) is written as
  * it is. "-" or NULL is standard output: when it is a pipe, a description of
  * its own (through /proc/self/fd/1), so that its flags are nscap's; else a
- * copy of fd 1. A FIFO with no reader gives -ENXIO, or with
- * NSCAP_OUTPUT_WAIT blocks until one opens it (-EINTR if a signal comes
- * first). A pipe or FIFO of its own is non-blocking with
- * NSCAP_OUTPUT_NONBLOCK, else blocking, whatever it was; so is a file.
+ * copy of fd 1. A FIFO with no reader gives -ENXIO at once (the caller
+ * tries again: opening never blocks). A pipe or FIFO of its own is non-blocking
+ * with NSCAP_OUTPUT_NONBLOCK, else blocking, whatever it was; so is a file.
  * Returns 0, or a negative errno with err set and nothing created.
  */
 int nscap_output_open(const char *path, struct nscap_output *out,

@@ -140,15 +140,20 @@ waiting() {
 # does: that once ended the capture with exit 1), and a SIGINT then ends it
 # with exit 0 and the lost packets counted
 waiting_rotating() {
-	local err="$LAB_DIR/err.waitg" lost f
+	local err="$LAB_DIR/err.waitg" lost f files
 	rm -f "$full"/*
 	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -G 1 -w "$full/g-%H%M%S.pcapng" 'udp port 9999' 2>"$err"
 	wait_for 10 listening "$err" || fail "-G, --on-full=wait: nscap did not start"
 	udp 3000 2000
 	dropping() { grep -q 'dropping packets until there is space' "$err"; }
 	wait_for 10 dropping || fail "-G, --on-full=wait: no word of the full disk: $(cat "$err")"
+	files=$(ls "$full"/g-*.pcapng | wc -l)
 	sleep 2.5 # two -G periods while full
 	[ -d "/proc/$BG_PID" ] || fail "-G, --on-full=wait: nscap stopped: $(cat "$err")"
+	# no new file meanwhile: the rotation waits for a write to get through
+	# (a resume every second proved nothing: header-only files appeared)
+	[ "$(ls "$full"/g-*.pcapng | wc -l)" -eq "$files" ] ||
+		fail "-G, --on-full=wait: new files while the disk was full: $(ls -l "$full")"
 	kill -INT "$BG_PID"
 	wait "$BG_PID" || fail "-G, --on-full=wait, SIGINT while full: exit $?: $(cat "$err")"
 	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost: the disk is full or failing$/\1/p' "$err")

@@ -39,6 +39,7 @@ lab_bg bash -c '{ "$0" -t "$1" -w - udp port 9997 2>"$2"; echo $? >"$3"; } |
 wait_for 10 listening "$LAB_DIR/stall.err" || fail "stall: nscap did not start"
 send "$b" 198.51.100.1 9997 3000 20000
 n=$(pgrep -f "^$NSCAP -t $pid -w - udp port 9997") || fail "stall: no nscap"
+LAB_PIDS+=("$n" "$(cat "$LAB_DIR/stall.reader")")
 kill -INT "$n"
 sleep 0.5
 [ -d "/proc/$n" ] || fail "stall: one SIGINT did not wait for the reader"

@@ -125,7 +125,7 @@ static struct nscap_output open_ok(const char *path)
 	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	if (nscap_output_open(path, &out, NSCAP_OUTPUT_WAIT, err) != 0)
+	if (nscap_output_open(path, &out, 0, err) != 0)
 		fail_msg("open %s: %s", path ? path : "(null)", err);
 	assert_true(out.fd >= 0);
 	assert_cloexec(out.fd);
@@ -138,8 +138,7 @@ static void open_fails(const char *path, int want)
 	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
 	char err[NSCAP_ERRBUF] = "";
 
-	assert_int_equal(nscap_output_open(path, &out, NSCAP_OUTPUT_WAIT, err),
-			 -want);
+	assert_int_equal(nscap_output_open(path, &out, 0, err), -want);
 	assert_int_equal(out.fd, -1);
 	assert_false(out.created);
 	assert_non_null(strstr(err, path));
