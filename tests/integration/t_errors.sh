@@ -56,6 +56,10 @@ expect_status 143 $? "SIGTERM during the lookup"
 expect_status 2 $? "closed stdout"
 grep -q "^nscap: standard output is closed; use -w FILE$" "$LAB_DIR/closed.err" ||
 	fail "closed stdout: $(cat "$LAB_DIR/closed.err")"
+"$NSCAP" --help >&- 2>"$LAB_DIR/hclosed.err"
+expect_status 1 $? "--help to a closed stdout"
+grep -q "^nscap: standard output is closed$" "$LAB_DIR/hclosed.err" ||
+	fail "--help to a closed stdout: $(cat "$LAB_DIR/hclosed.err")"
 "$NSCAP" --help >/dev/full 2>"$LAB_DIR/full.err"
 expect_status 1 $? "--help to a full device"
 grep -q "^nscap: cannot write the help: No space left on device$" "$LAB_DIR/full.err" ||
