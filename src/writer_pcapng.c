@@ -119,6 +119,7 @@ struct idb {
 struct nscap_writer {
 	int fd;
 	int (*wait)(void *ctx, int fd); /* the config's, or NULL */
+	void (*done)(void *ctx, int fd);
 	void *wait_ctx;
 	unsigned char *buf;
 	size_t len;		/* queued in buf: whole blocks only */
@@ -272,23 +273,20 @@ static int dlt_to_linktype(int dlt)
 	}
 }
 
-/* Wait until w's fd takes more: a pipe the session made non-blocking (its
- * wait lets a stop signal in), or one made so behind our back. */
+/* Wait until w's fd takes more: it was made non-blocking behind our back
+ * (without the config's wait, which is called instead). */
 static int wait_writable(const struct nscap_writer *w)
 {
 	struct pollfd pfd = {w->fd, POLLOUT, 0};
 
-	if (w->wait)
-		return w->wait(w->wait_ctx, w->fd);
 	while (poll(&pfd, 1, -1) < 0)
 		if (errno != EINTR)
 			return errno;
 	return 0;
 }
 
-/* Write all of iov[0..n) to w's fd through partial writes, EINTR and
- * EAGAIN. 0 or an errno; iov is used up. */
-static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
+static int write_iov(const struct nscap_writer *w, struct iovec *iov, int n,
+		     bool *waited)
 {
 	for (;;) {
 		ssize_t r;
@@ -304,10 +302,15 @@ static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
 		if (r < 0) {
 			int e = errno;
 
-			if (e == EINTR)
+			if (w->wait &&
+			    (e == EINTR || e == EAGAIN || e == EWOULDBLOCK)) {
+				*waited = true;
+				e = w->wait(w->wait_ctx, w->fd);
+			} else if (e == EINTR) {
 				continue;
-			if (e == EAGAIN || e == EWOULDBLOCK)
+			} else if (e == EAGAIN || e == EWOULDBLOCK) {
 				e = wait_writable(w);
+			}
 			if (e)
 				return e;
 			continue;
@@ -325,6 +328,19 @@ static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
 			iov->iov_len -= done;
 		}
 	}
+}
+
+/* Write all of iov[0..n) to w's fd through partial writes, EINTR and
+ * EAGAIN (the config's wait decides, and its done follows). 0 or an
+ * errno; iov is used up. */
+static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
+{
+	bool waited = false;
+	int e = write_iov(w, iov, n, &waited);
+
+	if (waited && w->done)
+		w->done(w->wait_ctx, w->fd);
+	return e;
 }
 
 static int failed(const struct nscap_writer *w, char *err)
@@ -552,6 +568,7 @@ static int pn_open(struct nscap_writer **out, int fd,
 	}
 	w->fd = fd;
 	w->wait = cfg->wait;
+	w->done = cfg->done;
 	w->wait_ctx = cfg->wait_ctx;
 	w->in_nano = cfg->in_nano;
 	w->out_nano = cfg->out_nano;

@@ -49,10 +49,13 @@ struct nscap_writer_config {
 	const char *hardware; /* pcapng shb_hardware, or NULL */
 	const char *os;	      /* pcapng shb_os, or NULL */
 	const char *userappl; /* pcapng shb_userappl, or NULL */
-	/* pcapng: called when a non-blocking fd takes no more; returns 0 to
-	 * write on, or an errno to give the write up (EINTR: stopped at
-	 * once). NULL: poll(2) until it takes more. */
+	/* pcapng: called when a non-blocking fd takes no more (EAGAIN), or
+	 * a write was interrupted (EINTR); returns 0 to write on, or an errno
+	 * to give the write up (EINTR: stopped at once). NULL: poll(2) until
+	 * it takes more. done, if not NULL, is called once the write that
+	 * called wait is over, either way (to undo what wait did). */
 	int (*wait)(void *ctx, int fd);
+	void (*done)(void *ctx, int fd);
 	void *wait_ctx;
 };
 

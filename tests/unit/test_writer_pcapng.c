@@ -1107,7 +1107,16 @@ static void test_pipe_interrupted(void **state)
 struct waits {
 	int rd;
 	int calls;
+	int dones; /* done after a write that waited */
 };
+
+static void count_done(void *ctx, int fd)
+{
+	struct waits *wt = ctx;
+
+	(void)fd;
+	wt->dones++;
+}
 
 static int wait_then_give_up(void *ctx, int fd)
 {
@@ -1126,7 +1135,7 @@ static void test_pipe_wait_gives_up(void **state)
 {
 	static unsigned char pkt[1514];
 	struct nscap_writer_config cfg = {0};
-	struct waits wt = {-1, 0};
+	struct waits wt = {-1, 0, 0};
 	struct nscap_writer *w = NULL;
 	char err[NSCAP_ERRBUF] = "";
 	int p[2], i, ret = 0;
@@ -1138,6 +1147,7 @@ static void test_pipe_wait_gives_up(void **state)
 	cfg.ifaces = &eth0;
 	cfg.nifaces = 1;
 	cfg.wait = wait_then_give_up;
+	cfg.done = count_done;
 	cfg.wait_ctx = &wt;
 	assert_int_equal(ops->open(&w, p[1], &cfg, err), 0);
 	/* far more than the pipe holds, flushed now and then */
@@ -1150,6 +1160,9 @@ static void test_pipe_wait_gives_up(void **state)
 	}
 	assert_int_equal(ret, -EINTR);
 	assert_int_equal(wt.calls, 2);
+	/* each write that waited, and only those, is followed by done: one
+	 * or two of them (the two waits in one write, or in two) */
+	assert_true(wt.dones >= 1 && wt.dones <= 2);
 	assert_non_null(strstr(err, strerror(EINTR)));
 	assert_true(ops->lost(w) > 0);
 	ops->close(w, NULL);
@@ -1737,15 +1750,13 @@ static int gen_multi(int fd, char *err)
 		{1700000001000000000ull, 2, 0, 2},
 		{1700000001000000000ull, 2, 0, 2},
 	};
-	struct nscap_writer_config cfg = {ifs,
-					  2,
-					  true,
-					  true,
-					  "x86_64",
-					  "Linux",
-					  "nscap test generator",
-					  NULL,
-					  NULL};
+	struct nscap_writer_config cfg = {.ifaces = ifs,
+					  .nifaces = 2,
+					  .in_nano = true,
+					  .out_nano = true,
+					  .hardware = "x86_64",
+					  .os = "Linux",
+					  .userappl = "nscap test generator"};
 	struct nscap_writer *w;
 	unsigned int i;
 	int ret;
@@ -1773,9 +1784,9 @@ static int gen_multi(int fd, char *err)
  * and on, one microsecond apart. */
 static int gen_one(int fd, char *err)
 {
-	struct nscap_writer_config cfg = {
-		&eth0, 1,   false, false, NULL, NULL, "nscap test generator",
-		NULL,  NULL};
+	struct nscap_writer_config cfg = {.ifaces = &eth0,
+					  .nifaces = 1,
+					  .userappl = "nscap test generator"};
 	struct nscap_writer_stats st = {1700000001000000000ull, 4, 0, 4};
 	struct nscap_writer *w;
 	unsigned int i;
