@@ -67,7 +67,8 @@ int64_t nscap_loop_now_ms(void)
 
 bool nscap_loop_new_stop(const struct nscap_wait *wt)
 {
-	return *wt->stop != wt->seen && nscap_loop_now_ms() >= wt->dup_until_ms;
+	return *wt->stop != *wt->seen &&
+	       nscap_loop_now_ms() >= *wt->dup_until_ms;
 }
 
 int nscap_loop_wait_pending(struct nscap_handle *h,

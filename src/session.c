@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -54,6 +55,11 @@
  * work), so that a busy handle does not starve the others */
 #define BATCH 16384
 
+struct failed_iface {
+	int ifindex;
+	char name[IF_NAMESIZE];
+};
+
 struct starget {
 	struct nscap_target t;
 	struct nscap_ns *ns; /* NULL when it shares another target's */
@@ -66,8 +72,9 @@ struct starget {
 	struct nscap_iface_list ifaces;
 	const struct nscap_iface **sel; /* chosen from ifaces */
 	size_t nsel;
-	int *failed; /* -i all: interfaces that could not be attached while
-		      * up; tried again once they have been down or away */
+	/* -i all: interfaces that could not be attached while up; tried
+	 * again once they have been down or away, or renamed */
+	struct failed_iface *failed;
 	size_t nfailed, capfailed;
 };
 
@@ -950,8 +957,8 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 	wt.deadline_ms = deadline;
 	wt.waitmask = s->waitmask;
 	wt.stop = &s->sig->stop;
-	wt.seen = s->stop_seen;
-	wt.dup_until_ms = s->dup_until_ms;
+	wt.seen = &s->stop_seen;
+	wt.dup_until_ms = &s->dup_until_ms;
 	before = h->captured;
 	n = nscap_loop_wait_pending(h, &s->sink, want, max, &wt, err);
 	s->captured += h->captured - before;
@@ -999,41 +1006,52 @@ static void compact(struct nscap_session *s)
 	s->nh = n;
 }
 
-static bool has_failed(const struct starget *g, int ifindex)
+static bool same_iface(const struct failed_iface *x,
+		       const struct nscap_iface *f)
+{
+	return x->ifindex == f->ifindex && strcmp(x->name, f->name) == 0;
+}
+
+static bool has_failed(const struct starget *g, const struct nscap_iface *f)
 {
 	size_t i;
 
 	for (i = 0; i < g->nfailed; i++)
-		if (g->failed[i] == ifindex)
+		if (same_iface(&g->failed[i], f))
 			return true;
 	return false;
 }
 
-/* Note ifindex as failed, last in the list; false when there is no memory
- * for it (then it is tried again at the next doorbell). */
-static bool note_failed(struct starget *g, int ifindex)
+/* Note f as failed, last in the list; false when there is no memory for
+ * it (then it is tried again at the next doorbell). */
+static bool note_failed(struct starget *g, const struct nscap_iface *f)
 {
 	if (g->nfailed == g->capfailed) {
 		size_t cap = g->capfailed ? 2 * g->capfailed : 8;
-		int *v = realloc(g->failed, cap * sizeof(int));
+		struct failed_iface *v =
+			realloc(g->failed, cap * sizeof(struct failed_iface));
 
 		if (!v)
 			return false;
 		g->failed = v;
 		g->capfailed = cap;
 	}
-	g->failed[g->nfailed++] = ifindex;
+	g->failed[g->nfailed].ifindex = f->ifindex;
+	snprintf(g->failed[g->nfailed].name, sizeof(g->failed[g->nfailed].name),
+		 "%s", f->name);
+	g->nfailed++;
 	return true;
 }
 
-/* Keep only the failed interfaces still listed and up. */
+/* Keep only the failed interfaces still listed, up, and by the same name
+ * (an index the kernel gave again, or a rename, is another try). */
 static void forget_failed(struct starget *g, const struct nscap_iface_list *l)
 {
 	size_t i, j, n = 0;
 
 	for (i = 0; i < g->nfailed; i++)
 		for (j = 0; j < l->n; j++)
-			if (l->v[j].ifindex == g->failed[i] &&
+			if (same_iface(&g->failed[i], &l->v[j]) &&
 			    (l->v[j].flags & PCAP_IF_UP)) {
 				g->failed[n++] = g->failed[i];
 				break;
@@ -1085,12 +1103,12 @@ static void attach_new(struct nscap_session *s, size_t k)
 		for (j = 0; j < s->nh && !open; j++)
 			open = s->h[j]->owner == k &&
 			       s->h[j]->ifindex == f->ifindex;
-		if (open || has_failed(g, f->ifindex))
+		if (open || has_failed(g, f))
 			continue;
 		/* a failed attempt is not made again while the interface
 		 * stays up: trying changes its flags (promiscuous mode on
 		 * and off), which rings the doorbell again */
-		noted = note_failed(g, f->ifindex);
+		noted = note_failed(g, f);
 		if (open_handle(s, k, f, &h, err)) {
 			fprintf(s->log, "nscap: %s\n", err);
 			continue;

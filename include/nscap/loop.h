@@ -38,10 +38,12 @@ struct nscap_wait {
 	int64_t deadline_ms;		   /* CLOCK_MONOTONIC ms */
 	const sigset_t *waitmask;	   /* let through while waiting */
 	const volatile sig_atomic_t *stop; /* counts SIGINT and SIGTERM */
-	sig_atomic_t seen;		   /* the count already acted on */
-	/* CLOCK_MONOTONIC ms: a stop signal before this is the same stop
-	 * again (timeout(1) sends SIGINT to nscap, then to its group) */
-	int64_t dup_until_ms;
+	/* the count already acted on, and until when (CLOCK_MONOTONIC ms) a
+	 * stop signal is the same stop again (timeout(1) sends SIGINT to
+	 * nscap, then to its group): the caller's own, read at each check,
+	 * since a writer waiting on a stalled reader may move them on */
+	const sig_atomic_t *seen;
+	const int64_t *dup_until_ms;
 };
 
 /* Has a new stop signal come, one that is not the last one again? */
