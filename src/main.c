@@ -22,7 +22,7 @@
 #include "nscap/output.h"
 #include "nscap/session.h"
 
-static struct nscap_signals signals;
+static struct nscap_signals signals = {0, 0, 0, -1};
 static bool stdout_closed; /* the caller closed fd 1 (>&-) */
 
 /*
@@ -51,8 +51,18 @@ static void on_signal(int sig)
 		signals.rotate = 1;
 	else if (sig == SIGUSR1)
 		signals.stats = 1;
-	else
+	else {
 		signals.stop++; /* the others are blocked: no race */
+		if (signals.out_fd >= 0) {
+			/* a write blocked on a full pipe returns now (see
+			 * session.h); fcntl is async-signal-safe */
+			int e = errno, fl = fcntl(signals.out_fd, F_GETFL);
+
+			if (fl >= 0)
+				fcntl(signals.out_fd, F_SETFL, fl | O_NONBLOCK);
+			errno = e;
+		}
+	}
 }
 
 /*

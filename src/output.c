@@ -68,6 +68,7 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 
 	out->fd = -1;
 	out->created = false;
+	out->own = false;
 	if (nscap_output_is_stdout(path)) {
 		fd = -1;
 		if (nscap_output_kind_of(STDOUT_FILENO) == NSCAP_OUTPUT_PIPE)
@@ -111,5 +112,6 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 	}
 	out->fd = fd;
 	out->created = created;
+	out->own = own;
 	return 0;
 }

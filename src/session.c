@@ -109,6 +109,7 @@ struct nscap_session {
 	uint64_t last_flush;
 	uint64_t last_counts; /* when the handles' counters were last read */
 	uint64_t last_sigs;   /* when pending signals were last let in */
+	int out_flags;	      /* wait_output's: the fd's flags to put back */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
 	char path[4096]; /* the file being written */
@@ -132,6 +133,7 @@ struct nscap_session {
 	bool dropped;	/* privileges are gone: no new handle can be opened */
 	bool at_once;	/* a second stop gave up a write to a stalled reader */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
+	bool out_own;	   /* the output's description is nscap's alone */
 };
 
 enum stop_why {
@@ -496,18 +498,23 @@ static size_t count_linktypes(const struct nscap_session *s)
 
 /*
  * The pcapng writer's wait when the output pipe takes no more (a reader
- * slower than the traffic, or one that is alive but does not read): the
- * pipe turns blocking, with the signals let in, and the writer writes on.
- * The kernel then wakes it as the reader makes room, with no round trip
- * through ppoll for each page freed (that cost a slow reader's stream 10
- * to 15% more CPU), and a signal ends the wait (EINTR, then back here). A
- * first stop goes on waiting (a reader that is only slow still gets what
- * the rings hold); a second, after the duplicate window, gives the write
- * up: EINTR, and the capture ends at once. output_done undoes it.
+ * slower than the traffic, or one that is alive but does not read). On a
+ * pipe description of nscap's own, the pipe turns blocking for the write,
+ * with the signals let in: the kernel wakes the writer as the reader makes
+ * room, with no round trip through ppoll for each page freed (that cost a
+ * slow reader's stream 10 to 15% more CPU). A stop signal turns it
+ * non-blocking again (on_signal, through sig->out_fd), so the write comes
+ * back here (EAGAIN, or a short write, then EAGAIN), also when the signal
+ * came just before the write began. A first stop goes on waiting (a reader
+ * that is only slow still gets what the rings hold); a second, after the
+ * duplicate window, gives the write up: EINTR, and the capture ends at
+ * once. output_done undoes it all. On a description shared with others
+ * (stdout as a socket), its flags are left alone: ppoll for room.
  */
 static int wait_output(void *ctx, int fd)
 {
 	struct nscap_session *s = ctx;
+	struct pollfd pfd = {fd, POLLOUT, 0};
 
 	for (;;) {
 		if (s->sig->stop != s->stop_seen) {
@@ -521,14 +528,33 @@ static int wait_output(void *ctx, int fd)
 				s->dup_until_ms = now + 200;
 			s->stop_seen = s->sig->stop;
 		}
-		if (s->out_blocking)
-			return 0;
-		/* signals pending now come in at the unmask: checked again
-		 * above before the write blocks */
-		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		if (!s->out_own) {
+			if (ppoll(&pfd, 1, NULL, s->waitmask) > 0)
+				return 0; /* room, or the reader is gone */
+			if (errno != EINTR)
+				return errno;
+			continue;
+		}
+		if (!s->out_blocking) {
+			int fl = fcntl(fd, F_GETFL);
+
+			if (fl < 0)
+				return errno;
+			s->out_flags = fl;
+			s->sig->out_fd = fd;
+			/* signals pending now come in at the unmask, and
+			 * make the fd non-blocking: checked again above */
+			pthread_sigmask(SIG_SETMASK, s->waitmask, &s->out_mask);
+			s->out_blocking = true;
+			continue;
+		}
+		/* blocking for the write (again, after a first stop) */
+		if (fcntl(fd, F_SETFL, s->out_flags & ~O_NONBLOCK) < 0)
 			return errno;
-		pthread_sigmask(SIG_SETMASK, s->waitmask, &s->out_mask);
-		s->out_blocking = true;
+		/* a stop between the check above and here made it
+		 * non-blocking before this call: checked once more */
+		if (s->sig->stop == s->stop_seen)
+			return 0;
 	}
 }
 
@@ -538,8 +564,9 @@ static void output_done(void *ctx, int fd)
 
 	if (!s->out_blocking)
 		return;
+	s->sig->out_fd = -1;
 	pthread_sigmask(SIG_SETMASK, &s->out_mask, NULL);
-	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	(void)fcntl(fd, F_SETFL, s->out_flags);
 	s->out_blocking = false;
 }
 
@@ -705,6 +732,7 @@ static int start_writer(struct nscap_session *s, const char *path,
 
 	s->out_watch = out->kind == NSCAP_OUTPUT_PIPE ? out->fd : -1;
 	s->out_kind = out->kind;
+	s->out_own = out->own;
 	ret = open_writer(s, out->fd, err);
 	if (ret) {
 		s->out_watch = -1;
@@ -724,7 +752,7 @@ static int start_writer(struct nscap_session *s, const char *path,
  * handle described in it. */
 static int open_file(struct nscap_session *s, const char *path, char *err)
 {
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false, false};
 	int ret = open_output(s, path, &out, err);
 
 	return ret ? ret : start_writer(s, path, &out, err);
@@ -737,7 +765,7 @@ static int switch_file(struct nscap_session *s,
 		       const struct nscap_rotate_decision *d, const char *path,
 		       char *err)
 {
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false};
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, false, false};
 	int ret;
 
 	if (strcmp(path, s->path) == 0) {

@@ -18,6 +18,8 @@ struct nscap_output {
 	int fd;
 	enum nscap_output_kind kind;
 	bool created; /* this run created the file */
+	bool own;     /* its description is nscap's alone (not a copy of
+		       * fd 1, shared with the shell) */
 };
 
 /* Is path standard output ("-" or NULL)? */

@@ -20,6 +20,11 @@ struct nscap_signals {
 	volatile sig_atomic_t stop;   /* SIGINT, SIGTERM: how many */
 	volatile sig_atomic_t rotate; /* SIGHUP: a new file now */
 	volatile sig_atomic_t stats;  /* SIGUSR1: print the counters */
+	/* set by the session while a write to a full pipe blocks with the
+	 * signals let in, else -1: a stop signal makes it non-blocking, so
+	 * that the write returns (EAGAIN) and the session decides, whether
+	 * the signal came during the write or just before it began */
+	volatile sig_atomic_t out_fd;
 };
 
 /*

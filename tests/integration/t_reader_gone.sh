@@ -50,6 +50,27 @@ grep -q "^nscap: stopped at once: the output took no more" "$LAB_DIR/stall.err" 
 	fail "stall: $(cat "$LAB_DIR/stall.err")"
 pkill -P "$(cat "$LAB_DIR/stall.reader")" sleep
 
+# a reader that reads, slowly (4 KiB every 0.1 s): the writes to the full
+# pipe make progress, and a second SIGINT must still stop at once (a short
+# write once hid the signal, and the next write blocked again)
+lab_bg bash -c '{ "$0" -t "$1" -w - udp port 9996 2>"$2"; echo $? >"$3"; } |
+	{ echo $BASHPID >"$4"; while head -c 4096 >/dev/null; do sleep 0.1; done; }' \
+	"$NSCAP" "$pid" "$LAB_DIR/slow.err" "$LAB_DIR/slow.rc" "$LAB_DIR/slow.reader"
+wait_for 10 listening "$LAB_DIR/slow.err" || fail "slow: nscap did not start"
+# a burst, to the twin: megabytes for the reader to take
+send "$b" 198.51.100.1 9996 100000 0
+sleep 1
+n=$(pgrep -f "^$NSCAP -t $pid -w - udp port 9996") || fail "slow: no nscap"
+LAB_PIDS+=("$n" "$(cat "$LAB_DIR/slow.reader")")
+kill -INT "$n"
+sleep 0.5
+kill -INT "$n"
+wait_for 3 test -s "$LAB_DIR/slow.rc" || fail "slow: a second SIGINT did not stop nscap"
+[ "$(cat "$LAB_DIR/slow.rc")" = 0 ] || fail "slow: exit $(cat "$LAB_DIR/slow.rc")"
+grep -q "^nscap: stopped at once: the output took no more" "$LAB_DIR/slow.err" ||
+	fail "slow: $(cat "$LAB_DIR/slow.err")"
+kill "$(cat "$LAB_DIR/slow.reader")" 2>/dev/null
+
 # a FIFO with no reader: nscap says it waits for one; SIGUSR1 does not end
 # the wait, SIGINT does, with exit 0 and nothing captured
 mkfifo "$LAB_DIR/fifo"

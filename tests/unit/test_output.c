@@ -122,7 +122,7 @@ static void assert_cloexec(int fd)
 /* Open path, expecting success; returns the output. */
 static struct nscap_output open_ok(const char *path)
 {
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true, true};
 	char err[NSCAP_ERRBUF] = "";
 
 	if (nscap_output_open(path, &out, 0, err) != 0)
@@ -135,7 +135,7 @@ static struct nscap_output open_ok(const char *path)
 /* Open path, expecting -want, a message naming path, and no fd. */
 static void open_fails(const char *path, int want)
 {
-	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
+	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true, true};
 	char err[NSCAP_ERRBUF] = "";
 
 	assert_int_equal(nscap_output_open(path, &out, 0, err), -want);
@@ -253,7 +253,7 @@ static void test_fifo_written_as_it_is(void **state)
 static void test_fifo_no_reader(void **state)
 {
 	struct tmp *t = *state;
-	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true};
+	struct nscap_output out = {-7, NSCAP_OUTPUT_OTHER, true, true};
 	char err[NSCAP_ERRBUF] = "";
 	int rd;
 
@@ -362,6 +362,7 @@ static void test_stdout_file_not_truncated(void **state)
 
 	assert_int_equal(out.kind, NSCAP_OUTPUT_FILE);
 	assert_false(out.created);
+	assert_false(out.own); /* a copy of fd 1: the shell's description */
 	assert_int_equal(write(out.fd, "xyz", 3), 3);
 	close(out.fd);
 	assert_string_equal(read_text(t->path, buf, sizeof(buf)), "keepxyz");
@@ -373,7 +374,7 @@ static void test_stdout_file_not_truncated(void **state)
 static void test_stdout_pipe_own_description(void **state)
 {
 	static const unsigned int hows[] = {0, NSCAP_OUTPUT_NONBLOCK};
-	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true};
+	struct nscap_output out = {-1, NSCAP_OUTPUT_OTHER, true, true};
 	char err[NSCAP_ERRBUF] = "", buf[8] = "";
 	int p[2], saved, i;
 
@@ -392,6 +393,7 @@ static void test_stdout_pipe_own_description(void **state)
 				 0);
 		assert_int_equal(nscap_output_open("-", &out, hows[i], err), 0);
 		assert_int_equal(out.kind, NSCAP_OUTPUT_PIPE);
+		assert_true(out.own);
 		assert_true(out.fd > STDERR_FILENO);
 		assert_cloexec(out.fd);
 		assert_int_equal(!!(fcntl(out.fd, F_GETFL) & O_NONBLOCK),
