@@ -517,6 +517,8 @@ static int wait_output(void *ctx, int fd)
 	struct pollfd pfd = {fd, POLLOUT, 0};
 
 	for (;;) {
+		if (s->at_once)
+			return EINTR; /* decided: nothing more is written */
 		if (s->sig->stop != s->stop_seen) {
 			int64_t now = nscap_loop_now_ms();
 
@@ -1786,11 +1788,20 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 	s->last_counts = mono_ns();
 	for (;;) {
 		if (s->sig->stop) {
+			int64_t now = nscap_loop_now_ms();
+
 			/* the same stop may come twice in a moment (timeout(1)
 			 * signals nscap, then its group): that one must not cut
-			 * short the wait for what the rings still hold */
+			 * short the wait for what the rings still hold. The
+			 * writer's wait on a full pipe may have taken the
+			 * first already (wait_output): its window stands, and
+			 * a later one is the second, at once */
+			if (!s->stop_seen)
+				s->dup_until_ms = now + 200;
+			else if (s->sig->stop != s->stop_seen &&
+				 now >= s->dup_until_ms)
+				s->at_once = true;
 			s->stop_seen = s->sig->stop;
-			s->dup_until_ms = nscap_loop_now_ms() + 200;
 			*why = STOP_SIGNAL;
 			break;
 		}
