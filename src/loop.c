@@ -67,8 +67,17 @@ int64_t nscap_loop_now_ms(void)
 
 bool nscap_loop_new_stop(const struct nscap_wait *wt)
 {
-	return *wt->stop != *wt->seen &&
-	       nscap_loop_now_ms() >= *wt->dup_until_ms;
+	sig_atomic_t stop = *wt->stop;
+
+	/* none new; or a first one: the loop takes it once the drain of an
+	 * interface that ended is done (that drain must not be cut short) */
+	if (stop == *wt->seen || *wt->seen == 0)
+		return false;
+	if (nscap_loop_now_ms() < *wt->dup_until_ms) {
+		*wt->seen = stop; /* the same stop again: taken as one */
+		return false;
+	}
+	return true;
 }
 
 int nscap_loop_wait_pending(struct nscap_handle *h,

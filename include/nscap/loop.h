@@ -42,11 +42,15 @@ struct nscap_wait {
 	 * stop signal is the same stop again (timeout(1) sends SIGINT to
 	 * nscap, then to its group): the caller's own, read at each check,
 	 * since a writer waiting on a stalled reader may move them on */
-	const sig_atomic_t *seen;
+	sig_atomic_t *seen;
 	const int64_t *dup_until_ms;
 };
 
-/* Has a new stop signal come, one that is not the last one again? */
+/*
+ * Has a second stop signal come, one that is not the first again? A first
+ * (*seen is 0) is the loop's to take; one within the duplicate window is
+ * recorded in *seen as the same stop.
+ */
 bool nscap_loop_new_stop(const struct nscap_wait *wt);
 
 /*

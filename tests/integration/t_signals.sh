@@ -31,4 +31,32 @@ for sig in INT TERM INTINT; do
 	grep -v "Running as user" "$LAB_DIR/tshark.all" >"$LAB_DIR/tshark.err"
 	[ ! -s "$LAB_DIR/tshark.err" ] || fail "tshark complains: $(cat "$LAB_DIR/tshark.err")"
 done
+
+# two SIGINTs 0.1 s apart, with traffic on two interfaces: one stop. The
+# second, let in while the drain of the first interface waits, was counted
+# as a second stop 0.2 s later and cut the other interface's drain short
+# (about half a second of its packets lost, without a word)
+lab_link "$a" eth1 203.0.113.1 "$b" eth1 203.0.113.2
+f="$LAB_DIR/two.pcapng"
+lab_bg "$NSCAP" -t "$pid" -i eth0 -i eth1 -w "$f" udp 2>"$LAB_DIR/two.err"
+n=$BG_PID
+two() { [ "$(grep -c "listening on" "$LAB_DIR/two.err")" -ge 2 ]; }
+wait_for 10 two || fail "two interfaces: nscap did not start: $(cat "$LAB_DIR/two.err")"
+lab_bg send "$b" 198.51.100.1 9999 3000 1000
+lab_bg send "$b" 203.0.113.1 9999 3000 1000
+sleep 1
+kill -INT "$n"
+sleep 0.1
+kill -INT "$n"
+wait "$n"
+expect_status 0 $? "two SIGINTs 0.1 s apart"
+for i in eth0 eth1; do
+	line=$(grep "^nscap: $i: " "$LAB_DIR/two.err") || fail "no counters for $i: $(cat "$LAB_DIR/two.err")"
+	got=$(sed 's/^nscap: [a-z0-9]*: \([0-9]*\) captured, \([0-9]*\) received.*/\1 \2/' <<<"$line")
+	read -r cap recv <<<"$got"
+	# at 1000 pps, packets keep coming until the last counter read (50
+	# ms or so, more under ASan); the cut drain lost about 500. Timing
+	# decides whether the cut happens here (unit: test_loop.c pins it)
+	[ "$((recv - cap))" -le 150 ] || fail "two SIGINTs: $i lost $((recv - cap)) of its drain: $line"
+done
 pass
