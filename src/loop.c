@@ -65,19 +65,34 @@ int64_t nscap_loop_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+enum nscap_stop nscap_loop_take_stop(const volatile sig_atomic_t *stop,
+				     sig_atomic_t *seen, int64_t *dup_until_ms)
+{
+	sig_atomic_t now = *stop;
+	int64_t ms;
+
+	if (now == *seen)
+		return NSCAP_STOP_NONE;
+	ms = nscap_loop_now_ms();
+	if (*seen == 0) {
+		*seen = now;
+		*dup_until_ms = ms + NSCAP_STOP_DUP_MS;
+		return NSCAP_STOP_FIRST;
+	}
+	if (ms < *dup_until_ms) {
+		*seen = now;
+		return NSCAP_STOP_AGAIN;
+	}
+	return NSCAP_STOP_SECOND;
+}
+
 bool nscap_loop_new_stop(const struct nscap_wait *wt)
 {
-	sig_atomic_t stop = *wt->stop;
-
-	/* none new; or a first one: the loop takes it once the drain of an
-	 * interface that ended is done (that drain must not be cut short) */
-	if (stop == *wt->seen || *wt->seen == 0)
-		return false;
-	if (nscap_loop_now_ms() < *wt->dup_until_ms) {
-		*wt->seen = stop; /* the same stop again: taken as one */
-		return false;
-	}
-	return true;
+	/* a first one is the loop's, once the drain of an interface that
+	 * ended is done (that drain must not be cut short) */
+	return *wt->seen != 0 &&
+	       nscap_loop_take_stop(wt->stop, wt->seen, wt->dup_until_ms) ==
+		       NSCAP_STOP_SECOND;
 }
 
 int nscap_loop_wait_pending(struct nscap_handle *h,

@@ -55,11 +55,10 @@ static void on_signal(int sig)
 		signals.stop++; /* the others are blocked: no race */
 		if (signals.out_fd >= 0) {
 			/* a write blocked on a full pipe returns now (see
-			 * session.h); fcntl is async-signal-safe */
-			int e = errno, fl = fcntl(signals.out_fd, F_GETFL);
+			 * session.h) */
+			int e = errno;
 
-			if (fl >= 0)
-				fcntl(signals.out_fd, F_SETFL, fl | O_NONBLOCK);
+			(void)nscap_output_set_nonblock(signals.out_fd, true);
 			errno = e;
 		}
 	}
@@ -113,17 +112,19 @@ static int run(const struct nscap_options *o)
 	int status;
 
 	if (!o->list_interfaces && nscap_output_is_stdout(o->output) &&
-	    stdout_closed) {
-		fputs("nscap: standard output is closed; use -w FILE\n",
-		      stderr);
-		return NSCAP_EXIT_USAGE;
-	}
-	if (!o->list_interfaces && nscap_output_is_stdout(o->output) &&
-	    nscap_output_kind_of(STDOUT_FILENO) == NSCAP_OUTPUT_TTY) {
-		fputs("nscap: refusing to write packets to a terminal; use -w "
-		      "FILE, or pipe into a reader: nscap ... | wireshark -k "
-		      "-i -\n",
-		      stderr);
+	    (stdout_closed ||
+	     nscap_output_kind_of(STDOUT_FILENO) == NSCAP_OUTPUT_TTY)) {
+		if (stdout_closed)
+			fputs("nscap: standard output is closed; use -w "
+			      "FILE\n",
+			      stderr);
+		else
+			fputs("nscap: refusing to write packets to a terminal; "
+			      "use -w "
+			      "FILE, or pipe into a reader: nscap ... | "
+			      "wireshark -k "
+			      "-i -\n",
+			      stderr);
 		return NSCAP_EXIT_USAGE;
 	}
 	/* the handlers only once the targets are found: a lookup can wait

@@ -49,8 +49,7 @@ static int own_stdout_pipe(void)
 	return high;
 }
 
-/* Set or clear O_NONBLOCK on fd. 0 or -errno. */
-static int set_nonblock(int fd, bool on)
+int nscap_output_set_nonblock(int fd, bool on)
 {
 	int fl = fcntl(fd, F_GETFL);
 
@@ -98,8 +97,9 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 	 * else opened here blocks */
 	e = 0;
 	if (own && (out->kind == NSCAP_OUTPUT_PIPE || !created))
-		e = set_nonblock(fd, out->kind == NSCAP_OUTPUT_PIPE &&
-					     (how & NSCAP_OUTPUT_NONBLOCK));
+		e = nscap_output_set_nonblock(
+			fd, out->kind == NSCAP_OUTPUT_PIPE &&
+				    (how & NSCAP_OUTPUT_NONBLOCK));
 	/* truncate only what is a regular file: never a device or FIFO, nor
 	 * stdout (the shell chose > or >>) */
 	if (e == 0 && out->kind == NSCAP_OUTPUT_FILE && !created &&

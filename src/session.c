@@ -517,19 +517,12 @@ static int wait_output(void *ctx, int fd)
 	struct pollfd pfd = {fd, POLLOUT, 0};
 
 	for (;;) {
+		if (!s->at_once &&
+		    nscap_loop_take_stop(&s->sig->stop, &s->stop_seen,
+					 &s->dup_until_ms) == NSCAP_STOP_SECOND)
+			s->at_once = true;
 		if (s->at_once)
 			return EINTR; /* decided: nothing more is written */
-		if (s->sig->stop != s->stop_seen) {
-			int64_t now = nscap_loop_now_ms();
-
-			if (s->stop_seen && now >= s->dup_until_ms) {
-				s->at_once = true;
-				return EINTR;
-			}
-			if (!s->stop_seen)
-				s->dup_until_ms = now + 200;
-			s->stop_seen = s->sig->stop;
-		}
 		if (!s->out_own) {
 			if (ppoll(&pfd, 1, NULL, s->waitmask) > 0)
 				return 0; /* room, or the reader is gone */
@@ -810,6 +803,20 @@ static void disk_fine(struct nscap_session *s)
 static bool disk_fault(int e);
 static int disk_trouble(struct nscap_session *s, int e, char *err);
 
+/* Flush the writer: a disk fault goes to disk_trouble (with --on-full=wait,
+ * 0 and s->full set), a flush that got through to disk_fine. */
+static int flush_file(struct nscap_session *s, char *err)
+{
+	int ret = s->ops->flush(s->w, err);
+
+	s->last_flush = mono_ns();
+	if (disk_fault(ret))
+		return disk_trouble(s, ret, err);
+	if (ret == 0)
+		disk_fine(s);
+	return ret;
+}
+
 /* Rotation decision d says: the next file. */
 static int next_file(struct nscap_session *s,
 		     const struct nscap_rotate_decision *d, char *err)
@@ -822,12 +829,9 @@ static int next_file(struct nscap_session *s,
 	 * that a disk that filled meanwhile is waited for (closing it would
 	 * fail and end the capture) */
 	if (s->o->on_full_wait && s->w) {
-		ret = s->ops->flush(s->w, err);
-		if (disk_fault(ret))
-			return disk_trouble(s, ret, err);
-		if (ret)
+		ret = flush_file(s, err);
+		if (ret || s->full)
 			return ret;
-		disk_fine(s);
 	}
 	ret = nscap_rotate_filename(s->o->output, &s->o->rotate, d->index,
 				    (time_t)(d->name_ns / 1000000000u), path,
@@ -1403,9 +1407,9 @@ static bool settled_early(struct nscap_session *s, struct nscap_handle *h)
 /*
  * Handle i has just been switched down: the immediate ring waits for the
  * twin's last block (SETTLE), unless the twin has handed over everything it
- * accepted, as it mostly has when traffic is light.
+ * accepted, as it mostly has when traffic is light: checked first
+ * NSCAP_GEAR_PEEK_NS from now (shift_gear, settled_early).
  */
-/* SETTLE from now; its first check comes NSCAP_GEAR_PEEK_NS later. */
 static void settle(struct nscap_session *s, size_t i)
 {
 	nscap_gear_settle(&s->h[i]->gear, mono_ns());
@@ -1740,14 +1744,8 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 		}
 		ret = act(s, a, &d, err);
 	}
-	if (ret == 0 && !s->full && must_flush(s)) {
-		ret = s->ops->flush(s->w, err);
-		s->last_flush = mono_ns();
-		if (disk_fault(ret))
-			ret = disk_trouble(s, ret, err);
-		else if (ret == 0)
-			disk_fine(s);
-	}
+	if (ret == 0 && !s->full && must_flush(s))
+		ret = flush_file(s, err);
 	try_resume(s);
 	keep_counts(s);
 	if (s->sig->stats) {
@@ -1788,18 +1786,15 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 	s->last_counts = mono_ns();
 	for (;;) {
 		if (s->sig->stop) {
-			int64_t now = nscap_loop_now_ms();
-
 			/* the same stop may come twice in a moment (timeout(1)
 			 * signals nscap, then its group): that one must not cut
 			 * short the wait for what the rings still hold. The
 			 * writer's wait on a full pipe may have taken the
 			 * first already (wait_output): its window stands, and
 			 * a later one is the second, at once */
-			if (!s->stop_seen)
-				s->dup_until_ms = now + 200;
-			else if (s->sig->stop != s->stop_seen &&
-				 now >= s->dup_until_ms)
+			if (nscap_loop_take_stop(&s->sig->stop, &s->stop_seen,
+						 &s->dup_until_ms) ==
+			    NSCAP_STOP_SECOND)
 				s->at_once = true;
 			s->stop_seen = s->sig->stop;
 			*why = STOP_SIGNAL;
@@ -2001,18 +1996,19 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
-	    nscap_format_pcap_name(o->output) && !quiet(s) && s->nh)
-		fprintf(s->log,
-			"nscap: writing pcapng to %s: the capture has %zu "
-			"link types\n",
-			o->output, count_linktypes(s));
-	else if (s->fmt == NSCAP_FORMAT_PCAPNG &&
-		 o->format == NSCAP_FORMAT_AUTO &&
-		 nscap_format_pcap_name(o->output) && !quiet(s))
-		fprintf(s->log,
-			"nscap: writing pcapng to %s: no interface is up yet, "
-			"and those that come may differ in link type\n",
-			o->output);
+	    nscap_format_pcap_name(o->output) && !quiet(s)) {
+		if (s->nh)
+			fprintf(s->log,
+				"nscap: writing pcapng to %s: the capture has "
+				"%zu link types\n",
+				o->output, count_linktypes(s));
+		else
+			fprintf(s->log,
+				"nscap: writing pcapng to %s: no interface is "
+				"up yet, and those that come may differ in "
+				"link type\n",
+				o->output);
+	}
 	if (s->nh == 0 && !quiet(s))
 		fprintf(s->log, "nscap: no interface is up yet; waiting for "
 				"one (-i all)\n");

@@ -43,8 +43,30 @@ struct nscap_wait {
 	 * nscap, then to its group): the caller's own, read at each check,
 	 * since a writer waiting on a stalled reader may move them on */
 	sig_atomic_t *seen;
-	const int64_t *dup_until_ms;
+	int64_t *dup_until_ms;
 };
+
+/* How long after a first stop signal the same signal again counts as that
+ * stop (timeout(1) sends SIGINT to nscap, then to its group) */
+#define NSCAP_STOP_DUP_MS 200
+
+/* A stop signal, as nscap_loop_take_stop sees it. */
+enum nscap_stop {
+	NSCAP_STOP_NONE,   /* none since the last one taken */
+	NSCAP_STOP_FIRST,  /* the first: stop cleanly */
+	NSCAP_STOP_AGAIN,  /* the first again, within NSCAP_STOP_DUP_MS */
+	NSCAP_STOP_SECOND, /* a second, after it: stop at once */
+};
+
+/*
+ * Take the stop count *stop against *seen, the count already taken: FIRST
+ * (*seen was 0) sets *seen and *dup_until_ms (CLOCK_MONOTONIC ms, now plus
+ * NSCAP_STOP_DUP_MS); AGAIN sets *seen; SECOND leaves both. The one place
+ * that tells these apart: the loop, the writer's wait on a full pipe and
+ * the drain at a stop all take stops through it.
+ */
+enum nscap_stop nscap_loop_take_stop(const volatile sig_atomic_t *stop,
+				     sig_atomic_t *seen, int64_t *dup_until_ms);
 
 /*
  * Has a second stop signal come, one that is not the first again? A first

@@ -28,6 +28,10 @@ bool nscap_output_is_stdout(const char *path);
 /* What kind of file fd is. */
 enum nscap_output_kind nscap_output_kind_of(int fd);
 
+/* Set or clear O_NONBLOCK on fd: 0 or -errno. fcntl(2) only, so a signal
+ * handler may call it (errno is changed). */
+int nscap_output_set_nonblock(int fd, bool on);
+
 /* nscap_output_open's how: */
 #define NSCAP_OUTPUT_NONBLOCK 2u /* a pipe: non-blocking writes */
 

@@ -49,11 +49,43 @@ static void test_duplicate_recorded(void **state)
 	assert_int_equal(seen, 2);
 }
 
+/* The one classifier behind the three: first, again, second. */
+static void test_take_stop(void **state)
+{
+	volatile sig_atomic_t stop = 0;
+	sig_atomic_t seen = 0;
+	int64_t dup_until = 0, t0;
+
+	(void)state;
+	assert_int_equal(nscap_loop_take_stop(&stop, &seen, &dup_until),
+			 NSCAP_STOP_NONE);
+	stop = 1;
+	t0 = nscap_loop_now_ms();
+	assert_int_equal(nscap_loop_take_stop(&stop, &seen, &dup_until),
+			 NSCAP_STOP_FIRST);
+	assert_int_equal(seen, 1);
+	assert_true(dup_until >= t0 + NSCAP_STOP_DUP_MS &&
+		    dup_until <= nscap_loop_now_ms() + NSCAP_STOP_DUP_MS);
+	assert_int_equal(nscap_loop_take_stop(&stop, &seen, &dup_until),
+			 NSCAP_STOP_NONE);
+	stop = 2;
+	dup_until = nscap_loop_now_ms() + 60000;
+	assert_int_equal(nscap_loop_take_stop(&stop, &seen, &dup_until),
+			 NSCAP_STOP_AGAIN);
+	assert_int_equal(seen, 2);
+	stop = 3;
+	dup_until = nscap_loop_now_ms() - 1;
+	assert_int_equal(nscap_loop_take_stop(&stop, &seen, &dup_until),
+			 NSCAP_STOP_SECOND);
+	assert_int_equal(seen, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_stop_is_the_loops),
 		cmocka_unit_test(test_duplicate_recorded),
+		cmocka_unit_test(test_take_stop),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
