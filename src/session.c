@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -45,6 +46,13 @@
 #include "nscap/watch.h"
 #include "nscap/writer.h"
 
+/* "TARGET:IFACE", whole: a target may be a path of up to PATH_MAX bytes
+ * (a shorter buffer cut the interface off, and interfaces of a long
+ * target all had one name); a description adds the process and container
+ * to it */
+#define LABEL_LEN (PATH_MAX + IF_NAMESIZE + 1)
+#define DESC_LEN (LABEL_LEN + 256)
+
 /* block timeout in file mode: how long light traffic may wait in a block.
  * tcpdump waits 1000 ms; a quarter of that makes -c, a stop and the order
  * across interfaces four times as prompt, and a lone handle's 16 blocks of
@@ -66,9 +74,9 @@ struct starget {
 	size_t owner;	     /* the target whose thread serves its namespace */
 	int watch_fd;	     /* -i all: the link-change doorbell, or -1 */
 	bool all;
-	bool gone;	/* its process exited */
-	char label[64]; /* short, for messages: "pid 42" or the name */
-	char desc[256]; /* "pid 42 (httpd)", "container web (...)" */
+	bool gone;	     /* its process exited */
+	char label[64];	     /* short, for messages: "pid 42" or the name */
+	char desc[DESC_LEN]; /* "pid 42 (httpd)", "container web (...)" */
 	struct nscap_iface_list ifaces;
 	const struct nscap_iface **sel; /* chosen from ifaces */
 	size_t nsel;
@@ -445,7 +453,7 @@ static void describe(const struct nscap_session *s,
 	const struct starget *g = &s->tg[h->owner];
 
 	snprintf(name, nlen, "%s:%s", s->o->targets[h->owner], h->device);
-	char who[160], ctr[128] = "";
+	char who[LABEL_LEN], ctr[128] = "";
 
 	if (g->t.pid > 0)
 		snprintf(who, sizeof(who), "pid %d (%s)", (int)g->t.pid,
@@ -569,7 +577,7 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 {
 	struct nscap_writer_iface *ifs;
 	struct nscap_writer_config cfg;
-	char(*names)[128] = NULL, (*descs)[320] = NULL;
+	char(*names)[LABEL_LEN] = NULL, (*descs)[DESC_LEN] = NULL;
 	char os[256] = "Linux";
 	struct utsname u;
 	size_t i, n = 0;
@@ -1018,7 +1026,7 @@ static void end_handle(struct nscap_session *s, size_t i)
 	s->total.dropped += st.dropped;
 	s->total.ifdropped += st.ifdropped;
 	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s)) {
-		char lb[160];
+		char lb[LABEL_LEN];
 
 		fprintf(s->log,
 			"nscap: %s: %" PRIu64 " captured, %" PRIu64
@@ -1098,7 +1106,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 {
 	struct starget *g = &s->tg[k];
 	struct nscap_iface_list l = {NULL, 0};
-	char err[NSCAP_ERRBUF], name[128], desc[320];
+	char err[NSCAP_ERRBUF], name[LABEL_LEN], desc[DESC_LEN];
 	uint64_t before;
 	size_t i, j;
 	int tov;
@@ -1371,7 +1379,7 @@ static void say_gear(const struct nscap_session *s,
 		     const struct nscap_handle *h, const char *what)
 {
 	if (s->o->verbose > 1) {
-		char lb[160];
+		char lb[LABEL_LEN];
 
 		fprintf(s->log, "nscap: %s: %s\n", hlabel(s, h, lb, sizeof(lb)),
 			what);
@@ -1383,7 +1391,7 @@ static void say_gear(const struct nscap_session *s,
 static void stop_switching(struct nscap_session *s, struct nscap_handle *h,
 			   enum nscap_gear_kind kind, const char *err)
 {
-	char lb[160];
+	char lb[LABEL_LEN];
 
 	fprintf(s->log, "nscap: %s: %s; reading %s\n",
 		hlabel(s, h, lb, sizeof(lb)), err,
@@ -1572,7 +1580,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		if (n >= 0)
 			continue;
 		if (n == -ENETDOWN) {
-			char lb[160];
+			char lb[LABEL_LEN];
 
 			fprintf(s->log, "nscap: capture on %s ended: %s\n",
 				hlabel(s, h, lb, sizeof(lb)), err);
@@ -1596,7 +1604,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 /* Print the counters so far (SIGUSR1). */
 static void print_now(struct nscap_session *s)
 {
-	char err[NSCAP_ERRBUF], lb[160];
+	char err[NSCAP_ERRBUF], lb[LABEL_LEN];
 	uint64_t recv = 0, dropped = 0;
 	size_t i;
 

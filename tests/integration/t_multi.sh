@@ -68,4 +68,25 @@ tshark -r "$LAB_DIR/all.pcapng" -T fields -e frame.interface_description 2>/dev/
 	grep -q "^pid ${pids[2]} (sleep), net:\[[0-9]*\]$" || fail "interface description"
 capinfos -t "$LAB_DIR/all.pcapng" | grep -q pcapng || fail "not pcapng"
 grep -q "^$total packets captured$" "$LAB_DIR/err" || fail "totals: $(cat "$LAB_DIR/err")"
+# a target given as a long path (155 bytes): each interface keeps its whole
+# name TARGET:IFACE (a 128-byte buffer once cut them all to one name)
+dots=$(printf './%.0s' $(seq 1 70))
+long2="/run/netns/$dots$ns2" long3="/run/netns/$dots$LAB_ID-t3"
+lab_bg "$NSCAP" -t "$long2" -t "$long3" -i all -w "$LAB_DIR/long.pcapng" \
+	udp port 9999 2>"$LAB_DIR/long.err"
+nscap=$BG_PID
+# t2: eth0, eth1, eth2, lo; t3: eth0, eth1, lo
+has_long() { [ "$(grep -c 'listening on' "$LAB_DIR/long.err")" -ge 7 ]; }
+wait_for 10 has_long || fail "long targets: $(cat "$LAB_DIR/long.err")"
+send "$hub" "${addr_of[$ns2/eth0]}" 9999 2 500
+send "$hub" "${addr_of[$LAB_ID-t3/eth1]}" 9999 3 500
+sleep 0.5
+kill -INT "$nscap"
+wait "$nscap"
+expect_status 0 $? "nscap with long targets"
+tshark -r "$LAB_DIR/long.pcapng" -T fields -e frame.interface_name 2>/dev/null |
+	sort | uniq -c >"$LAB_DIR/long.counts"
+grep -qx " *2 $long2:eth0" "$LAB_DIR/long.counts" &&
+	grep -qx " *3 $long3:eth1" "$LAB_DIR/long.counts" ||
+	fail "long targets' interface names: $(cat "$LAB_DIR/long.counts")"
 pass
