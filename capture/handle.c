@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -402,6 +404,25 @@ bool nscap_handle_kernel_up(const struct nscap_handle *h)
 {
 	return h->map_mem &&
 	       __atomic_load_n(&h->map_mem[0], __ATOMIC_ACQUIRE) == MEMBER_BULK;
+}
+
+bool nscap_handle_netdown(const struct nscap_handle *h)
+{
+	return (h->pcap && pcap_get_required_select_timeout(h->pcap)) ||
+	       (h->bulk && pcap_get_required_select_timeout(h->bulk));
+}
+
+bool nscap_handle_iface_gone(const struct nscap_handle *h)
+{
+	struct ifreq ifr;
+
+	if (h->ifindex <= 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = h->ifindex;
+	/* the socket's own namespace answers: no setns needed */
+	return ioctl(h->bulk ? h->bulk_fd : h->fd, SIOCGIFNAME, &ifr) < 0 &&
+	       errno == ENODEV;
 }
 
 /* In the namespace thread: open the immediate ring and drop its copies

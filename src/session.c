@@ -117,6 +117,7 @@ struct nscap_session {
 	uint64_t last_flush;
 	uint64_t last_counts; /* when the handles' counters were last read */
 	uint64_t last_sigs;   /* when pending signals were last let in */
+	uint64_t last_probe;  /* end_gone: when the handles down were asked */
 	int out_flags;	      /* wait_output's: the fd's flags to put back */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
@@ -1647,6 +1648,23 @@ static void sooner(uint64_t *until, uint64_t at, uint64_t now)
 
 /* How long ppoll may sleep: until a time limit, or the next flush of a
  * file, or for ever. */
+/*
+ * End the handles whose interface went down and then away: that wakes
+ * nobody (nscap_handle_netdown). Asked once a second, and only of handles
+ * that are down.
+ */
+#define PROBE_EVERY_NS 1000000000u
+
+static bool any_down(const struct nscap_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && nscap_handle_netdown(s->h[i]))
+			return true;
+	return false;
+}
+
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
 	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX;
@@ -1668,6 +1686,8 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 		sooner(&until, s->last_flush + 1000000000u, mono);
 	if (s->full)
 		sooner(&until, s->full_since + 1000000000u, mono);
+	if (any_down(s))
+		sooner(&until, s->last_probe + PROBE_EVERY_NS, mono);
 	for (i = 0; i < s->nh; i++)
 		if (!s->h[i]->opening)
 			sooner(&until, nscap_gear_deadline(&s->h[i]->gear),
@@ -1721,6 +1741,34 @@ static void keep_counts(struct nscap_session *s)
 	s->last_counts = mono_ns();
 }
 
+/* End the handles whose interface went down and then away (see any_down). */
+static void end_gone(struct nscap_session *s)
+{
+	char lb[LABEL_LEN];
+	bool ended = false;
+	size_t i;
+
+	if (mono_ns() - s->last_probe < PROBE_EVERY_NS)
+		return;
+	s->last_probe = mono_ns();
+	for (i = 0; i < s->nh; i++) {
+		struct nscap_handle *h = s->h[i];
+
+		if (!h || !nscap_handle_netdown(h) ||
+		    !nscap_handle_iface_gone(h))
+			continue;
+		fprintf(s->log,
+			"nscap: capture on %s ended: the interface went down "
+			"and away\n",
+			hlabel(s, h, lb, sizeof(lb)));
+		take_pending(s, i, pending_deadline());
+		end_handle(s, i);
+		ended = true;
+	}
+	if (ended)
+		compact(s);
+}
+
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 {
 	uint64_t now = now_ns();
@@ -1756,6 +1804,7 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 		ret = flush_file(s, err);
 	try_resume(s);
 	keep_counts(s);
+	end_gone(s);
 	if (s->sig->stats) {
 		s->sig->stats = 0;
 		print_now(s);

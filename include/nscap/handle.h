@@ -158,6 +158,19 @@ void nscap_handle_watch(struct nscap_handle *h);
 bool nscap_handle_kernel_up(const struct nscap_handle *h);
 
 /*
+ * An interface that goes down and then away: the socket reports the down
+ * (libpcap notes it and asks to be polled again, 1 ms later, to see
+ * whether the interface still exists: pcap_get_required_select_timeout),
+ * and nothing at all at the delete, so a read loop that waits for the
+ * socket waits for ever. nscap_handle_netdown: libpcap has seen h's
+ * interface go down. nscap_handle_iface_gone: it no longer exists in h's
+ * namespace (deleted, or moved to another), asked of h's own socket, so
+ * from any thread.
+ */
+bool nscap_handle_netdown(const struct nscap_handle *h);
+bool nscap_handle_iface_gone(const struct nscap_handle *h);
+
+/*
  * Open h's immediate ring, left for later, in the namespace thread without
  * waiting (setting up a ring waits milliseconds for the kernel, and the twin
  * goes on capturing meanwhile). 0; -EBUSY when another call runs in ns (try

@@ -1,5 +1,7 @@
 # The interface disappears (the container's veth is deleted): nscap finishes
-# the file cleanly, says which interface went away, and exits 1.
+# the file cleanly, says which interface went away, and exits 1. Also when
+# it went down first, which the socket reports while the delete that follows
+# wakes nobody (nscap ran on for ever, once).
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
@@ -17,4 +19,24 @@ expect_status 1 $? "interface gone"
 grep -q "^nscap: capture on eth0 ended: " "$LAB_DIR/err" || fail "message: $(cat "$LAB_DIR/err")"
 [ "$(pcap_count "$LAB_DIR/x.pcap")" -eq 7 ] || fail "file holds $(pcap_count "$LAB_DIR/x.pcap") packets"
 tshark -r "$LAB_DIR/x.pcap" >/dev/null 2>&1 || fail "tshark cannot read the file"
+
+# down, then deleted, in file mode and in stream mode
+for mode in file stream; do
+	lab_link "$a" eth1 203.0.113.1 "$b" eth1 203.0.113.2
+	if [ "$mode" = file ]; then
+		lab_bg "$NSCAP" -t "$pid" -i eth1 -w "$LAB_DIR/d.pcapng" udp 2>"$LAB_DIR/d.err"
+	else
+		lab_bg bash -o pipefail -c '"$1" -t "$2" -i eth1 -w - udp | cat >"$3"' sh "$NSCAP" "$pid" "$LAB_DIR/d.pcapng" 2>"$LAB_DIR/d.err"
+	fi
+	wait_for 10 listening "$LAB_DIR/d.err" || fail "$mode: nscap did not start"
+	send "$b" 203.0.113.1 9999 5 100
+	ip -n "$a" link set eth1 down
+	sleep 0.3
+	ip -n "$a" link del eth1
+	wait_for 5 test ! -d "/proc/$BG_PID" || fail "$mode: nscap still running after eth1 went down and away: $(cat "$LAB_DIR/d.err")"
+	wait "$BG_PID"
+	expect_status 1 $? "$mode: interface down, then gone"
+	grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/d.err" || fail "$mode: message: $(cat "$LAB_DIR/d.err")"
+	[ "$(pcap_count "$LAB_DIR/d.pcapng")" -eq 5 ] || fail "$mode: file holds $(pcap_count "$LAB_DIR/d.pcapng") packets"
+done
 pass
