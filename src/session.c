@@ -605,7 +605,6 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 		ifs[n].linktype = h->linktype;
 		ifs[n].snaplen = h->snaplen;
 		h->iface = (unsigned int)n++;
-		h->file_base = h->captured;
 	}
 	memset(&u, 0, sizeof(u));
 	if (uname(&u) == 0)
@@ -641,8 +640,7 @@ static struct nscap_counts handle_counters(struct nscap_session *s,
 
 	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err) == 0) {
 		struct nscap_writer_stats ws = {now_ns(), st.received,
-						st.dropped,
-						h->captured - h->file_base};
+						st.dropped, h->captured};
 
 		int r = s->w ? s->ops->stats(s->w, h->iface, &ws, err) : 0;
 
@@ -1181,7 +1179,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 		s->rs.file_bytes += s->ops->size(s->w) - before;
 		s->rs.close_bytes = s->ops->trailer_size(s->w);
 		h->iface = s->next_iface++;
-		h->file_base = h->captured;
 		if (noted)
 			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))

@@ -28,9 +28,10 @@
  *   space. The spec's isb_ifrecv and isb_ifdrop count at the interface,
  *   before any filter, which libpcap does not tell us. So received goes to
  *   isb_filteraccept (6), dropped to isb_osdrop (7) and captured, the
- *   packets delivered to nscap while this file was open (the spec's
- *   "delivered to the user": those a full disk then cost included), to
- *   isb_usrdeliv (8); isb_ifrecv and
+ *   packets delivered to nscap (those a full disk cost included), to
+ *   isb_usrdeliv (8): all three from the beginning of the capture, as the
+ *   spec says, in every file of a rotation too, so that filteraccept -
+ *   osdrop - usrdeliv is what the kernel still held; isb_ifrecv and
  *   isb_ifdrop are left out rather than filled with numbers that mean
  *   something else. The ISB timestamp is when the counters were read.
  * - The IDB's LinkType is a LINKTYPE_* value, not a DLT_*: the few DLTs

@@ -90,7 +90,6 @@ struct nscap_handle {
 	bool nano;	    /* timestamps in pcap_pkthdr are nanoseconds */
 	uint64_t captured;  /* packets the read loop took from this handle */
 	unsigned int iface; /* the writer's number for this interface */
-	uint64_t file_base; /* captured when the current file began */
 	size_t owner;	    /* the session's target that opened it */
 	int ifindex;	    /* in its namespace; 0 for "any" */
 	struct nscap_gear gear; /* which ring the read loop reads (twin) */
