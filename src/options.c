@@ -231,8 +231,10 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 				return nscap_seterr(
 					err, 0, "invalid snapshot length '%s'",
 					optarg);
+			/* 0 is the default, as in tcpdump: in immediate mode
+			 * too (65535 there, see the session) */
 			o->snaplen = v ? (int)v : NSCAP_DEFAULT_SNAPLEN;
-			o->snaplen_set = true;
+			o->snaplen_set = v != 0;
 			break;
 		case 'p':
 			o->promisc = false;

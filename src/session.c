@@ -141,6 +141,7 @@ struct nscap_session {
 	bool nano;	/* the handles' timestamps are in nanoseconds */
 	bool dropped;	/* privileges are gone: no new handle can be opened */
 	bool at_once;	/* a second stop gave up a write to a stalled reader */
+	bool usage;	/* the output is a terminal: a usage error (status 2) */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
 	bool out_own;	   /* the output's description is nscap's alone */
 };
@@ -713,6 +714,15 @@ static int open_output(struct nscap_session *s, const char *path,
 	}
 	if (ret)
 		return ret;
+	if (out->kind == NSCAP_OUTPUT_TTY) {
+		/* -w /dev/tty: as nscap refuses stdout on a terminal */
+		close(out->fd);
+		s->usage = true;
+		return nscap_seterr(err, 0,
+				    "refusing to write packets to a terminal "
+				    "(%s)",
+				    path);
+	}
 	if (out->created && !s->dropped && s->cred.drop) {
 		/* made as root before the drop: the user's, as later ones */
 		ret = nscap_privdrop_chown(out->fd, path, &s->cred, err);
@@ -2043,9 +2053,16 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			fprintf(s->log, "nscap: %s\n", err);
 		return NSCAP_EXIT_OK;
 	}
+	if (ret == -EPIPE) {
+		/* the reader went away before the first byte (nscap ... |
+		 * true): a normal end, as when it goes later */
+		if (o->verbose)
+			fprintf(s->log, "nscap: %s\n", err);
+		return NSCAP_EXIT_OK;
+	}
 	if (ret) {
 		fprintf(s->log, "nscap: %s\n", err);
-		return NSCAP_EXIT_RUNTIME;
+		return s->usage ? NSCAP_EXIT_USAGE : NSCAP_EXIT_RUNTIME;
 	}
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);

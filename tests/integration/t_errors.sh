@@ -102,7 +102,17 @@ if command -v script >/dev/null; then
 	[ "$rc" -eq 2 ] || fail "terminal: exit $rc"
 	grep -q "refusing to write packets to a terminal" "$LAB_DIR/tty" ||
 		fail "terminal: $(cat "$LAB_DIR/tty")"
+	# nor through -w naming one
+	script -qec "timeout 5 $NSCAP -t $pid -w /dev/tty -c 1" /dev/null >"$LAB_DIR/tty" 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "-w /dev/tty: exit $rc: $(cat -v "$LAB_DIR/tty" | head -c 300)"
+	grep -q "refusing to write packets to a terminal (/dev/tty)" "$LAB_DIR/tty" ||
+		fail "-w /dev/tty: $(cat -v "$LAB_DIR/tty" | head -c 300)"
 fi
+
+# -s 0 is the default, in immediate mode too: 65535 there
+timeout -s INT 2 "$NSCAP" -t "$pid" -s 0 -w - udp 2>"$LAB_DIR/s0.err" | cat >/dev/null
+grep -q "snapshot length 65535 bytes" "$LAB_DIR/s0.err" || fail "-s 0 in a stream: $(cat "$LAB_DIR/s0.err")"
 
 # --help goes to stdout with status 0; -V too
 "$NSCAP" --help >"$LAB_DIR/help" 2>"$LAB_DIR/stderr" || fail "--help status"

@@ -15,6 +15,15 @@ timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
 [ $((SECONDS - start)) -le 3 ] || fail "idle: took $((SECONDS - start)) s"
 [ ! -s "$LAB_DIR/idle.err" ] || fail "idle: stderr: $(cat "$LAB_DIR/idle.err")"
 
+# a reader gone before the first byte (nscap ... | true): the same quiet end,
+# in both formats (the header's write failed with exit 1 and a message)
+for f in pcapng pcap; do
+	timeout 10 bash -c '"$0" -t "$1" -F "$4" -w - udp 2>"$2"; echo $? >"$3"' \
+		"$NSCAP" "$pid" "$LAB_DIR/gone.err" "$LAB_DIR/gone.rc" "$f" | true
+	[ "$(cat "$LAB_DIR/gone.rc")" = 0 ] || fail "gone at the start, $f: exit $(cat "$LAB_DIR/gone.rc"): $(cat "$LAB_DIR/gone.err")"
+	! grep -q "Broken pipe\|cannot" "$LAB_DIR/gone.err" || fail "gone at the start, $f: $(cat "$LAB_DIR/gone.err")"
+done
+
 # under traffic: the reader leaves after 100 bytes
 lab_bg send "$b" 198.51.100.1 9999 2000 200
 timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
