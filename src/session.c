@@ -292,10 +292,13 @@ static int open_handle(struct nscap_session *s, size_t k,
 	return ret;
 }
 
+static bool note_failed(struct starget *g, const struct nscap_iface *f);
+
 int nscap_session_open(struct nscap_session **out,
 		       const struct nscap_options *o, bool list_only, FILE *log,
 		       char *err)
 {
+	char filter_err[NSCAP_ERRBUF] = "";
 	struct nscap_session *s;
 	size_t k, i, total = 0;
 	int ret = 0;
@@ -387,6 +390,21 @@ int nscap_session_open(struct nscap_session **out,
 					g->sel[i]->name, err);
 				continue;
 			}
+			/* and so is one that the filter cannot take (a tun
+			 * device and an "ether" filter), as it is when it
+			 * appears later: noted, not tried again while it
+			 * stays up. A filter no interface takes (a syntax
+			 * error) is the error, below */
+			if (g->all && ret == -EINVAL) {
+				fprintf(s->log,
+					"nscap: not capturing on %s: %s\n",
+					g->sel[i]->name, err);
+				note_failed(g, g->sel[i]);
+				if (!filter_err[0])
+					snprintf(filter_err, sizeof(filter_err),
+						 "%s", err);
+				continue;
+			}
 			if (ret == 0)
 				ret = add_handle(s, h, err);
 			if (ret) {
@@ -394,6 +412,10 @@ int nscap_session_open(struct nscap_session **out,
 				goto fail;
 			}
 		}
+	}
+	if (s->nh == 0 && filter_err[0]) {
+		ret = nscap_seterr(err, 0, "%s", filter_err);
+		goto fail;
 	}
 	/* every handle asks for nanoseconds; libpcap on Linux gives them */
 	s->nano = s->nh == 0 || s->h[0]->nano;
@@ -1161,7 +1183,8 @@ static void attach_new(struct nscap_session *s, size_t k)
 		 * and off), which rings the doorbell again */
 		noted = note_failed(g, f);
 		if (open_handle(s, k, f, &h, err)) {
-			fprintf(s->log, "nscap: %s\n", err);
+			fprintf(s->log, "nscap: not capturing on %s: %s\n",
+				f->name, err);
 			continue;
 		}
 		describe(s, h, name, sizeof(name), desc, sizeof(desc));

@@ -3,7 +3,9 @@
 # doorbell (opening and closing the handle turns promiscuous mode on and off,
 # which rings the doorbell again: that loop once printed 50 lines a second
 # and kept SIGINT out). It tries again once the interface has been down, and
-# interfaces appearing later are still attached.
+# interfaces appearing later are still attached. One that is up already at
+# the start is skipped the same way (it ended the capture with exit 1), and
+# the message names it.
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
@@ -15,6 +17,8 @@ wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start: $(cat "$LAB_D
 refused() { [ "$(grep -c "bad filter expression" "$LAB_DIR/err")" -ge "$1" ]; }
 ip -n "$a" link set tun7 up
 wait_for 5 refused 1 || fail "no word of tun7: $(cat "$LAB_DIR/err")"
+grep -q "^nscap: not capturing on tun7: bad filter expression" "$LAB_DIR/err" ||
+	fail "the message does not name tun7: $(cat "$LAB_DIR/err")"
 sleep 2
 [ "$(grep -c "bad filter expression" "$LAB_DIR/err")" -eq 1 ] ||
 	fail "tun7 tried $(grep -c "bad filter expression" "$LAB_DIR/err") times in 2 s"
@@ -39,4 +43,20 @@ wait "$BG_PID"
 expect_status 0 $? "SIGINT"
 [ "$(tshark -r "$LAB_DIR/x.pcapng" -Y udp.port==9999 2>/dev/null | wc -l)" -eq 5 ] ||
 	fail "eth0's packets: $(tshark -r "$LAB_DIR/x.pcapng" -Y udp.port==9999 2>/dev/null | wc -l)"
+
+# tun7 up at the start: skipped, once, and lo captured
+lab_bg "$NSCAP" -t "$pid" -i all -w "$LAB_DIR/y.pcapng" 'ether src 02:00:00:00:00:01 or udp' 2>"$LAB_DIR/err2"
+wait_for 10 listening "$LAB_DIR/err2" || fail "tun7 up at the start: nscap did not start: $(cat "$LAB_DIR/err2")"
+grep -q "^nscap: not capturing on tun7: bad filter expression" "$LAB_DIR/err2" ||
+	fail "tun7 up at the start: $(cat "$LAB_DIR/err2")"
+sleep 1
+kill -INT "$BG_PID"
+wait "$BG_PID"
+expect_status 0 $? "tun7 up at the start"
+[ "$(grep -c "tun7" "$LAB_DIR/err2")" -eq 1 ] || fail "tun7 up at the start, tried again: $(cat "$LAB_DIR/err2")"
+# a filter no interface takes is still the error it was
+"$NSCAP" -t "$pid" -i all -w "$LAB_DIR/z.pcapng" 'udp prot 53' 2>"$LAB_DIR/err3"
+expect_status 1 $? "a bad filter with -i all"
+grep -q "^nscap: bad filter expression 'udp prot 53'" "$LAB_DIR/err3" || fail "bad filter: $(cat "$LAB_DIR/err3")"
+[ ! -e "$LAB_DIR/z.pcapng" ] || fail "bad filter: the file was made"
 pass
