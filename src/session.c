@@ -117,7 +117,7 @@ struct nscap_session {
 	uint64_t last_flush;
 	uint64_t last_counts; /* when the handles' counters were last read */
 	uint64_t last_sigs;   /* when pending signals were last let in */
-	uint64_t last_probe;  /* end_gone: when the handles down were asked */
+	uint64_t last_probe;  /* when probe() last asked */
 	int out_flags;	      /* wait_output's: the fd's flags to put back */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
@@ -1676,25 +1676,36 @@ static void sooner(uint64_t *until, uint64_t at, uint64_t now)
 		*until = left;
 }
 
-/* How long ppoll may sleep: until a time limit, or the next flush of a
- * file, or for ever. */
 /*
- * End the handles whose interface went down and then away: that wakes
- * nobody (nscap_handle_netdown). Asked once a second, and only of handles
- * that are down.
+ * What wakes nobody, asked once a second (probe): a handle whose interface
+ * went down and then away (nscap_handle_netdown), and the exit of a target
+ * that has no pidfd (nscap_target_exited). Only while there is such a
+ * handle or target.
  */
 #define PROBE_EVERY_NS 1000000000u
 
-static bool any_down(const struct nscap_session *s)
+/* A process target whose exit no pidfd reports (a namespace file has no
+ * process to watch) */
+static bool no_pidfd(const struct starget *g)
+{
+	return !g->gone && g->t.nsfd < 0 && g->t.pidfd < 0 && g->t.pid > 0;
+}
+
+static bool must_probe(const struct nscap_session *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && nscap_handle_netdown(s->h[i]))
 			return true;
+	for (i = 0; i < s->ntg; i++)
+		if (no_pidfd(&s->tg[i]))
+			return true;
 	return false;
 }
 
+/* How long ppoll may sleep: until a time limit, or the next flush of a
+ * file, or for ever. */
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
 	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX;
@@ -1716,7 +1727,7 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 		sooner(&until, s->last_flush + 1000000000u, mono);
 	if (s->full)
 		sooner(&until, s->full_since + 1000000000u, mono);
-	if (any_down(s))
+	if (must_probe(s))
 		sooner(&until, s->last_probe + PROBE_EVERY_NS, mono);
 	for (i = 0; i < s->nh; i++)
 		if (!s->h[i]->opening)
@@ -1771,8 +1782,8 @@ static void keep_counts(struct nscap_session *s)
 	s->last_counts = mono_ns();
 }
 
-/* End the handles whose interface went down and then away (see any_down). */
-static void end_gone(struct nscap_session *s)
+/* End what went away without a word (see must_probe). */
+static void probe(struct nscap_session *s)
 {
 	char lb[LABEL_LEN];
 	bool ended = false;
@@ -1781,6 +1792,10 @@ static void end_gone(struct nscap_session *s)
 	if (mono_ns() - s->last_probe < PROBE_EVERY_NS)
 		return;
 	s->last_probe = mono_ns();
+	for (i = 0; i < s->ntg; i++)
+		if (no_pidfd(&s->tg[i]) &&
+		    nscap_target_exited("/proc", s->tg[i].t.pid))
+			target_gone(s, i);
 	for (i = 0; i < s->nh; i++) {
 		struct nscap_handle *h = s->h[i];
 
@@ -1834,7 +1849,7 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 		ret = flush_file(s, err);
 	try_resume(s);
 	keep_counts(s);
-	end_gone(s);
+	probe(s);
 	if (s->sig->stats) {
 		s->sig->stats = 0;
 		print_now(s);

@@ -748,6 +748,28 @@ void nscap_target_ns_source(const struct nscap_target *t,
 	src->pidfd = t->pidfd;
 }
 
+bool nscap_target_exited(const char *proc, pid_t pid)
+{
+	char path[128], buf[512];
+	const char *close_paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n == 0 || errno == ESRCH;
+	buf[n] = '\0';
+	/* "PID (COMM) S ...": COMM may hold spaces and parentheses */
+	close_paren = strrchr(buf, ')');
+	return close_paren && close_paren[1] == ' ' &&
+	       (close_paren[2] == 'Z' || close_paren[2] == 'X');
+}
+
 const char *nscap_target_describe(const struct nscap_target *t, char *buf,
 				  size_t len)
 {

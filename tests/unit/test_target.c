@@ -301,6 +301,61 @@ static void test_open_child_pidfd_sees_exit(void **state)
 	assert_int_equal(t.pidfd, -1);
 }
 
+/* A child's exit seen from /proc alone (targets without a pidfd): alive,
+ * then a zombie (exited, not reaped), then gone; and a comm that holds
+ * ") Z " does not fool the parse. */
+static void test_exited(void **state)
+{
+	char dir[] = "/tmp/nscap-exited-XXXXXX", path[PATH_MAX], c;
+	int go[2], status;
+	FILE *f;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	assert_false(nscap_target_exited("/proc", pid));
+	close(go[1]);
+	/* a zombie until reaped: waitid with WNOWAIT waits for the exit and
+	 * leaves it one */
+	{
+		siginfo_t si;
+
+		assert_int_equal(
+			waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	}
+	assert_true(nscap_target_exited("/proc", pid));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(nscap_target_exited("/proc", pid));
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/42", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/42/stat", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("42 (a) Z (b) S 1 42 42 0 -1\n", f);
+	fclose(f);
+	assert_false(nscap_target_exited(dir, 42));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("42 (a) S (b) Z 1 42 42 0 -1\n", f);
+	fclose(f);
+	assert_true(nscap_target_exited(dir, 42));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/42", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 /* Pins a process that does not exist: -ESRCH, a message, pidfd -1. */
 static void test_open_gone_process(void **state)
 {
@@ -548,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_open_self),
 		cmocka_unit_test(test_open_child_pidfd_sees_exit),
 		cmocka_unit_test(test_open_gone_process),
+		cmocka_unit_test(test_exited),
 		cmocka_unit_test(test_open_nsfile),
 		cmocka_unit_test_setup_teardown(test_open_nsfile_refused,
 						tmpdir_setup, tmpdir_teardown),
