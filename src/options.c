@@ -179,6 +179,52 @@ static int join_args(struct nscap_options *o, int argc, char **argv, char *err)
 	return 0;
 }
 
+/* Whether name (n bytes) begins two or more long options' names. */
+static bool prefix_of_several(const char *name, size_t n)
+{
+	const struct option *lo;
+	int found = 0;
+
+	for (lo = long_opts; lo->name; lo++)
+		found += strncmp(lo->name, name, n) == 0;
+	return found > 1;
+}
+
+/*
+ * The message for what getopt_long refused (opterr is 0), from the
+ * argument it was in: optind moves past a cluster of short options (-qx)
+ * only at its last letter, so the argument is argv[optind] while getopt is
+ * inside one (before == optind) and argv[optind - 1] once it has moved.
+ * getopt gives optopt for a short option, and for a long one that takes no
+ * value; an unknown long option and an ambiguous prefix both have 0.
+ */
+static int bad_option(char *const *argv, int before, bool missing, char *err)
+{
+	const char *arg = argv[optind > before ? optind - 1 : optind];
+	bool is_long = strncmp(arg, "--", 2) == 0;
+	int len = (int)strcspn(arg, "=");
+
+	if (missing && is_long)
+		return nscap_seterr(err, 0, "option '%.*s' needs a value", len,
+				    arg);
+	if (missing)
+		return nscap_seterr(err, 0, "option '-%c' needs a value",
+				    optopt);
+	if (is_long && optopt)
+		return nscap_seterr(err, 0, "option '%.*s' takes no value", len,
+				    arg);
+	if (is_long && prefix_of_several(arg + 2, (size_t)len - 2))
+		return nscap_seterr(err, 0,
+				    "ambiguous option '%.*s': a prefix of "
+				    "several",
+				    len, arg);
+	if (is_long)
+		return nscap_seterr(err, 0, "unknown option '%.*s'", len, arg);
+	if (optopt > ' ' && optopt < 0x7f)
+		return nscap_seterr(err, 0, "unknown option '-%c'", optopt);
+	return nscap_seterr(err, 0, "unknown option in '%s'", arg);
+}
+
 int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			char *err)
 {
@@ -191,8 +237,12 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 
 	optind = 0; /* glibc: start afresh, so parsing can run twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
-	       -1) {
+	for (;;) {
+		int before = optind;
+
+		c = getopt_long(argc, argv, short_opts, long_opts, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 't':
 			if (o->ntargets == NSCAP_MAX_TARGETS)
@@ -334,18 +384,8 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			o->help = true;
 			break;
 		case ':':
-			return nscap_seterr(err, 0, "option '%s' needs a value",
-					    argv[optind - 1]);
 		default:
-			if (optopt && strncmp(argv[optind - 1], "--", 2) == 0)
-				return nscap_seterr(
-					err, 0, "option '%s' takes no value",
-					argv[optind - 1]);
-			if (optopt && optopt < CHAR_MAX)
-				return nscap_seterr(
-					err, 0, "unknown option '-%c'", optopt);
-			return nscap_seterr(err, 0, "unknown option '%s'",
-					    argv[optind - 1]);
+			return bad_option(argv, before, c == ':', err);
 		}
 	}
 	return join_args(o, argc - optind, argv + optind, err);

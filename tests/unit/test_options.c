@@ -300,6 +300,33 @@ static void test_unknown_option(void **state)
 	expect_usage_error(p, ARGS("-t", "1", "--bogus=1"), "--bogus");
 }
 
+/* Pins which option a message names: the one refused, also inside a
+ * cluster after a long option (getopt's optind stays on a cluster until
+ * its last letter, and the message once named the argument before it) */
+static void test_option_messages(void **state)
+{
+	struct parsed *p = *state;
+	static const char *const cases[][4] = {
+		{"--quiet", "-xq", "unknown option '-x'"},
+		{"--target=1", "-Xv", "unknown option '-X'"},
+		{"-q", "-qx", "unknown option '-x'"},
+		{"-q", "-qt", "option '-t' needs a value"},
+		{"-q", "--count", "option '--count' needs a value"},
+		{"-q", "--quiet=1", "option '--quiet' takes no value"},
+		{"-q", "--bogus=1", "unknown option '--bogus'"},
+		{"-q", "--no", "ambiguous option '--no': a prefix of several"},
+		{"-q", "-\xc3\xa9", "unknown option in '-\xc3\xa9'"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(
+			parse(p, ARGS("-t", "1", cases[i][0], cases[i][1])),
+			-EINVAL);
+		assert_string_equal(p->err, cases[i][2]);
+	}
+}
+
 /* Pins the number checks: -c and -B at least 1, -s at least 0, whole
  * decimal numbers only, and nothing that overflows (-B is in KiB and the
  * byte count must fit libpcap's int pcap_set_buffer_size()). */
@@ -541,15 +568,25 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(test_defaults),	T(test_short_flags),
-		T(test_long_flags),	T(test_attached_values_and_clusters),
-		T(test_verbose_counts), T(test_snaplen_zero_means_default),
-		T(test_filter_joined),	T(test_permuted_arguments),
-		T(test_missing_value),	T(test_unknown_option),
-		T(test_bad_numbers),	T(test_format_and_precision),
-		T(test_empty_write),	T(test_too_many_targets),
-		T(test_validate),	T(test_validate_list_namespaces),
-		T(test_parse_twice),	T(test_usage_mentions_every_option),
+		T(test_defaults),
+		T(test_short_flags),
+		T(test_long_flags),
+		T(test_attached_values_and_clusters),
+		T(test_verbose_counts),
+		T(test_snaplen_zero_means_default),
+		T(test_filter_joined),
+		T(test_permuted_arguments),
+		T(test_missing_value),
+		T(test_unknown_option),
+		T(test_option_messages),
+		T(test_bad_numbers),
+		T(test_format_and_precision),
+		T(test_empty_write),
+		T(test_too_many_targets),
+		T(test_validate),
+		T(test_validate_list_namespaces),
+		T(test_parse_twice),
+		T(test_usage_mentions_every_option),
 #undef T
 	};
 
