@@ -189,15 +189,9 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 	if (sep)
 		return parse_runtime(s, sep, spec, err);
 
+	/* fewer hex digits than a prefix needs ("db", "fe"): a name */
 	hex = span(s, is_lower_hex);
-	if (hex == len) {
-		if (len < MIN_ID_PREFIX)
-			return nscap_seterr(err, 0,
-					    "invalid target '%s': a container "
-					    "ID prefix needs at least %d hex "
-					    "digits (a container named so: "
-					    "name:%s)",
-					    s, MIN_ID_PREFIX, s);
+	if (hex == len && len >= MIN_ID_PREFIX) {
 		if (len > NSCAP_CONTAINER_ID_LEN)
 			return nscap_seterr(err, 0,
 					    "invalid target '%s': longer than "
@@ -209,13 +203,8 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 		spec->maybe_name = valid_name(s);
 		return 0;
 	}
-	if (is_digit(s[0]))
-		return nscap_seterr(
-			err, 0,
-			"invalid target '%s': neither a process ID "
-			"nor a hex container ID prefix (a container "
-			"named so: name:%s)",
-			s, s);
+	/* and "1web", which no PID or ID is, names a container too (docker
+	 * and podman names may start with a digit) */
 	if (!valid_name(s))
 		return nscap_seterr(err, 0,
 				    "invalid target '%s': expected a PID, "

@@ -166,8 +166,9 @@ resolves "$c1" pid "$ino_ct" "$c1"
 refused "${id1:0:4}" "container ID prefix '${id1:0:4}' is ambiguous: .*${id1:0:12}"
 grep -q "${id2:0:12}" "$LAB_DIR/p.err" || fail "ambiguous: $id2 not listed: $(cat "$LAB_DIR/p.err")"
 refused "nscap-no-such-$$" "no container named 'nscap-no-such-$$'|no container runtime CLI found"
-refused 12g4 "invalid target '12g4': neither a process ID nor a hex container ID prefix"
-refused abc "invalid target 'abc': a container ID prefix needs at least 4 hex digits"
+# neither a PID nor an ID prefix (a digit first; too few hex digits): a name
+refused 12g4 "no container named '12g4'|no container runtime CLI found"
+refused abc "no container named 'abc'|no container runtime CLI found"
 refused "/proc/$pid/ns/mnt" "^nscap: /proc/$pid/ns/mnt is not a network namespace"
 # PID 1's may not even be openable (a sandbox); either way a clear error
 refused /proc/1/ns/mnt "^nscap: (/proc/1/ns/mnt is not a network namespace|cannot open /proc/1/ns/mnt: )"

@@ -108,6 +108,14 @@ static void test_parse_valid(void **state)
 		{"web", NSCAP_TARGET_NAME, 0, 0, NULL, false},
 		{"web-1.prod_x", NSCAP_TARGET_NAME, 0, 0, NULL, false},
 		{"abcg", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		/* a name that no PID or ID prefix is: too few hex digits for
+		 * a prefix, or a digit first (docker and podman allow it) */
+		{"db", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		{"abc", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		{"e81", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		{"1web", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		{"12a", NSCAP_TARGET_NAME, 0, 0, NULL, false},
+		{"1.5", NSCAP_TARGET_NAME, 0, 0, NULL, false},
 		{"e817", NSCAP_TARGET_ID, 0, 0, NULL, true},
 		{"e817c105574b", NSCAP_TARGET_ID, 0, 0, NULL, true},
 		{"1234abcd", NSCAP_TARGET_ID, 0, 0, NULL, true},
@@ -156,12 +164,6 @@ static void test_parse_invalid(void **state)
 		"+12",
 		" 12",
 		"12 ",
-		"1.5",
-		"0x10",
-		"12a", /* starts with a digit, neither PID nor 4+ hex */
-		"abc", /* 1 to 3 hex digits: too short an ID prefix */
-		"a12",
-		"e81",
 		"99999999999999",
 		"2147483648",
 		"99999999999999999999999999999",
@@ -519,8 +521,8 @@ static void test_resolve(void **state)
 
 	t.pidfd = 1234;
 	t.nsfd = 1235;
-	assert_int_equal(nscap_target_resolve("12a", &t, err), -EINVAL);
-	assert_non_null(strstr(err, "12a"));
+	assert_int_equal(nscap_target_resolve("pid:12a", &t, err), -EINVAL);
+	assert_non_null(strstr(err, "pid:12a"));
 	assert_int_equal(t.pidfd, -1);
 	assert_int_equal(t.nsfd, -1);
 }
