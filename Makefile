@@ -129,6 +129,13 @@ test:
 demo:
 	scripts/demo.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary (a tool for
+# root, so sbin, as tcpdump's is) and the man page
+PREFIX ?= /usr/local
+install: $(B)/nscap
+	install -D -m 0755 $(B)/nscap $(DESTDIR)$(PREFIX)/sbin/nscap
+	install -D -m 0644 nscap.1 $(DESTDIR)$(PREFIX)/share/man/man1/nscap.1
+
 clean:
 	rm -rf $(B)
 

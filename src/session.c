@@ -1056,7 +1056,8 @@ static void end_handle(struct nscap_session *s, size_t i)
 	s->total.received += st.received;
 	s->total.dropped += st.dropped;
 	s->total.ifdropped += st.ifdropped;
-	if ((s->nh > 1 || s->next_iface > 1 || s->verbose_names) && !quiet(s)) {
+	/* several interfaces (several targets in one namespace are one) */
+	if ((s->nh > 1 || s->next_iface > 1) && !quiet(s)) {
 		char lb[LABEL_LEN];
 
 		fprintf(s->log,
@@ -2104,6 +2105,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	}
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
+	if (o->verbose)
+		fprintf(s->log, "nscap: writing %s\n",
+			nscap_output_is_stdout(o->output) ? "to standard output"
+							  : first);
 	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
 	    nscap_format_pcap_name(o->output) && !quiet(s)) {
 		if (s->nh)

@@ -36,9 +36,10 @@ expect_status 1 $? "target exited, two interfaces"
 grep -q "^nscap: target process $pid2 (sleep) exited" "$LAB_DIR/err2" || fail "message: $(cat "$LAB_DIR/err2")"
 [ "$(pcap_count "$LAB_DIR/y.pcapng")" -ge 10 ] || fail "y.pcapng holds $(pcap_count "$LAB_DIR/y.pcapng") packets"
 
-# the same process named twice: one message, and it says the capture stopped
+# the same process named twice: one message, and it says the capture stopped;
+# one interface, so no statistics line of its own; -v names the file
 pid3=$(lab_target "$a")
-lab_bg "$NSCAP" -t "$pid3" -t "pid:$pid3" -i eth0 -w "$LAB_DIR/z.pcapng" udp 2>"$LAB_DIR/err3"
+lab_bg "$NSCAP" -v -t "$pid3" -t "pid:$pid3" -i eth0 -w "$LAB_DIR/z.pcapng" udp 2>"$LAB_DIR/err3"
 n=$BG_PID
 wait_for 10 listening "$LAB_DIR/err3" || fail "nscap -t P -t pid:P did not start: $(cat "$LAB_DIR/err3")"
 kill "$pid3"
@@ -48,4 +49,6 @@ expect_status 1 $? "target named twice exited"
 [ "$(grep -c "exited" "$LAB_DIR/err3")" -eq 1 ] || fail "-t P -t pid:P: $(cat "$LAB_DIR/err3")"
 grep -q "^nscap: target process $pid3 (sleep) exited; capture stopped$" "$LAB_DIR/err3" ||
 	fail "-t P -t pid:P: $(cat "$LAB_DIR/err3")"
+grep -q "^nscap: writing $LAB_DIR/z.pcapng$" "$LAB_DIR/err3" || fail "-v: no word of the file: $(cat "$LAB_DIR/err3")"
+! grep -q ": [0-9]* captured, " "$LAB_DIR/err3" || fail "-t P -t pid:P: a statistics line of one interface: $(cat "$LAB_DIR/err3")"
 pass
