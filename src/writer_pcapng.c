@@ -46,8 +46,9 @@
  * - An EPB's original length is at least its captured length, as the spec
  *   requires of a writer whose packets come from a live capture.
  * - After a failed write the file may end mid-block. A regular file is cut
- *   back (ftruncate) to its size after the last good write, whole blocks,
- *   and the queue is dropped, its packets counted as lost. Every later call
+ *   (ftruncate) after the last whole block that reached it, the part of the
+ *   queue written before the fault included (keep_whole_blocks), and the
+ *   rest of the queue is dropped, its packets counted as lost. Every later call
  *   but close returns that error again rather than append to a torn file
  *   (write discards its packet, counted too), and close, having nothing
  *   more to say, returns only an error of its own. After a disk fault on a
@@ -132,8 +133,8 @@ struct nscap_writer {
 	uint32_t good_ifaces;	/* IDBs in the file */
 	bool regular;		/* a regular file: a failure can be cut off */
 	off_t base;		/* where the SHB starts in the file */
-	uint64_t good;	      /* bytes in the file after the last good write */
-	uint64_t queued_pkts; /* EPBs in buf */
+	uint64_t good;		/* bytes in the file, whole blocks */
+	uint64_t queued_pkts;	/* EPBs in buf */
 	uint64_t lost;
 	int failed;	/* errno of a failed write, 0 if none */
 	bool resumable; /* a disk fault, and the file is cut to good */
@@ -349,7 +350,7 @@ static int failed(const struct nscap_writer *w, char *err)
 	return nscap_seterr(err, w->failed, "cannot write packets");
 }
 
-/* Cut the file back to the last good write and write from there on. 0 or
+/* Cut the file back to its whole blocks and write from there on. 0 or
  * an errno. */
 static int cut_back(struct nscap_writer *w)
 {
@@ -374,6 +375,33 @@ static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 	return failed(w, err);
 }
 
+/*
+ * A write of the buffer failed after its first n bytes reached the file (a
+ * disk that fills takes part of a write, then refuses the rest): the whole
+ * blocks among them stay, with their packets and descriptions, and the file
+ * is cut after the last (cut_back). Without this, a full disk cost every
+ * packet of the buffer, up to 1 MiB of them, where most had fit.
+ */
+static void keep_whole_blocks(struct nscap_writer *w, size_t n)
+{
+	size_t off = 0;
+
+	while (n - off >= 8) {
+		uint32_t type, len;
+
+		memcpy(&type, w->buf + off, sizeof(type));
+		memcpy(&len, w->buf + off + 4, sizeof(len));
+		if (len < 12 || len > n - off)
+			break;
+		if (type == BLOCK_EPB)
+			w->queued_pkts--;
+		else if (type == BLOCK_IDB)
+			w->good_ifaces++;
+		off += len;
+	}
+	w->good += off;
+}
+
 /* Write the buffer out; extra packets in hand are lost if that fails. */
 static int flush_buf(struct nscap_writer *w, uint64_t extra, char *err)
 {
@@ -387,6 +415,9 @@ static int flush_buf(struct nscap_writer *w, uint64_t extra, char *err)
 	iov.iov_base = w->buf;
 	iov.iov_len = w->len;
 	e = write_all(w, &iov, 1);
+	if (e && w->regular)
+		keep_whole_blocks(
+			w, (size_t)((unsigned char *)iov.iov_base - w->buf));
 	if (e)
 		return fault(w, e, extra, err);
 	w->good += w->len;

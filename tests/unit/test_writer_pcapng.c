@@ -1461,11 +1461,12 @@ static void libpcap_reads(int rd, size_t n)
 }
 
 /*
- * A disk fault on flush, the limit inside the third queued block: the
- * kernel takes two and a half blocks (a short write, which the writer
- * retries), then refuses (EFBIG). The file is cut back to the last good
- * write, whole blocks: the IDB of an interface added since is cut off too,
- * and written again after resume, before the first block that names it.
+ * A disk fault on flush, the limit inside the third queued packet: the
+ * kernel takes a new IDB, two and a half EPBs (a short write, which the
+ * writer retries), then refuses (EFBIG). The file keeps the whole blocks
+ * that reached it, the IDB and two packets, and is cut after them (it was
+ * cut back to the last whole flush, losing all fifty); after resume the
+ * next interface's IDB comes before the first block that names it.
  */
 static void test_disk_full_on_flush(void **state)
 {
@@ -1493,55 +1494,57 @@ static void test_disk_full_on_flush(void **state)
 	good = file_size(rd);
 	assert_int_equal(ops->add_iface(w, &eth1, err), 0);
 	for (i = 0; i < B; i++)
-		write_seed_ok(w, 1, 9999, LEN);
+		write_seed_ok(w, 1, A + i, LEN); /* two of them will stay */
 	assert_int_equal(ops->size(w), good + 44 + B * REC);
 
 	limit_file_size(good + 44 + 2 * REC + REC / 2);
 	assert_int_equal(ops->flush(w, err), -EFBIG);
 	assert_string_equal(err, "cannot write packets: File too large");
+	good += 44 + 2 * REC;
 	assert_int_equal(file_size(rd), good);
 	/* and the fd (rd shares its offset) points at the end again */
 	assert_int_equal(lseek(rd, 0, SEEK_CUR), (off_t)good);
-	assert_int_equal(ops->lost(w), B);
-	/* what is kept: the file, and eth1's IDB to be written again */
-	assert_int_equal(ops->size(w), good + 44);
+	assert_int_equal(ops->lost(w), B - 2);
+	/* what is kept: the file, eth1's IDB in it */
+	assert_int_equal(ops->size(w), good);
 	for (i = 0; i < C; i++) {
 		err[0] = '\0';
 		assert_int_equal(write_seed(w, 1, 9999, LEN, err), -EFBIG);
 		assert_string_equal(err,
 				    "cannot write packets: File too large");
 	}
-	assert_int_equal(ops->lost(w), B + C);
+	assert_int_equal(ops->lost(w), B - 2 + C);
 	/* an interface that comes while the disk is full waits with it */
 	assert_int_equal(ops->add_iface(w, &eth2, err), 0);
 	assert_int_equal(ops->stats(w, 0, &st, err), -EFBIG);
 	assert_int_equal(ops->flush(w, err), -EFBIG);
-	assert_int_equal(ops->lost(w), B + C);
+	assert_int_equal(ops->lost(w), B - 2 + C);
 	assert_int_equal(file_size(rd), good);
 	b = contents(rd, 0, &n);
-	assert_int_equal(walk(b, n), A);
-	assert_int_equal(idbs_before_use(b, n), 1);
+	assert_int_equal(walk(b, n), A + 2);
+	assert_int_equal(idbs_before_use(b, n), 2);
 	free(b);
-	libpcap_reads(rd, A);
+	libpcap_reads(rd, A + 2);
 
 	/* space again: the IDBs, then the next packets */
 	unlimit_file_size();
 	assert_int_equal(ops->resume(w, err), 0);
 	assert_int_equal(ops->resume(w, err), 0); /* not failed */
 	for (i = 0; i < D; i++)
-		write_seed_ok(w, i % 3, A + i, LEN);
+		write_seed_ok(w, i % 3, A + 2 + i, LEN);
 	close_ok(w);
 	b = contents(rd, 0, &n);
-	assert_int_equal(n, good + 2 * 44 + D * REC);
-	assert_int_equal(walk(b, n), A + D);
+	assert_int_equal(n, good + 44 + D * REC);
+	assert_int_equal(walk(b, n), A + 2 + D);
 	assert_int_equal(idbs_before_use(b, n), 3);
 	free(b);
-	libpcap_reads(rd, A + D);
+	libpcap_reads(rd, A + 2 + D);
 	close(rd);
 }
 
-/* A disk fault when the buffer fills, inside write(): that packet and the
- * queued ones are lost, the file is cut back, and close after the failure
+/* A disk fault when the buffer fills, inside write(): the queued packets
+ * that reached the file whole stay, that packet and the rest are lost, the
+ * file is cut after the last whole one, and close after the failure
  * returns 0 without writing anything. */
 static void test_disk_full_when_buffer_fills(void **state)
 {
@@ -1565,7 +1568,8 @@ static void test_disk_full_when_buffer_fills(void **state)
 	assert_int_equal(ret, -EFBIG);
 	assert_string_equal(err, "cannot write packets: File too large");
 	kept = i - ops->lost(w);
-	assert_int_equal(kept, WRITER_BUFSIZE / REC);
+	assert_int_equal(kept,
+			 (WRITER_BUFSIZE + WRITER_BUFSIZE / 2 - head) / REC);
 	assert_int_equal(file_size(rd), head + kept * REC);
 	assert_int_equal(ops->size(w), head + kept * REC);
 	err[0] = '\0';
