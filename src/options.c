@@ -229,7 +229,6 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			char *err)
 {
 	long v;
-	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->promisc = true;
@@ -239,8 +238,8 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 	opterr = 0;
 	for (;;) {
 		int before = optind;
+		int c = getopt_long(argc, argv, short_opts, long_opts, NULL);
 
-		c = getopt_long(argc, argv, short_opts, long_opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
