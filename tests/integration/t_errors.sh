@@ -26,7 +26,9 @@ check() {
 sleep 0 & gone=$!
 wait "$gone"
 check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
-check 1 "invalid target 'abc'" -t abc -w "$out"
+# a name (too few hex digits for an ID prefix): looked up, not found
+check 1 "no container named 'abc'|no container runtime CLI found" -t abc -w "$out"
+check 1 "invalid target 'w b'" -t 'w b' -w "$out"
 # a zombie: its PID is still there, its network namespace is not
 ip netns exec "$a" sh -c 'sleep 0.1 & echo $! >"$0"; exec sleep 5' "$LAB_DIR/zpid" &
 LAB_PIDS+=("$!")
