@@ -625,6 +625,7 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 			 sizeof(descs[n]));
 		ifs[n].name = names[n];
 		ifs[n].description = descs[n];
+		ifs[n].filter = s->o->filter;
 		ifs[n].linktype = h->linktype;
 		ifs[n].snaplen = h->snaplen;
 		h->iface = (unsigned int)n++;
@@ -1191,6 +1192,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 		describe(s, h, name, sizeof(name), desc, sizeof(desc));
 		wi.name = name;
 		wi.description = desc;
+		wi.filter = s->o->filter;
 		wi.linktype = h->linktype;
 		wi.snaplen = h->snaplen;
 		if (add_handle(s, h, err)) {

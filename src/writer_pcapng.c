@@ -81,6 +81,8 @@
 #define IF_NAME 2
 #define IF_DESCRIPTION 3
 #define IF_TSRESOL 9
+#define IF_FILTER 11
+#define IF_FILTER_LIBPCAP 0 /* if_filter's first byte: a libpcap string */
 #define ISB_FILTERACCEPT 6
 #define ISB_OSDROP 7
 #define ISB_USRDELIV 8
@@ -519,8 +521,8 @@ static int pn_add_iface(struct nscap_writer *w,
 	const char *name = f->name ? f->name : "";
 	int linktype = dlt_to_linktype(f->linktype);
 	uint8_t tsresol = w->out_nano ? 9 : 6;
+	size_t flen = str_len(f->filter), size;
 	struct idb *idbs;
-	size_t size;
 	unsigned char *p;
 
 	if (str_len(f->name) > OPT_MAX || str_len(f->description) > OPT_MAX)
@@ -541,8 +543,13 @@ static int pn_add_iface(struct nscap_writer *w,
 	/* after a disk fault the IDB waits for resume, like the file */
 	if (w->failed && !w->resumable)
 		return failed(w, err);
+	/* the capture filter as dumpcap writes it: a type byte, the string;
+	 * one too long for an option is left out (it is only a note) */
+	if (flen > OPT_MAX - 1)
+		flen = 0;
 	size = IDB_HEAD + str_opt_size(f->name) + str_opt_size(f->description) +
-	       OPT_HEAD + pad4(1) + ENDOFOPT_LEN + TRAILER_LEN;
+	       (flen ? OPT_HEAD + pad4(1 + flen) : 0) + OPT_HEAD + pad4(1) +
+	       ENDOFOPT_LEN + TRAILER_LEN;
 	idbs = realloc(w->idbs, ((size_t)w->nifaces + 1) * sizeof(*idbs));
 	if (!idbs)
 		return nscap_seterr(err, ENOMEM,
@@ -561,6 +568,12 @@ static int pn_add_iface(struct nscap_writer *w,
 	p = put32(p, f->snaplen > 0 ? (uint32_t)f->snaplen : 0);
 	p = put_str_opt(p, IF_NAME, f->name);
 	p = put_str_opt(p, IF_DESCRIPTION, f->description);
+	if (flen) {
+		p = opt_begin(p, IF_FILTER, 1 + flen);
+		p[0] = IF_FILTER_LIBPCAP;
+		put_utf8(p + 1, f->filter, flen);
+		p += pad4(1 + flen);
+	}
 	p = opt_begin(p, IF_TSRESOL, 1);
 	*p = tsresol;
 	p += pad4(1);

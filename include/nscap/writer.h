@@ -39,6 +39,7 @@ struct nscap_writer_iface {
 	const char *description; /* pcapng if_description, or NULL */
 	int linktype;		 /* DLT_* */
 	int snaplen;
+	const char *filter; /* pcapng if_filter (libpcap's), or NULL */
 };
 
 struct nscap_writer_config {

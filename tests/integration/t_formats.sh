@@ -25,6 +25,9 @@ capture -t "$pid" -i eth0 --time-stamp-precision=nano -w "$LAB_DIR/n.pcap"
 capinfos -a "$LAB_DIR/n.pcap" >/dev/null || fail "capinfos cannot read n.pcap"
 capture -t "$pid" -i eth0 -w "$LAB_DIR/x.cap"
 [ "$(magic "$LAB_DIR/x.cap")" = 0a0d0d0a ] || fail "x.cap is not pcapng"
+# the filter is in the interface's description, as dumpcap writes it
+capinfos "$LAB_DIR/x.cap" | grep -q "Filter string = udp port 9999$" ||
+	fail "no if_filter: $(capinfos "$LAB_DIR/x.cap")"
 capture -t "$pid" -i eth0 -F pcap -w "$LAB_DIR/forced.cap"
 [ "$(magic "$LAB_DIR/forced.cap")" = d4c3b2a1 ] || fail "-F pcap"
 

@@ -64,7 +64,7 @@ static const struct nscap_writer_ops *const ops = &nscap_writer_pcapng;
 #define US_LO 0x18202240
 
 static const struct nscap_writer_iface eth0 = {"web:eth0", NULL, DLT_EN10MB,
-					       262144};
+					       262144, NULL};
 
 /* The writer over a memfd; *rd is a second fd on the same file. */
 static struct nscap_writer *open_mem(const struct nscap_writer_config *cfg,
@@ -270,9 +270,9 @@ static void test_shb_with_options(void **state)
 static void test_idb_names_and_padding(void **state)
 {
 	static const struct nscap_writer_iface ifs[] = {
-		{"web:eth0", NULL, DLT_EN10MB, 262144},
-		{"a:lo", "pid 42 (httpd)", DLT_EN10MB, 65535},
-		{"x:wg0", NULL, DLT_RAW, 0},
+		{"web:eth0", NULL, DLT_EN10MB, 262144, NULL},
+		{"a:lo", "pid 42 (httpd)", DLT_EN10MB, 65535, NULL},
+		{"x:wg0", NULL, DLT_RAW, 0, NULL},
 	};
 	/* clang-format off */
 	static const unsigned char want[] = {
@@ -323,10 +323,59 @@ static void test_idb_names_and_padding(void **state)
 	close(rd);
 }
 
+/* The capture filter, as dumpcap writes it: if_filter (11), a type byte
+ * (0: a libpcap expression), the string, padded; "" leaves it out. */
+static void test_idb_filter(void **state)
+{
+	static const struct nscap_writer_iface ifs[] = {
+		{"a:lo", NULL, DLT_EN10MB, 65535, "udp"},
+		{"a:e", NULL, DLT_EN10MB, 65535, "port 53"},
+		{"a:f", NULL, DLT_EN10MB, 65535, ""},
+	};
+	/* clang-format off */
+	static const unsigned char want[] = {
+		/* 1 + 3 bytes: no padding */
+		LE32(1), LE32(48),
+		LE16(1), LE16(0), LE32(65535),
+		LE16(2), LE16(4), 'a', ':', 'l', 'o',
+		LE16(11), LE16(4), 0, 'u', 'd', 'p',
+		LE16(9), LE16(1), 6, 0, 0, 0,
+		LE16(0), LE16(0),
+		LE32(48),
+		/* 1 + 7 bytes: no padding either; "a:e" 3 bytes, 1 of it */
+		LE32(1), LE32(52),
+		LE16(1), LE16(0), LE32(65535),
+		LE16(2), LE16(3), 'a', ':', 'e', 0,
+		LE16(11), LE16(8), 0, 'p', 'o', 'r', 't', ' ', '5', '3',
+		LE16(9), LE16(1), 6, 0, 0, 0,
+		LE16(0), LE16(0),
+		LE32(52),
+		/* an empty filter: no option */
+		LE32(1), LE32(40),
+		LE16(1), LE16(0), LE32(65535),
+		LE16(2), LE16(3), 'a', ':', 'f', 0,
+		LE16(9), LE16(1), 6, 0, 0, 0,
+		LE16(0), LE16(0),
+		LE32(40),
+	};
+	/* clang-format on */
+	struct nscap_writer_config cfg = {0};
+	struct nscap_writer *w;
+	int rd;
+
+	(void)state;
+	cfg.ifaces = ifs;
+	cfg.nifaces = 3;
+	w = open_mem(&cfg, &rd);
+	assert_file(rd, sizeof(shb_bare), want, sizeof(want));
+	close_ok(w);
+	close(rd);
+}
+
 static void test_idb_nanoseconds(void **state)
 {
 	static const struct nscap_writer_iface any = {
-		"web:any", "net:[4026532000]", DLT_LINUX_SLL, 262144};
+		"web:any", "net:[4026532000]", DLT_LINUX_SLL, 262144, NULL};
 	/* clang-format off */
 	static const unsigned char want[] = {
 		LE32(1), LE32(64),
@@ -362,7 +411,7 @@ static void test_idb_invalid_utf8(void **state)
 {
 	static const struct nscap_writer_iface f = {
 		"\xc3\xa9t\xff\xe2\x82", "\xf0\x9f\x90\xa7\xed\xa0\x80",
-		DLT_EN10MB, 0};
+		DLT_EN10MB, 0, NULL};
 	/* clang-format off */
 	static const unsigned char want[] = {
 		LE32(1), LE32(56),
@@ -396,7 +445,7 @@ static void test_idb_invalid_utf8(void **state)
  * error, at open (which then closes the fd and writes nothing) as later. */
 static void test_idb_longest_name(void **state)
 {
-	struct nscap_writer_iface f = {NULL, NULL, DLT_EN10MB, 0};
+	struct nscap_writer_iface f = {NULL, NULL, DLT_EN10MB, 0, NULL};
 	struct nscap_writer_config cfg = {0};
 	struct nscap_writer *w = NULL;
 	char err[NSCAP_ERRBUF], want[256];
@@ -703,11 +752,11 @@ static pcap_t *open_libpcap(int rd, int precision)
 static void test_libpcap_reads_it_back(void **state)
 {
 	static const struct nscap_writer_iface ifs[] = {
-		{"web:eth0", "pid 42 (httpd)", DLT_EN10MB, 262144},
-		{"web:eth1", NULL, DLT_EN10MB, 262144},
+		{"web:eth0", "pid 42 (httpd)", DLT_EN10MB, 262144, NULL},
+		{"web:eth1", NULL, DLT_EN10MB, 262144, NULL},
 	};
-	static const struct nscap_writer_iface late = {"web:eth2", NULL,
-						       DLT_EN10MB, 262144};
+	static const struct nscap_writer_iface late = {
+		"web:eth2", NULL, DLT_EN10MB, 262144, NULL};
 	static const uint32_t lens[] = {60, 61, 1514, 1};
 	static const unsigned int on[] = {0, 1, 2, 2};
 	struct nscap_writer_stats st = {1700000001000000000ull, 5, 1, 4};
@@ -823,12 +872,12 @@ static void libpcap_refuses(const struct nscap_writer_iface *ifs,
 static void test_libpcap_limits(void **state)
 {
 	const struct nscap_writer_iface mixed[] = {
-		eth0, {"web:any", NULL, DLT_LINUX_SLL, 262144}};
+		eth0, {"web:any", NULL, DLT_LINUX_SLL, 262144, NULL}};
 	const struct nscap_writer_iface snaplens[] = {
-		eth0, {"web:eth1", NULL, DLT_EN10MB, 96}};
+		eth0, {"web:eth1", NULL, DLT_EN10MB, 96, NULL}};
 	const struct nscap_writer_iface raw[] = {
-		{"web:wg0", NULL, DLT_RAW, 262144},
-		{"web:wg1", NULL, DLT_RAW, 262144}};
+		{"web:wg0", NULL, DLT_RAW, 262144, NULL},
+		{"web:wg1", NULL, DLT_RAW, 262144, NULL}};
 
 	(void)state;
 	libpcap_refuses(mixed, "an interface has a type 113 different from "
@@ -1238,7 +1287,7 @@ static void test_unknown_interface(void **state)
 {
 	static const unsigned char pkt[4] = {0};
 	static const struct nscap_writer_iface lo = {"web:lo", NULL, DLT_NULL,
-						     262144};
+						     262144, NULL};
 	struct nscap_writer_config cfg = {0};
 	struct pcap_pkthdr h = hdr(TS_SEC, 0, 4, 4);
 	struct nscap_writer *w;
@@ -1312,7 +1361,7 @@ static void test_close_null(void **state)
 static void test_sizes(void **state)
 {
 	static const struct nscap_writer_iface lo = {"web:lo", NULL, DLT_EN10MB,
-						     262144};
+						     262144, NULL};
 	static const uint32_t lens[] = {0, 1, 3, 4, 5, 60, 1514};
 	struct nscap_writer_iface ifs[2] = {eth0, eth0};
 	struct nscap_writer_config cfg = {0};
@@ -1471,10 +1520,10 @@ static void libpcap_reads(int rd, size_t n)
 static void test_disk_full_on_flush(void **state)
 {
 	enum { A = 200, B = 50, C = 3, D = 20, LEN = 1000, REC = 1032 };
-	static const struct nscap_writer_iface eth1 = {"web:eth1", NULL,
-						       DLT_EN10MB, 262144};
-	static const struct nscap_writer_iface eth2 = {"web:eth2", NULL,
-						       DLT_EN10MB, 262144};
+	static const struct nscap_writer_iface eth1 = {
+		"web:eth1", NULL, DLT_EN10MB, 262144, NULL};
+	static const struct nscap_writer_iface eth2 = {
+		"web:eth2", NULL, DLT_EN10MB, 262144, NULL};
 	struct nscap_writer_stats st = {0, 1, 0, 1};
 	struct nscap_writer_config cfg = {0};
 	struct nscap_writer *w;
@@ -1742,11 +1791,11 @@ static int gen_multi(int fd, char *err)
 {
 	static const struct nscap_writer_iface ifs[] = {
 		{"web:eth0", "pid 42 (httpd), net:[4026532000]", DLT_EN10MB,
-		 262144},
-		{"web:any", NULL, DLT_LINUX_SLL, 262144},
+		 262144, "udp port 9999"},
+		{"web:any", NULL, DLT_LINUX_SLL, 262144, NULL},
 	};
 	static const struct nscap_writer_iface wg0 = {"web:wg0", NULL, DLT_RAW,
-						      262144};
+						      262144, NULL};
 	static const unsigned int on[] = {0, 1, 0, 1, 0, 2, 2};
 	static const enum link links[] = {LINK_ETH, LINK_SLL, LINK_RAW};
 	static const struct nscap_writer_stats st[] = {
@@ -1835,6 +1884,7 @@ int main(void)
 		cmocka_unit_test(test_shb_without_options),
 		cmocka_unit_test(test_shb_with_options),
 		cmocka_unit_test(test_idb_names_and_padding),
+		cmocka_unit_test(test_idb_filter),
 		cmocka_unit_test(test_idb_nanoseconds),
 		cmocka_unit_test(test_idb_invalid_utf8),
 		cmocka_unit_test(test_idb_longest_name),
