@@ -252,6 +252,18 @@ static bool selected(const struct nscap_iface **sel, size_t n,
 	return false;
 }
 
+/* Whether a loopback interface is up in l. */
+static bool loopback_up(const struct nscap_iface_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!l->v[i].any && (l->v[i].flags & PCAP_IF_UP) &&
+		    (l->v[i].flags & PCAP_IF_LOOPBACK))
+			return true;
+	return false;
+}
+
 int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
 		       size_t nreq, const char *label,
 		       const struct nscap_iface **sel, size_t *nsel, bool *all,
@@ -265,6 +277,15 @@ int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
 	nscap_iface_names(l, names, sizeof(names));
 	if (nreq == 0) {
 		f = nscap_iface_default(l);
+		if (!f && loopback_up(l)) {
+			/* a container with --network none: lo alone */
+			nscap_seterr(err, 0,
+				     "no interface but loopback is up in the "
+				     "network namespace of %s (there: %s); "
+				     "-i lo captures it",
+				     label, names);
+			return -ENODEV;
+		}
 		if (!f) {
 			nscap_seterr(err, 0,
 				     "no interface is up in the network "

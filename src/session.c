@@ -201,6 +201,7 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 {
 	struct starget *g = &s->tg[k];
 	struct nscap_ns_source src;
+	struct stat own;
 	size_t j;
 	int ret;
 
@@ -233,9 +234,18 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 			nscap_ns_stop(g->ns);
 			g->ns = NULL;
 			g->owner = j;
-			break;
+			return 0;
 		}
 	}
+	/* a container run with --network host: what nscap captures is the
+	 * host's traffic, which a user may not expect */
+	if (!quiet(s) && stat("/proc/thread-self/ns/net", &own) == 0 &&
+	    (unsigned long)own.st_ino == nscap_ns_inode(g->ns))
+		fprintf(s->log,
+			"nscap: %s is in nscap's own network namespace (the "
+			"host's, for a container run with --network host): "
+			"its interfaces are the host's\n",
+			s->o->targets[k]);
 	return 0;
 }
 

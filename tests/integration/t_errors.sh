@@ -112,6 +112,18 @@ if command -v script >/dev/null; then
 		fail "-w /dev/tty: $(cat -v "$LAB_DIR/tty" | head -c 300)"
 fi
 
+# a target in nscap's own network namespace (a container run with --network
+# host) is said to be, once; one in a namespace of its own is not
+"$NSCAP" -t $$ -t "pid:$$" -D >/dev/null 2>"$LAB_DIR/host.err" || fail "-t \$\$ -D: $(cat "$LAB_DIR/host.err")"
+[ "$(grep -c "is in nscap's own network namespace" "$LAB_DIR/host.err")" -eq 1 ] ||
+	fail "host namespace: $(cat "$LAB_DIR/host.err")"
+"$NSCAP" -t "$pid" -D >/dev/null 2>"$LAB_DIR/host.err" || fail "-t $pid -D: $(cat "$LAB_DIR/host.err")"
+! grep -q "own network namespace" "$LAB_DIR/host.err" || fail "lab namespace: $(cat "$LAB_DIR/host.err")"
+# --network none: lo alone is up, and the message says -i lo captures it
+none=$(lab_ns none)
+npid=$(lab_target "$none")
+check 1 "no interface but loopback is up in the network namespace of pid $npid \(there: any, lo\); -i lo captures it" -t "$npid" -w "$out"
+
 # -s 0 is the default, in immediate mode too: 65535 there
 timeout -s INT 2 "$NSCAP" -t "$pid" -s 0 -w - udp 2>"$LAB_DIR/s0.err" | cat >/dev/null
 grep -q "snapshot length 65535 bytes" "$LAB_DIR/s0.err" || fail "-s 0 in a stream: $(cat "$LAB_DIR/s0.err")"
