@@ -267,6 +267,24 @@ static void test_shb_with_options(void **state)
 
 /* ---- Interface Description Block ---- */
 
+/* A writer opened on ifs[0..n) writes, after the bare SHB, exactly want:
+ * their IDBs. */
+static void expect_idbs(const struct nscap_writer_iface *ifs, size_t n,
+			bool nano, const unsigned char *want, size_t nwant)
+{
+	struct nscap_writer_config cfg = {0};
+	struct nscap_writer *w;
+	int rd;
+
+	cfg.ifaces = ifs;
+	cfg.nifaces = n;
+	cfg.out_nano = nano;
+	w = open_mem(&cfg, &rd);
+	assert_file(rd, sizeof(shb_bare), want, sizeof(want[0]) * nwant);
+	close_ok(w);
+	close(rd);
+}
+
 static void test_idb_names_and_padding(void **state)
 {
 	static const struct nscap_writer_iface ifs[] = {
@@ -310,17 +328,9 @@ static void test_idb_names_and_padding(void **state)
 		LE32(44),
 	};
 	/* clang-format on */
-	struct nscap_writer_config cfg = {0};
-	struct nscap_writer *w;
-	int rd;
 
 	(void)state;
-	cfg.ifaces = ifs;
-	cfg.nifaces = 3;
-	w = open_mem(&cfg, &rd);
-	assert_file(rd, sizeof(shb_bare), want, sizeof(want));
-	close_ok(w);
-	close(rd);
+	expect_idbs(ifs, 3, false, want, sizeof(want));
 }
 
 /* The capture filter, as dumpcap writes it: if_filter (11), a type byte
@@ -359,17 +369,9 @@ static void test_idb_filter(void **state)
 		LE32(40),
 	};
 	/* clang-format on */
-	struct nscap_writer_config cfg = {0};
-	struct nscap_writer *w;
-	int rd;
 
 	(void)state;
-	cfg.ifaces = ifs;
-	cfg.nifaces = 3;
-	w = open_mem(&cfg, &rd);
-	assert_file(rd, sizeof(shb_bare), want, sizeof(want));
-	close_ok(w);
-	close(rd);
+	expect_idbs(ifs, 3, false, want, sizeof(want));
 }
 
 static void test_idb_nanoseconds(void **state)
@@ -391,18 +393,9 @@ static void test_idb_nanoseconds(void **state)
 		LE32(64),
 	};
 	/* clang-format on */
-	struct nscap_writer_config cfg = {0};
-	struct nscap_writer *w;
-	int rd;
 
 	(void)state;
-	cfg.ifaces = &any;
-	cfg.nifaces = 1;
-	cfg.out_nano = true;
-	w = open_mem(&cfg, &rd);
-	assert_file(rd, sizeof(shb_bare), want, sizeof(want));
-	close_ok(w);
-	close(rd);
+	expect_idbs(&any, 1, true, want, sizeof(want));
 }
 
 /* Strings must be valid UTF-8: what is not is written as '?', one per byte
@@ -428,17 +421,9 @@ static void test_idb_invalid_utf8(void **state)
 		LE32(56),
 	};
 	/* clang-format on */
-	struct nscap_writer_config cfg = {0};
-	struct nscap_writer *w;
-	int rd;
 
 	(void)state;
-	cfg.ifaces = &f;
-	cfg.nifaces = 1;
-	w = open_mem(&cfg, &rd);
-	assert_file(rd, sizeof(shb_bare), want, sizeof(want));
-	close_ok(w);
-	close(rd);
+	expect_idbs(&f, 1, false, want, sizeof(want));
 }
 
 /* An option holds at most 65535 bytes: that is written, one more is an
