@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -408,21 +406,29 @@ bool nscap_handle_kernel_up(const struct nscap_handle *h)
 
 bool nscap_handle_netdown(const struct nscap_handle *h)
 {
-	return (h->pcap && pcap_get_required_select_timeout(h->pcap)) ||
+	/* the immediate ring being opened is the namespace thread's */
+	return (h->pcap && !h->opening &&
+		pcap_get_required_select_timeout(h->pcap)) ||
 	       (h->bulk && pcap_get_required_select_timeout(h->bulk));
 }
 
 bool nscap_handle_iface_gone(const struct nscap_handle *h)
 {
-	struct ifreq ifr;
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof(sll);
 
 	if (h->ifindex <= 0)
 		return false;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_ifindex = h->ifindex;
-	/* the socket's own namespace answers: no setns needed */
-	return ioctl(h->bulk ? h->bulk_fd : h->fd, SIOCGIFNAME, &ifr) < 0 &&
-	       errno == ENODEV;
+	/* The socket says where it is bound. The kernel unbinds it (index
+	 * -1) when its interface is unregistered: deleted, or moved to
+	 * another namespace, even if it comes back, with the same index, a
+	 * moment later; asking the namespace for that index would find it
+	 * there again, and the handle would capture nothing for ever. */
+	memset(&sll, 0, sizeof(sll));
+	if (getsockname(h->bulk ? h->bulk_fd : h->fd, (struct sockaddr *)&sll,
+			&len) < 0)
+		return false;
+	return sll.sll_ifindex != h->ifindex;
 }
 
 /* In the namespace thread: open the immediate ring and drop its copies

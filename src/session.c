@@ -1693,7 +1693,8 @@ static void sooner(uint64_t *until, uint64_t at, uint64_t now)
  * What wakes nobody, asked once a second (probe): a handle whose interface
  * went down and then away (nscap_handle_netdown), and the exit of a target
  * that has no pidfd (nscap_target_exited). Only while there is such a
- * handle or target.
+ * target, or a handle that libpcap has seen down (which stays so after an
+ * up: see nscap_handle_netdown).
  */
 #define PROBE_EVERY_NS 1000000000u
 
@@ -1823,8 +1824,14 @@ static void probe(struct nscap_session *s)
 		end_handle(s, i);
 		ended = true;
 	}
-	if (ended)
-		compact(s);
+	if (!ended)
+		return;
+	compact(s);
+	/* -i all: the interface may be back already (moved out and in), its
+	 * doorbell rung while the dead handle still held its index */
+	for (i = 0; i < s->ntg; i++)
+		if (s->tg[i].watch_fd >= 0)
+			attach_new(s, i);
 }
 
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)

@@ -162,9 +162,11 @@ bool nscap_handle_kernel_up(const struct nscap_handle *h);
  * whether the interface still exists: pcap_get_required_select_timeout),
  * and nothing at all at the delete, so a read loop that waits for the
  * socket waits for ever. nscap_handle_netdown: libpcap has seen h's
- * interface go down. nscap_handle_iface_gone: it no longer exists in h's
- * namespace (deleted, or moved to another), asked of h's own socket, so
- * from any thread.
+ * interface go down. nscap_handle_iface_gone: the socket lost its
+ * interface (deleted, or moved to another namespace, even if it is back
+ * by now), asked of h's own socket, so from any thread. libpcap clears
+ * its flag only when it waits on an empty ring, which nscap's non-blocking
+ * reads never do: after a down and up, the probe goes on once a second.
  */
 bool nscap_handle_netdown(const struct nscap_handle *h);
 bool nscap_handle_iface_gone(const struct nscap_handle *h);

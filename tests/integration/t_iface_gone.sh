@@ -39,4 +39,22 @@ for mode in file stream; do
 	grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/d.err" || fail "$mode: message: $(cat "$LAB_DIR/d.err")"
 	[ "$(pcap_count "$LAB_DIR/d.pcapng")" -eq 5 ] || fail "$mode: file holds $(pcap_count "$LAB_DIR/d.pcapng") packets"
 done
+# down, moved to another namespace and back with its index, up: the socket
+# lost it at the move, so the handle ends (it captured nothing, and said
+# nothing, for ever: the index named an interface again)
+away=$(lab_ns away)
+lab_link "$a" eth1 203.0.113.1 "$b" eth1 203.0.113.2
+lab_bg "$NSCAP" -t "$pid" -i eth1 -w "$LAB_DIR/m.pcapng" udp 2>"$LAB_DIR/m.err"
+wait_for 10 listening "$LAB_DIR/m.err" || fail "move: nscap did not start"
+send "$b" 203.0.113.1 9999 5 100
+ip -n "$a" link set eth1 down
+ip -n "$a" link set eth1 netns "$away"
+ip -n "$away" link set eth1 netns "$a"
+ip -n "$a" addr add 203.0.113.1/24 dev eth1
+ip -n "$a" link set eth1 up
+wait_for 5 test ! -d "/proc/$BG_PID" || fail "move: nscap still running after eth1 left and came back: $(cat "$LAB_DIR/m.err")"
+wait "$BG_PID"
+expect_status 1 $? "move: interface gone and back"
+grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/m.err" || fail "move: message: $(cat "$LAB_DIR/m.err")"
+[ "$(pcap_count "$LAB_DIR/m.pcapng")" -eq 5 ] || fail "move: file holds $(pcap_count "$LAB_DIR/m.pcapng") packets"
 pass
