@@ -6,6 +6,7 @@
  * container, and the pidfd shows it alive after that read), so a PID reused
  * between the lookup and pidfd_open is refused rather than captured.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -737,26 +738,57 @@ void nscap_target_ns_source(const struct nscap_target *t,
 	src->pidfd = t->pidfd;
 }
 
-bool nscap_target_exited(const char *proc, pid_t pid)
+/* The state letter of PATH (a /proc stat file): 'X' when there is none. */
+static char stat_state(const char *path)
 {
-	char path[128], buf[512];
 	const char *close_paren;
+	char buf[512];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT || errno == ESRCH;
+		return 'X';
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return n == 0 || errno == ESRCH;
+		return 'X';
 	buf[n] = '\0';
 	/* "PID (COMM) S ...": COMM may hold spaces and parentheses */
 	close_paren = strrchr(buf, ')');
-	return close_paren && close_paren[1] == ' ' &&
-	       (close_paren[2] == 'Z' || close_paren[2] == 'X');
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : '?';
+}
+
+static bool dead(char state)
+{
+	return state == 'Z' || state == 'X';
+}
+
+bool nscap_target_exited(const char *proc, pid_t pid)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool alive = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	if (!dead(stat_state(path)))
+		return false;
+	/* a leader that ended with pthread_exit is a zombie while its other
+	 * threads run: the process has exited when every thread has */
+	snprintf(path, sizeof(path), "%s/%d/task", proc, (int)pid);
+	d = opendir(path);
+	if (!d)
+		return true;
+	while (!alive && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%d/task/%s/stat", proc,
+			 (int)pid, de->d_name);
+		alive = !dead(stat_state(path));
+	}
+	closedir(d);
+	return !alive;
 }
 
 const char *nscap_target_describe(const struct nscap_target *t, char *buf,

@@ -100,10 +100,11 @@ int nscap_target_resolve(const char *s, struct nscap_target *t, char *err);
 
 /*
  * Whether process pid has exited, from PROC/PID/stat (PROC is "/proc"
- * except in tests): there is no such process, or it is a zombie. For a
- * target without a pidfd (no pidfd_open: Linux before 5.3, or valgrind,
- * which does not know the call), whose exit wakes nobody; a PID reused
- * meanwhile looks alive, which a pidfd rules out.
+ * except in tests): there is no such process, or it and every thread of
+ * it (PROC/PID/task) are zombies. For a target without a pidfd (no
+ * pidfd_open: Linux before 5.3, or valgrind, which does not know the
+ * call), whose exit wakes nobody; a PID reused meanwhile looks alive,
+ * which a pidfd rules out.
  */
 bool nscap_target_exited(const char *proc, pid_t pid);
 

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,6 +304,82 @@ static void test_open_child_pidfd_sees_exit(void **state)
 	assert_int_equal(t.pidfd, -1);
 }
 
+/* DIR/SUB/stat holding text, its directories made. */
+static void fake_stat(const char *dir, const char *sub, const char *text)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", dir, sub);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/%s/stat", dir, sub);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The thread of a child whose leader has ended: it reads until the
+ * parent closes the pipe, then ends the process. */
+static void *reader_thread(void *arg)
+{
+	char c;
+
+	while (read(*(int *)arg, &c, 1) > 0)
+		;
+	_exit(0); /* the process ends here: no exit handlers (LSan) */
+}
+
+/* Pins a kernel behaviour: a leader that ends with pthread_exit is a
+ * zombie in /proc/PID/stat while its other threads run, and the process
+ * has not exited (a pidfd is not readable then). nscap_target_exited
+ * waits for the last thread. */
+static void test_exited_leader(void **state)
+{
+	char path[64], c;
+	int go[2], status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static int fd;
+		pthread_t t;
+
+		close(go[1]);
+		fd = go[0];
+		if (pthread_create(&t, NULL, reader_thread, &fd) != 0 ||
+		    pthread_detach(t) != 0)
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	close(go[0]);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	/* the leader is a zombie within moments */
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		char line[256] = "", *p;
+
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		p = strrchr(line, ')');
+		assert_non_null(p);
+		c = p[2];
+		if (c == 'Z')
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(c, 'Z');
+	assert_false(nscap_target_exited("/proc", pid));
+	close(go[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(nscap_target_exited("/proc", pid));
+}
+
 /* A child's exit seen from /proc alone (targets without a pidfd): alive,
  * then a zombie (exited, not reaped), then gone; and a comm that holds
  * ") Z " does not fool the parse. */
@@ -310,7 +387,6 @@ static void test_exited(void **state)
 {
 	char dir[] = "/tmp/nscap-exited-XXXXXX", path[PATH_MAX], c;
 	int go[2], status;
-	FILE *f;
 	pid_t pid;
 
 	(void)state;
@@ -339,23 +415,18 @@ static void test_exited(void **state)
 	assert_true(nscap_target_exited("/proc", pid));
 
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/42", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/42/stat", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("42 (a) Z (b) S 1 42 42 0 -1\n", f);
-	fclose(f);
+	fake_stat(dir, "42", "42 (a) Z (b) S 1 42 42 0 -1\n");
 	assert_false(nscap_target_exited(dir, 42));
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("42 (a) S (b) Z 1 42 42 0 -1\n", f);
-	fclose(f);
+	fake_stat(dir, "42", "42 (a) S (b) Z 1 42 42 0 -1\n");
 	assert_true(nscap_target_exited(dir, 42));
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/42", dir);
-	rmdir(path);
-	rmdir(dir);
+	/* a leader gone with pthread_exit, a thread still running: alive */
+	fake_stat(dir, "42/task/42", "42 (a) Z 1 42 42 0 -1\n");
+	fake_stat(dir, "42/task/43", "43 (a) S 1 42 42 0 -1\n");
+	assert_false(nscap_target_exited(dir, 42));
+	fake_stat(dir, "42/task/43", "43 (a) Z 1 42 42 0 -1\n");
+	assert_true(nscap_target_exited(dir, 42));
+	snprintf(path, sizeof(path), "rm -r '%s'", dir);
+	assert_int_equal(system(path), 0);
 }
 
 /* Pins a process that does not exist: -ESRCH, a message, pidfd -1. */
@@ -606,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_open_child_pidfd_sees_exit),
 		cmocka_unit_test(test_open_gone_process),
 		cmocka_unit_test(test_exited),
+		cmocka_unit_test(test_exited_leader),
 		cmocka_unit_test(test_open_nsfile),
 		cmocka_unit_test_setup_teardown(test_open_nsfile_refused,
 						tmpdir_setup, tmpdir_teardown),
