@@ -127,6 +127,13 @@ static int run(const struct nscap_options *o)
 			      stderr);
 		return NSCAP_EXIT_USAGE;
 	}
+	if (!o->list_interfaces && !nscap_output_is_stdout(o->output) &&
+	    nscap_output_names_tty(o->output)) {
+		fprintf(stderr,
+			"nscap: refusing to write packets to a terminal (%s)\n",
+			o->output);
+		return NSCAP_EXIT_USAGE;
+	}
 	/* the handlers only once the targets are found: a lookup can wait
 	 * seconds on a container CLI, and SIGINT's default ends it (nothing
 	 * is made yet; the namespace threads block every signal anyway) */

@@ -191,12 +191,14 @@ static bool prefix_of_several(const char *name, size_t n)
 }
 
 /*
- * The message for what getopt_long refused (opterr is 0), from the
- * argument it was in: optind moves past a cluster of short options (-qx)
- * only at its last letter, so the argument is argv[optind] while getopt is
- * inside one (before == optind) and argv[optind - 1] once it has moved.
- * getopt gives optopt for a short option, and for a long one that takes no
- * value; an unknown long option and an ambiguous prefix both have 0.
+ * The message for what getopt_long refused (opterr is 0). A long option
+ * is named from its word, which getopt has always moved past (argv[optind
+ * - 1]); a short one by optopt. Whether it was long is told by the word:
+ * optind moves past a cluster of short options (-qx) only at its last
+ * letter, so while getopt is inside one (before == optind) the word is
+ * argv[optind], and argv[optind - 1] is the one before, maybe a long
+ * option. getopt gives optopt for a short option, and for a long one that
+ * takes no value; an unknown long option and an ambiguous prefix have 0.
  */
 static int bad_option(char *const *argv, int before, bool missing, char *err)
 {
@@ -222,7 +224,12 @@ static int bad_option(char *const *argv, int before, bool missing, char *err)
 		return nscap_seterr(err, 0, "unknown option '%.*s'", len, arg);
 	if (optopt > ' ' && optopt < 0x7f)
 		return nscap_seterr(err, 0, "unknown option '-%c'", optopt);
-	return nscap_seterr(err, 0, "unknown option in '%s'", arg);
+	/* which argument it was in is not known for sure here (getopt
+	 * moves words that are not options): the byte, then */
+	return nscap_seterr(err, 0,
+			    "unknown option: a letter that is not ASCII "
+			    "(byte 0x%02x)",
+			    (unsigned int)(unsigned char)optopt);
 }
 
 int nscap_options_parse(struct nscap_options *o, int argc, char **argv,

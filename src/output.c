@@ -17,6 +17,22 @@ bool nscap_output_is_stdout(const char *path)
 	return !path || strcmp(path, "-") == 0;
 }
 
+bool nscap_output_names_tty(const char *path)
+{
+	struct stat st;
+	bool tty;
+	int fd;
+
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return false;
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	tty = isatty(fd);
+	close(fd);
+	return tty;
+}
+
 enum nscap_output_kind nscap_output_kind_of(int fd)
 {
 	struct stat st;

@@ -74,9 +74,9 @@ struct starget {
 	size_t owner;	     /* the target whose thread serves its namespace */
 	int watch_fd;	     /* -i all: the link-change doorbell, or -1 */
 	bool all;
-	bool gone;	     /* its process exited */
-	char label[64];	     /* short, for messages: "pid 42" or the name */
-	char desc[DESC_LEN]; /* "pid 42 (httpd)", "container web (...)" */
+	bool gone;	       /* its process exited */
+	char label[LABEL_LEN]; /* for messages: "pid 42" or the target */
+	char desc[DESC_LEN];   /* "pid 42 (httpd)", "container web (...)" */
 	struct nscap_iface_list ifaces;
 	const struct nscap_iface **sel; /* chosen from ifaces */
 	size_t nsel;
@@ -308,7 +308,9 @@ int nscap_session_open(struct nscap_session **out,
 		       const struct nscap_options *o, bool list_only, FILE *log,
 		       char *err)
 {
-	char filter_err[NSCAP_ERRBUF] = "";
+	char filter_err[NSCAP_ERRBUF] = "", *skipped_text = NULL;
+	size_t skipped_len = 0;
+	FILE *skipped = NULL;
 	struct nscap_session *s;
 	size_t k, i, total = 0;
 	int ret = 0;
@@ -385,6 +387,7 @@ int nscap_session_open(struct nscap_session **out,
 	if (s->immediate)
 		s->bulk_bytes = nscap_ring_bytes(total, o->buffer_kib, false);
 	s->bulk_timeout_ms = nscap_gear_bulk_timeout_ms(total);
+	skipped = open_memstream(&skipped_text, &skipped_len);
 	for (k = 0; k < s->ntg && !list_only; k++) {
 		struct starget *g = &s->tg[k];
 
@@ -400,13 +403,15 @@ int nscap_session_open(struct nscap_session **out,
 					g->sel[i]->name, err);
 				continue;
 			}
-			/* and so is one that the filter cannot take (a tun
-			 * device and an "ether" filter), as it is when it
-			 * appears later: noted, not tried again while it
-			 * stays up. A filter no interface takes (a syntax
-			 * error) is the error, below */
+			/* and so is one that cannot be opened otherwise,
+			 * above all one the filter cannot take (a tun device
+			 * and an "ether" filter), as when it appears later:
+			 * noted, not tried again while it stays up. Said
+			 * once the others are open: when none is, the first
+			 * reason alone is the error (a syntax error would
+			 * read as one problem per interface) */
 			if (g->all && ret == -EINVAL) {
-				fprintf(s->log,
+				fprintf(skipped ? skipped : s->log,
 					"nscap: not capturing on %s: %s\n",
 					g->sel[i]->name, err);
 				note_failed(g, g->sel[i]);
@@ -423,6 +428,11 @@ int nscap_session_open(struct nscap_session **out,
 			}
 		}
 	}
+	if (skipped && fclose(skipped) == 0 && s->nh && skipped_text)
+		fputs(skipped_text, s->log);
+	skipped = NULL;
+	free(skipped_text);
+	skipped_text = NULL;
 	if (s->nh == 0 && filter_err[0]) {
 		ret = nscap_seterr(err, 0, "%s", filter_err);
 		goto fail;
@@ -432,6 +442,9 @@ int nscap_session_open(struct nscap_session **out,
 	*out = s;
 	return 0;
 fail:
+	if (skipped)
+		fclose(skipped);
+	free(skipped_text);
 	nscap_session_close(s);
 	return ret;
 }

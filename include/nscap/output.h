@@ -26,6 +26,14 @@ struct nscap_output {
 bool nscap_output_is_stdout(const char *path);
 
 /* What kind of file fd is. */
+/*
+ * Whether path names a terminal (-w /dev/tty): a character device that,
+ * opened without becoming the controlling terminal, is a tty. Nothing else
+ * is opened. So main can refuse it before anything starts, as it refuses
+ * stdout on a terminal.
+ */
+bool nscap_output_names_tty(const char *path);
+
 enum nscap_output_kind nscap_output_kind_of(int fd);
 
 /* Set or clear O_NONBLOCK on fd: 0 or -errno. fcntl(2) only, so a signal

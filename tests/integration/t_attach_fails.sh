@@ -58,5 +58,7 @@ expect_status 0 $? "tun7 up at the start"
 "$NSCAP" -t "$pid" -i all -w "$LAB_DIR/z.pcapng" 'udp prot 53' 2>"$LAB_DIR/err3"
 expect_status 1 $? "a bad filter with -i all"
 grep -q "^nscap: bad filter expression 'udp prot 53'" "$LAB_DIR/err3" || fail "bad filter: $(cat "$LAB_DIR/err3")"
+# said once, not once per interface as if each had a problem of its own
+[ "$(grep -c "udp prot 53" "$LAB_DIR/err3")" -eq 1 ] || fail "bad filter, said per interface: $(cat "$LAB_DIR/err3")"
 [ ! -e "$LAB_DIR/z.pcapng" ] || fail "bad filter: the file was made"
 pass

@@ -110,6 +110,10 @@ if command -v script >/dev/null; then
 	[ "$rc" -eq 2 ] || fail "-w /dev/tty: exit $rc: $(cat -v "$LAB_DIR/tty" | head -c 300)"
 	grep -q "refusing to write packets to a terminal (/dev/tty)" "$LAB_DIR/tty" ||
 		fail "-w /dev/tty: $(cat -v "$LAB_DIR/tty" | head -c 300)"
+	# a usage error, before the target is looked up: 2, as for stdout
+	script -qec "timeout 5 $NSCAP -t 999999 -w /dev/tty" /dev/null >"$LAB_DIR/tty" 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "-w /dev/tty, no such target: exit $rc: $(cat -v "$LAB_DIR/tty" | head -c 300)"
 fi
 
 # a target in nscap's own network namespace (a container run with --network

@@ -315,7 +315,10 @@ static void test_option_messages(void **state)
 		{"-q", "--quiet=1", "option '--quiet' takes no value"},
 		{"-q", "--bogus=1", "unknown option '--bogus'"},
 		{"-q", "--no", "ambiguous option '--no': a prefix of several"},
-		{"-q", "-\xc3\xa9", "unknown option in '-\xc3\xa9'"},
+		{"-q", "-\xc3\xa9",
+		 "unknown option: a letter that is not ASCII (byte 0xc3)"},
+		{"udp", "-\xc3\xa9",
+		 "unknown option: a letter that is not ASCII (byte 0xc3)"},
 	};
 	size_t i;
 

@@ -462,6 +462,30 @@ static void test_kind_of(void **state)
 	assert_int_equal(nscap_output_kind_of(-1), NSCAP_OUTPUT_OTHER);
 }
 
+/* Which paths name a terminal: a pty's slave does; /dev/null (a character
+ * device too), a file, a FIFO and nothing at all do not. */
+static void test_names_tty(void **state)
+{
+	struct tmp *t = *state;
+	int pty, fd;
+
+	fd = open(at(t, "f"), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_false(nscap_output_names_tty(at(t, "f")));
+	assert_int_equal(mkfifo(at(t, "p"), 0600), 0);
+	assert_false(nscap_output_names_tty(at(t, "p")));
+	assert_false(nscap_output_names_tty(at(t, "none")));
+	assert_false(nscap_output_names_tty("/dev/null"));
+	pty = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (pty < 0)
+		skip();
+	assert_int_equal(grantpt(pty), 0);
+	assert_int_equal(unlockpt(pty), 0);
+	assert_true(nscap_output_names_tty(ptsname(pty)));
+	close(pty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +502,7 @@ int main(void)
 		T(test_stdout_pipe_own_description),
 		T(test_dev_null),
 		T(test_kind_of),
+		T(test_names_tty),
 #undef T
 	};
 
