@@ -756,7 +756,9 @@ static char stat_state(const char *path)
 	buf[n] = '\0';
 	/* "PID (COMM) S ...": COMM may hold spaces and parentheses */
 	close_paren = strrchr(buf, ')');
-	return close_paren && close_paren[1] == ' ' ? close_paren[2] : '?';
+	if (!close_paren || close_paren[1] != ' ')
+		return '?';
+	return close_paren[2];
 }
 
 static bool dead(char state)
