@@ -30,6 +30,7 @@ MAIN_SRC := src/main.c
 HEADERS := $(wildcard include/nscap/*.h)
 
 UNIT_TESTS := test_ring test_loop test_options test_target test_stats test_writer_pcap \
+	test_format \
 	test_iface test_output test_writer_pcapng \
 	test_cgroup test_resolve test_nslist \
 	test_rotate test_privdrop test_counts

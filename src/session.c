@@ -1162,7 +1162,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 {
 	struct starget *g = &s->tg[k];
 	struct nscap_iface_list l = {NULL, 0};
-	char err[NSCAP_ERRBUF], name[LABEL_LEN], desc[DESC_LEN];
+	char err[NSCAP_ERRBUF], name[LABEL_LEN], desc[DESC_LEN], lb[LABEL_LEN];
 	uint64_t before;
 	size_t i, j;
 	int tov;
@@ -1241,7 +1241,8 @@ static void attach_new(struct nscap_session *s, size_t k)
 		if (noted)
 			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))
-			fprintf(s->log, "nscap: %s appeared\n", name);
+			fprintf(s->log, "nscap: %s appeared\n",
+				hlabel(s, h, lb, sizeof(lb)));
 		say_listening(s, h);
 	}
 	nscap_iface_list_free(&l);
@@ -2141,6 +2142,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		fprintf(s->log, "nscap: writing %s\n",
 			nscap_output_is_stdout(o->output) ? "to standard output"
 							  : first);
+	if (s->fmt == NSCAP_FORMAT_PCAP &&
+	    nscap_format_pcapng_name(o->output) && !quiet(s))
+		fprintf(s->log, "nscap: writing pcap to %s, as -F pcap says\n",
+			o->output);
 	if (s->fmt == NSCAP_FORMAT_PCAPNG && o->format == NSCAP_FORMAT_AUTO &&
 	    nscap_format_pcap_name(o->output) && !quiet(s)) {
 		if (s->nh)

@@ -26,6 +26,8 @@ check() {
 sleep 0 & gone=$!
 wait "$gone"
 check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
+# /dev/stdout is a symbolic link, which -w does not follow: the hint
+check 1 "cannot open /dev/stdout, a symbolic link, which nscap does not follow \(for standard output: -w -\)" -t "$pid" -w /dev/stdout
 # a name (too few hex digits for an ID prefix): looked up, not found
 check 1 "no container named 'abc'|no container runtime CLI found" -t abc -w "$out"
 check 1 "invalid target 'w b'" -t 'w b' -w "$out"
@@ -80,7 +82,7 @@ check 1 "cannot open $LAB_DIR/no/such/dir/x.pcap: No such file or directory" \
 check 1 "cannot open $LAB_DIR: Is a directory" -t "$pid" -w "$LAB_DIR"
 # a planted symlink is not followed
 ln -s "$LAB_DIR/victim" "$LAB_DIR/link.pcap"
-check 1 "cannot open $LAB_DIR/link.pcap: Too many levels of symbolic links" \
+check 1 "cannot open $LAB_DIR/link.pcap, a symbolic link, which nscap does not follow: Too many levels of symbolic links" \
 	-t "$pid" -w "$LAB_DIR/link.pcap"
 [ ! -e "$LAB_DIR/victim" ] || fail "wrote through a symlink"
 

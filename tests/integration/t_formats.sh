@@ -30,6 +30,13 @@ capinfos "$LAB_DIR/x.cap" | grep -q "Filter string = udp port 9999$" ||
 	fail "no if_filter: $(capinfos "$LAB_DIR/x.cap")"
 capture -t "$pid" -i eth0 -F pcap -w "$LAB_DIR/forced.cap"
 [ "$(magic "$LAB_DIR/forced.cap")" = d4c3b2a1 ] || fail "-F pcap"
+# pcap under a pcapng name: written, with a word; a .PCAP name is pcap too
+capture -t "$pid" -i eth0 -F pcap -w "$LAB_DIR/forced.pcapng"
+[ "$(magic "$LAB_DIR/forced.pcapng")" = d4c3b2a1 ] || fail "-F pcap to .pcapng"
+grep -q "^nscap: writing pcap to $LAB_DIR/forced.pcapng, as -F pcap says$" "$LAB_DIR/err" ||
+	fail "-F pcap to .pcapng: $(cat "$LAB_DIR/err")"
+capture -t "$pid" -i eth0 -w "$LAB_DIR/upper.PCAP"
+[ "$(magic "$LAB_DIR/upper.PCAP")" = d4c3b2a1 ] || fail ".PCAP is not pcap"
 
 capture -t "$pid" -i any -w "$LAB_DIR/any.pcapng"
 tshark -r "$LAB_DIR/any.pcapng" -T fields -e frame.interface_name -e sll.pkttype 2>/dev/null |
