@@ -1278,6 +1278,11 @@ static void target_gone(struct nscap_session *s, size_t k)
 			close(s->tg[owner].watch_fd);
 			s->tg[owner].watch_fd = -1;
 		}
+		/* nothing is left for its thread to do: it goes, and with it
+		 * nscap's hold on the dead namespace (its veths and all),
+		 * which would last as long as the capture of the others */
+		nscap_ns_stop(s->tg[owner].ns);
+		s->tg[owner].ns = NULL;
 	}
 	fprintf(s->log, "nscap: target process %d (%s) exited; %s\n",
 		(int)s->tg[k].t.pid, s->tg[k].t.comm,

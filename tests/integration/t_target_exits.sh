@@ -51,4 +51,23 @@ grep -q "^nscap: target process $pid3 (sleep) exited; capture stopped$" "$LAB_DI
 	fail "-t P -t pid:P: $(cat "$LAB_DIR/err3")"
 grep -q "^nscap: writing $LAB_DIR/z.pcapng$" "$LAB_DIR/err3" || fail "-v: no word of the file: $(cat "$LAB_DIR/err3")"
 ! grep -q ": [0-9]* captured, " "$LAB_DIR/err3" || fail "-t P -t pid:P: a statistics line of one interface: $(cat "$LAB_DIR/err3")"
+# one of two targets in two namespaces exits: nscap lets go of its
+# namespace (its thread there ends) while it captures the other
+pid4=$(lab_target "$a")
+pid5=$(lab_target "$b")
+lab_bg "$NSCAP" -t "$pid4" -t "$pid5" -i lo -w "$LAB_DIR/w.pcapng" 2>"$LAB_DIR/err4"
+n=$BG_PID
+has2() { [ "$(grep -c 'listening on' "$LAB_DIR/err4")" -ge 2 ]; }
+wait_for 10 has2 || fail "two targets did not start: $(cat "$LAB_DIR/err4")"
+in_ns() { ls -l /proc/"$n"/task/*/ns/net 2>/dev/null | grep -c "net:\[$1\]"; }
+ino_a=$(lab_ns_inode target)
+[ "$(in_ns "$ino_a")" -ge 1 ] || fail "no thread of nscap in the target's namespace"
+kill "$pid4"
+gone() { grep -q "target process $pid4 (sleep) exited; capturing the others" "$LAB_DIR/err4"; }
+wait_for 5 gone || fail "the exit went unseen: $(cat "$LAB_DIR/err4")"
+left() { [ "$(in_ns "$ino_a")" -eq 0 ]; }
+wait_for 5 left || fail "nscap still holds the dead target's namespace: $(in_ns "$ino_a") threads"
+kill -INT "$n"
+wait "$n"
+expect_status 1 $? "one of two targets exited"
 pass
