@@ -20,6 +20,16 @@ grep -q "^nscap: capture on eth0 ended: " "$LAB_DIR/err" || fail "message: $(cat
 [ "$(pcap_count "$LAB_DIR/x.pcap")" -eq 7 ] || fail "file holds $(pcap_count "$LAB_DIR/x.pcap") packets"
 tshark -r "$LAB_DIR/x.pcap" >/dev/null 2>&1 || fail "tshark cannot read the file"
 
+# ended_whole WHAT NAME: nscap ($BG_PID) ends by itself, exit 1, saying eth1
+# ended, and NAME.pcapng holds the 5 packets sent before
+ended_whole() {
+	wait_for 5 test ! -d "/proc/$BG_PID" || fail "$1: nscap still running after eth1 went away: $(cat "$LAB_DIR/$2.err")"
+	wait "$BG_PID"
+	expect_status 1 $? "$1: eth1 gone"
+	grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/$2.err" || fail "$1: message: $(cat "$LAB_DIR/$2.err")"
+	[ "$(pcap_count "$LAB_DIR/$2.pcapng")" -eq 5 ] || fail "$1: file holds $(pcap_count "$LAB_DIR/$2.pcapng") packets"
+}
+
 # down, then deleted, in file mode and in stream mode
 for mode in file stream; do
 	lab_link "$a" eth1 203.0.113.1 "$b" eth1 203.0.113.2
@@ -33,11 +43,7 @@ for mode in file stream; do
 	ip -n "$a" link set eth1 down
 	sleep 0.3
 	ip -n "$a" link del eth1
-	wait_for 5 test ! -d "/proc/$BG_PID" || fail "$mode: nscap still running after eth1 went down and away: $(cat "$LAB_DIR/d.err")"
-	wait "$BG_PID"
-	expect_status 1 $? "$mode: interface down, then gone"
-	grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/d.err" || fail "$mode: message: $(cat "$LAB_DIR/d.err")"
-	[ "$(pcap_count "$LAB_DIR/d.pcapng")" -eq 5 ] || fail "$mode: file holds $(pcap_count "$LAB_DIR/d.pcapng") packets"
+	ended_whole "$mode" d
 done
 # down, moved to another namespace and back with its index, up: the socket
 # lost it at the move, so the handle ends (it captured nothing, and said
@@ -52,9 +58,5 @@ ip -n "$a" link set eth1 netns "$away"
 ip -n "$away" link set eth1 netns "$a"
 ip -n "$a" addr add 203.0.113.1/24 dev eth1
 ip -n "$a" link set eth1 up
-wait_for 5 test ! -d "/proc/$BG_PID" || fail "move: nscap still running after eth1 left and came back: $(cat "$LAB_DIR/m.err")"
-wait "$BG_PID"
-expect_status 1 $? "move: interface gone and back"
-grep -q "^nscap: capture on eth1 ended: " "$LAB_DIR/m.err" || fail "move: message: $(cat "$LAB_DIR/m.err")"
-[ "$(pcap_count "$LAB_DIR/m.pcapng")" -eq 5 ] || fail "move: file holds $(pcap_count "$LAB_DIR/m.pcapng") packets"
+ended_whole move m
 pass

@@ -30,27 +30,30 @@ static enum nscap_format chosen(enum nscap_format req, const char *path,
  * type; stdout is pcapng. With -F: what it says. */
 static void test_choose(void **state)
 {
+	static const struct {
+		enum nscap_format req;
+		const char *path;
+		size_t nlinktypes;
+		enum nscap_format want;
+	} cases[] = {
+		{NSCAP_FORMAT_AUTO, "x.pcapng", 1, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_AUTO, "x.pcap", 1, NSCAP_FORMAT_PCAP},
+		{NSCAP_FORMAT_AUTO, "x.PCAP", 1, NSCAP_FORMAT_PCAP},
+		{NSCAP_FORMAT_AUTO, "x.pcap", 2, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_AUTO, "x.pcap", 0, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_AUTO, "x.cap", 1, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_AUTO, NULL, 1, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_AUTO, "-", 1, NSCAP_FORMAT_PCAPNG},
+		{NSCAP_FORMAT_PCAP, "x.pcapng", 1, NSCAP_FORMAT_PCAP},
+		{NSCAP_FORMAT_PCAPNG, "x.pcap", 1, NSCAP_FORMAT_PCAPNG},
+	};
+	size_t i;
+
 	(void)state;
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.pcapng", 1),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.pcap", 1),
-			 NSCAP_FORMAT_PCAP);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.PCAP", 1),
-			 NSCAP_FORMAT_PCAP);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.pcap", 2),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.pcap", 0),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "x.cap", 1),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, NULL, 1),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_AUTO, "-", 1),
-			 NSCAP_FORMAT_PCAPNG);
-	assert_int_equal(chosen(NSCAP_FORMAT_PCAP, "x.pcapng", 1),
-			 NSCAP_FORMAT_PCAP);
-	assert_int_equal(chosen(NSCAP_FORMAT_PCAPNG, "x.pcap", 1),
-			 NSCAP_FORMAT_PCAPNG);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(chosen(cases[i].req, cases[i].path,
+					cases[i].nlinktypes),
+				 cases[i].want);
 }
 
 /* -F pcap with several link types, or none yet (-i all, nothing up):

@@ -319,15 +319,55 @@ static void fake_stat(const char *dir, const char *sub, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* A child that runs body(fd) with fd the read end of a pipe whose write
+ * end the parent keeps in *go: closing it tells the child to end. */
+static pid_t fork_child(int *go, void (*body)(int fd))
+{
+	int p[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		body(p[0]);
+		_exit(1);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+/* A child's body: read until the parent closes the pipe, then exit. */
+static void read_then_exit(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) > 0)
+		;
+	_exit(0);
+}
+
 /* The thread of a child whose leader has ended: it reads until the
  * parent closes the pipe, then ends the process. */
 static void *reader_thread(void *arg)
 {
-	char c;
+	read_then_exit(*(int *)arg); /* _exit: no exit handlers (LSan) */
+	return NULL;
+}
 
-	while (read(*(int *)arg, &c, 1) > 0)
-		;
-	_exit(0); /* the process ends here: no exit handlers (LSan) */
+/* A child's body: a thread reads the pipe, and the leader ends. */
+static void leader_leaves(int fd)
+{
+	static int rd;
+	pthread_t t;
+
+	rd = fd;
+	if (pthread_create(&t, NULL, reader_thread, &rd) != 0 ||
+	    pthread_detach(t) != 0)
+		_exit(1);
+	pthread_exit(NULL);
 }
 
 /* Pins a kernel behaviour: a leader that ends with pthread_exit is a
@@ -336,26 +376,12 @@ static void *reader_thread(void *arg)
  * waits for the last thread. */
 static void test_exited_leader(void **state)
 {
-	char path[64], c;
-	int go[2], status;
+	char path[64], c = 0;
+	int go, status;
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		static int fd;
-		pthread_t t;
-
-		close(go[1]);
-		fd = go[0];
-		if (pthread_create(&t, NULL, reader_thread, &fd) != 0 ||
-		    pthread_detach(t) != 0)
-			_exit(1);
-		pthread_exit(NULL);
-	}
-	close(go[0]);
+	pid = fork_child(&go, leader_leaves);
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	/* the leader is a zombie within moments */
 	for (int i = 0; i < 500; i++) {
@@ -374,7 +400,7 @@ static void test_exited_leader(void **state)
 	}
 	assert_int_equal(c, 'Z');
 	assert_false(nscap_target_exited("/proc", pid));
-	close(go[1]);
+	close(go);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_true(nscap_target_exited("/proc", pid));
@@ -385,23 +411,14 @@ static void test_exited_leader(void **state)
  * ") Z " does not fool the parse. */
 static void test_exited(void **state)
 {
-	char dir[] = "/tmp/nscap-exited-XXXXXX", path[PATH_MAX], c;
-	int go[2], status;
+	char dir[] = "/tmp/nscap-exited-XXXXXX", path[PATH_MAX];
+	int go, status;
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(go[1]);
-		while (read(go[0], &c, 1) > 0)
-			;
-		_exit(0);
-	}
-	close(go[0]);
+	pid = fork_child(&go, read_then_exit);
 	assert_false(nscap_target_exited("/proc", pid));
-	close(go[1]);
+	close(go);
 	/* a zombie until reaped: waitid with WNOWAIT waits for the exit and
 	 * leaves it one */
 	{
