@@ -797,6 +797,19 @@ static int start_writer(struct nscap_session *s, const char *path,
 		if (out->created && unlink(path) < 0)
 			fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
 				strerror(errno));
+		/* the writer's message ("cannot write pcapng header: No
+		 * space left on device") names no file; a reader gone is
+		 * said nothing of (the capture ends quietly) */
+		if (ret != -EPIPE) {
+			char why[NSCAP_ERRBUF];
+
+			snprintf(why, sizeof(why), "%s", err);
+			(void)nscap_seterr(err, 0, "%s: %s",
+					   nscap_output_is_stdout(path)
+						   ? "standard output"
+						   : path,
+					   why);
+		}
 		return ret;
 	}
 	s->path[0] = '\0';

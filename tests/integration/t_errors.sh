@@ -26,6 +26,8 @@ check() {
 sleep 0 & gone=$!
 wait "$gone"
 check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
+# a header that cannot be written: the message names the file
+check 1 "^nscap: /dev/full: cannot write pcapng header: No space left on device$" -t "$pid" -w /dev/full
 # /dev/stdout is a symbolic link, which -w does not follow: the hint
 check 1 "cannot open /dev/stdout, a symbolic link, which nscap does not follow \(for standard output: -w -\)" -t "$pid" -w /dev/stdout
 # a name (too few hex digits for an ID prefix): looked up, not found
