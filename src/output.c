@@ -105,19 +105,19 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 			 * wait in open(2) */
 			fd = open(path, flags | O_NONBLOCK);
 		}
-		if (fd < 0 && errno == ELOOP)
+		if (fd < 0 && errno == ELOOP) {
 			/* O_NOFOLLOW: as root, a planted link is not followed;
 			 * /dev/stdout is one too */
-			return nscap_seterr(
-				err, ELOOP,
-				"cannot open %s, a symbolic link, which nscap "
-				"does not follow%s",
-				path,
-				strncmp(path, "/dev/std", 8) == 0 ||
-						strncmp(path, "/proc/self/fd/",
-							14) == 0
-					? " (for standard output: -w -)"
-					: "");
+			bool std = strncmp(path, "/dev/std", 8) == 0 ||
+				   strncmp(path, "/proc/self/fd/", 14) == 0;
+
+			return nscap_seterr(err, ELOOP,
+					    "cannot open %s, a symbolic link, "
+					    "which nscap does not follow%s",
+					    path,
+					    std ? " (for standard output: -w -)"
+						: "");
+		}
 		if (fd < 0)
 			return nscap_seterr(err, errno, "cannot open %s", path);
 	}

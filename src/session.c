@@ -1107,6 +1107,18 @@ static void end_handle(struct nscap_session *s, size_t i)
 	s->h[i] = NULL;
 }
 
+/* Handle i's interface is gone (why): said, what its ring holds taken,
+ * and the handle ended (compact() follows). */
+static void handle_gone(struct nscap_session *s, size_t i, const char *why)
+{
+	char lb[LABEL_LEN];
+
+	fprintf(s->log, "nscap: capture on %s ended: %s\n",
+		hlabel(s, s->h[i], lb, sizeof(lb)), why);
+	take_pending(s, i, pending_deadline());
+	end_handle(s, i);
+}
+
 static void compact(struct nscap_session *s)
 {
 	size_t i, n = 0;
@@ -1656,12 +1668,7 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 		if (n >= 0)
 			continue;
 		if (n == -ENETDOWN) {
-			char lb[LABEL_LEN];
-
-			fprintf(s->log, "nscap: capture on %s ended: %s\n",
-				hlabel(s, h, lb, sizeof(lb)), err);
-			take_pending(s, i, pending_deadline());
-			end_handle(s, i);
+			handle_gone(s, i, err);
 			ended = true;
 			continue;
 		}
@@ -1831,7 +1838,6 @@ static void keep_counts(struct nscap_session *s)
 /* End what went away without a word (see must_probe). */
 static void probe(struct nscap_session *s)
 {
-	char lb[LABEL_LEN];
 	bool ended = false;
 	size_t i;
 
@@ -1848,12 +1854,7 @@ static void probe(struct nscap_session *s)
 		if (!h || !nscap_handle_netdown(h) ||
 		    !nscap_handle_iface_gone(h))
 			continue;
-		fprintf(s->log,
-			"nscap: capture on %s ended: the interface went down "
-			"and away\n",
-			hlabel(s, h, lb, sizeof(lb)));
-		take_pending(s, i, pending_deadline());
-		end_handle(s, i);
+		handle_gone(s, i, "the interface went down and away");
 		ended = true;
 	}
 	if (!ended)

@@ -25,7 +25,6 @@ struct nscap_output {
 /* Is path standard output ("-" or NULL)? */
 bool nscap_output_is_stdout(const char *path);
 
-/* What kind of file fd is. */
 /*
  * Whether path names a terminal (-w /dev/tty): a character device that,
  * opened without becoming the controlling terminal, is a tty. Nothing else
@@ -34,6 +33,7 @@ bool nscap_output_is_stdout(const char *path);
  */
 bool nscap_output_names_tty(const char *path);
 
+/* What kind of file fd is. */
 enum nscap_output_kind nscap_output_kind_of(int fd);
 
 /* Set or clear O_NONBLOCK on fd: 0 or -errno. fcntl(2) only, so a signal

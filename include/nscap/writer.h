@@ -65,7 +65,7 @@ struct nscap_writer_stats {
 	uint64_t ts_ns;	   /* when they were read, ns since the epoch */
 	uint64_t received; /* received by filter */
 	uint64_t dropped;  /* dropped by kernel */
-	uint64_t captured; /* delivered while this file was open */
+	uint64_t captured; /* delivered to nscap since the capture began */
 };
 
 struct nscap_writer;
