@@ -620,7 +620,8 @@ static void output_done(void *ctx, int fd)
 	s->out_blocking = false;
 }
 
-static int open_writer(struct nscap_session *s, int fd, char *err)
+static int open_writer(struct nscap_session *s, const char *path, int fd,
+		       char *err)
 {
 	struct nscap_writer_iface *ifs;
 	struct nscap_writer_config cfg;
@@ -664,6 +665,9 @@ static int open_writer(struct nscap_session *s, int fd, char *err)
 	cfg.os = os;
 	cfg.hardware = u.machine;
 	cfg.userappl = "nscap " NSCAP_VERSION;
+	/* the writer's messages name the output ("out.pcapng: cannot write
+	 * packets: No space left on device") */
+	cfg.output = nscap_output_is_stdout(path) ? "standard output" : path;
 	cfg.wait = wait_output;
 	cfg.done = output_done;
 	cfg.wait_ctx = s;
@@ -791,25 +795,12 @@ static int start_writer(struct nscap_session *s, const char *path,
 	s->out_watch = out->kind == NSCAP_OUTPUT_PIPE ? out->fd : -1;
 	s->out_kind = out->kind;
 	s->out_own = out->own;
-	ret = open_writer(s, out->fd, err);
+	ret = open_writer(s, path, out->fd, err);
 	if (ret) {
 		s->out_watch = -1;
 		if (out->created && unlink(path) < 0)
 			fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
 				strerror(errno));
-		/* the writer's message ("cannot write pcapng header: No
-		 * space left on device") names no file; a reader gone is
-		 * said nothing of (the capture ends quietly) */
-		if (ret != -EPIPE) {
-			char why[NSCAP_ERRBUF];
-
-			snprintf(why, sizeof(why), "%s", err);
-			(void)nscap_seterr(err, 0, "%s: %s",
-					   nscap_output_is_stdout(path)
-						   ? "standard output"
-						   : path,
-					   why);
-		}
 		return ret;
 	}
 	s->path[0] = '\0';

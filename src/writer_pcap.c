@@ -47,6 +47,7 @@ struct nscap_writer {
 	uint64_t lost;
 	int failed;	/* errno of a failed write, 0 if none */
 	bool resumable; /* a disk fault, and the file is cut to good */
+	char *output;	/* the config's, for messages, or NULL */
 };
 
 static int file_errno(void)
@@ -112,6 +113,11 @@ static int pw_open(struct nscap_writer **out, int fd,
 	w->linktype = cfg->ifaces[0].linktype;
 	w->in_nano = cfg->in_nano;
 	w->out_nano = cfg->out_nano;
+	if (cfg->output && !(w->output = strdup(cfg->output))) {
+		close(fd);
+		ret = nscap_seterr(err, ENOMEM, "cannot start pcap writer");
+		goto fail;
+	}
 	w->fp = fdopen(fd, "w");
 	if (!w->fp) {
 		ret = nscap_seterr(err, errno, "cannot start pcap writer");
@@ -145,7 +151,8 @@ static int pw_open(struct nscap_writer **out, int fd,
 	/* the header goes out at once: a reader of a pipe waits for it */
 	if (fflush(w->fp) != 0 || ferror(w->fp)) {
 		ret = -file_errno();
-		nscap_seterr(err, -ret, "cannot write pcap header");
+		nscap_seterr_in(err, -ret, w->output,
+				"cannot write pcap header");
 		goto fail;
 	}
 	w->good = PCAP_FILE_HEAD;
@@ -184,12 +191,13 @@ static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 	__fpurge(w->fp);
 	w->resumable =
 		w->regular && cut_back(w) == 0 && nscap_writer_disk_fault(e);
-	return nscap_seterr(err, e, "cannot write packets");
+	return nscap_seterr_in(err, e, w->output, "cannot write packets");
 }
 
 static int failed(const struct nscap_writer *w, char *err)
 {
-	return nscap_seterr(err, w->failed, "cannot write packets");
+	return nscap_seterr_in(err, w->failed, w->output,
+			       "cannot write packets");
 }
 
 /* Push the buffer to the fd; extra packets in hand are lost if that fails. */
@@ -341,6 +349,7 @@ static void release(struct nscap_writer *w)
 	if (w->dead)
 		pcap_close(w->dead);
 	free(w->buf);
+	free(w->output);
 	free(w);
 }
 

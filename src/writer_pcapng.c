@@ -140,6 +140,7 @@ struct nscap_writer {
 	uint64_t lost;
 	int failed;	/* errno of a failed write, 0 if none */
 	bool resumable; /* a disk fault, and the file is cut to good */
+	char *output;	/* the config's, for messages, or NULL */
 };
 
 static int release(struct nscap_writer *w);
@@ -349,7 +350,8 @@ static int write_all(const struct nscap_writer *w, struct iovec *iov, int n)
 
 static int failed(const struct nscap_writer *w, char *err)
 {
-	return nscap_seterr(err, w->failed, "cannot write packets");
+	return nscap_seterr_in(err, w->failed, w->output,
+			       "cannot write packets");
 }
 
 /* Cut the file back to its whole blocks and write from there on. 0 or
@@ -618,7 +620,9 @@ static int pn_open(struct nscap_writer **out, int fd,
 	w->in_nano = cfg->in_nano;
 	w->out_nano = cfg->out_nano;
 	w->buf = malloc(PCAPNG_BUFSIZE);
-	if (!w->buf) {
+	if (cfg->output)
+		w->output = strdup(cfg->output);
+	if (!w->buf || (cfg->output && !w->output)) {
 		ret = nscap_seterr(err, ENOMEM, "cannot start pcapng writer");
 		goto fail;
 	}
@@ -632,7 +636,8 @@ static int pn_open(struct nscap_writer **out, int fd,
 	/* the header goes out at once: a reader of a pipe waits for it */
 	ret = flush_buf(w, 0, err);
 	if (ret) {
-		nscap_seterr(err, w->failed, "cannot write pcapng header");
+		nscap_seterr_in(err, w->failed, w->output,
+				"cannot write pcapng header");
 		goto fail;
 	}
 	find_base(w);
@@ -850,13 +855,14 @@ static int release(struct nscap_writer *w)
 		free(w->idbs[i].b);
 	free(w->idbs);
 	free(w->buf);
+	free(w->output);
 	free(w);
 	return e;
 }
 
 static int pn_close(struct nscap_writer *w, char *err)
 {
-	char ignored[NSCAP_ERRBUF];
+	char ignored[NSCAP_ERRBUF], *output;
 	bool was_failed;
 	int ret, e;
 
@@ -867,9 +873,13 @@ static int pn_close(struct nscap_writer *w, char *err)
 	/* an earlier failure was returned when it happened */
 	was_failed = w->failed != 0;
 	ret = was_failed ? 0 : pn_flush(w, err);
+	/* the name outlives w, for close(2)'s error */
+	output = w->output;
+	w->output = NULL;
 	e = release(w);
 	if (e && ret == 0 && !was_failed)
-		ret = nscap_seterr(err, e, "cannot write packets");
+		ret = nscap_seterr_in(err, e, output, "cannot write packets");
+	free(output);
 	return ret;
 }
 

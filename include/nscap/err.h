@@ -33,4 +33,16 @@ nscap_seterr(char *err, int errnum, const char *fmt, ...)
 	return errnum ? -errnum : -EINVAL;
 }
 
+/*
+ * As nscap_seterr with the message what, after "name: " when name is not
+ * NULL (a writer's messages name the file they write).
+ */
+static inline int nscap_seterr_in(char *err, int errnum, const char *name,
+				  const char *what)
+{
+	if (name)
+		return nscap_seterr(err, errnum, "%s: %s", name, what);
+	return nscap_seterr(err, errnum, "%s", what);
+}
+
 #endif

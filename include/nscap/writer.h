@@ -50,6 +50,9 @@ struct nscap_writer_config {
 	const char *hardware; /* pcapng shb_hardware, or NULL */
 	const char *os;	      /* pcapng shb_os, or NULL */
 	const char *userappl; /* pcapng shb_userappl, or NULL */
+	/* the output's name, put before the writer's messages ("out.pcapng:
+	 * cannot write packets: ..."); copied; NULL: none */
+	const char *output;
 	/* pcapng: called when a non-blocking fd takes no more (EAGAIN), or
 	 * a write was interrupted (EINTR); returns 0 to write on, or an errno
 	 * to give the write up (EINTR: stopped at once). NULL: poll(2) until

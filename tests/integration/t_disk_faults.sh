@@ -70,8 +70,9 @@ disk_full() {
 	wait "$BG_PID"
 	rc=$?
 	expect_status 1 "$rc" "nscap -w $out on a full disk: $(cat "$err")"
-	grep -q 'No space left on device' "$err" ||
-		fail "no ENOSPC message: $(cat "$err")"
+	# the message names the file
+	grep -q "^nscap: $out: cannot write packets: No space left on device$" \
+		"$err" || fail "no ENOSPC message naming $out: $(cat "$err")"
 	grep -q 'lost' "$err" || fail "no lost count: $(cat "$err")"
 	n=$(readable "$out") || exit 1
 	# what was written and what was lost add up to what was captured

@@ -486,6 +486,37 @@ static void test_reader_gone_is_epipe(void **state)
 	nscap_writer_pcap.close(w, err);
 }
 
+/* With the config's output name, the writer's messages name the file: the
+ * header and the packets. */
+static void test_messages_name_output(void **state)
+{
+	struct cfg1 cfg_c;
+	const struct nscap_writer_config *cfg =
+		config(&cfg_c, DLT_EN10MB, 262144, false, false);
+	struct nscap_writer *w = NULL;
+	struct pcap_pkthdr h = {.caplen = 60, .len = 60};
+	char err[NSCAP_ERRBUF] = "";
+	char name[] = "out.pcap";
+	int p[2];
+
+	(void)state;
+	cfg_c.cfg.output = name;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	close(p[0]);
+	assert_int_equal(nscap_writer_pcap.open(&w, p[1], cfg, err), -EPIPE);
+	assert_string_equal(err, "out.pcap: cannot write pcap header: "
+				 "Broken pipe");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(nscap_writer_pcap.open(&w, p[1], cfg, err), 0);
+	/* a copy: the caller's buffer may change (a rotation's next name) */
+	name[0] = 'X';
+	close(p[0]);
+	assert_int_equal(nscap_writer_pcap.write(w, 0, &h, arp, err), 0);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EPIPE);
+	assert_string_equal(err, "out.pcap: cannot write packets: Broken pipe");
+	nscap_writer_pcap.close(w, err);
+}
+
 /* Pins open on a pipe already without reader: -EPIPE, and the fd that the
  * writer was given is closed (it owns the fd even on failure). */
 static void test_open_without_reader(void **state)
@@ -1110,6 +1141,7 @@ int main(void)
 		T(test_nano_out),
 		T(test_flush_reaches_file),
 		T(test_reader_gone_is_epipe),
+		T(test_messages_name_output),
 		T(test_open_without_reader),
 		T(test_libpcap_reads_back),
 		T(test_libpcap_reads_back_nano),

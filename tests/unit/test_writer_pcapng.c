@@ -1266,6 +1266,37 @@ static void test_epipe(void **state)
 	free(big);
 }
 
+/* With the config's output name, the writer's messages name the file (a
+ * copy of it): the header and the packets. */
+static void test_messages_name_output(void **state)
+{
+	static const unsigned char pkt[64] = {0};
+	struct nscap_writer_config cfg = {0};
+	struct nscap_writer *w = NULL;
+	struct pcap_pkthdr h = hdr(TS_SEC, 0, 64, 64);
+	char err[NSCAP_ERRBUF], name[] = "out.pcapng";
+	int p[2];
+
+	(void)state;
+	cfg.ifaces = &eth0;
+	cfg.nifaces = 1;
+	cfg.output = name;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	close(p[0]);
+	assert_int_equal(ops->open(&w, p[1], &cfg, err), -EPIPE);
+	assert_string_equal(
+		err, "out.pcapng: cannot write pcapng header: Broken pipe");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(ops->open(&w, p[1], &cfg, err), 0);
+	name[0] = 'X';
+	close(p[0]);
+	assert_int_equal(ops->write(w, 0, &h, pkt, err), 0);
+	assert_int_equal(ops->flush(w, err), -EPIPE);
+	assert_string_equal(err,
+			    "out.pcapng: cannot write packets: Broken pipe");
+	assert_int_equal(ops->close(w, err), 0);
+}
+
 /* ---- interface numbers ---- */
 
 static void test_unknown_interface(void **state)
@@ -1886,6 +1917,7 @@ int main(void)
 		cmocka_unit_test(test_pipe_interrupted),
 		cmocka_unit_test(test_pipe_wait_gives_up),
 		cmocka_unit_test(test_epipe),
+		cmocka_unit_test(test_messages_name_output),
 		cmocka_unit_test(test_unknown_interface),
 		cmocka_unit_test(test_close_null),
 		cmocka_unit_test(test_sizes),
