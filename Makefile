@@ -24,7 +24,7 @@ HOST_SRC := src/options.c src/target.c src/output.c src/writer_pcap.c \
 	src/cgroup.c src/runtime.c src/json.c src/nslist.c \
 	src/format.c src/session.c src/ring.c \
 	src/stats.c src/loop.c src/writer_pcapng.c \
-	src/rotate.c src/privdrop.c
+	src/rotate.c src/privdrop.c src/procfs.c
 MODULE_SRC := $(CAPTURE_SRC) $(HOST_SRC)
 MAIN_SRC := src/main.c
 HEADERS := $(wildcard include/nscap/*.h)

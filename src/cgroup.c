@@ -24,6 +24,7 @@
 
 #include "nscap/cgroup.h"
 #include "nscap/err.h"
+#include "nscap/procfs.h"
 #include "nscap/text.h"
 
 /* Directory name PREFIX<ID>[.scope] for each runtime's cgroup. */
@@ -209,36 +210,6 @@ int nscap_cgroup_parse_line(const char *line,
 	return 0;
 }
 
-/* Read a small /proc file into buf (NUL-terminated). Returns 0 or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	size_t used = 0;
-	int fd;
-
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : errno ? -errno : -EIO;
-	while (used + 1 < len) {
-		ssize_t r = read(fd, buf + used, len - 1 - used);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		used += (size_t)r;
-	}
-	close(fd);
-	buf[used] = '\0';
-	return 0;
-}
-
 int nscap_cgroup_read(const char *proc, pid_t pid,
 		      char id[NSCAP_CONTAINER_ID_LEN + 1], const char **runtime)
 {
@@ -247,7 +218,7 @@ int nscap_cgroup_read(const char *proc, pid_t pid,
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%d/cgroup", proc, (int)pid);
-	ret = read_small(path, buf, sizeof(buf));
+	ret = nscap_proc_read(path, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	for (line = buf; *line;) {
@@ -269,7 +240,7 @@ static void read_status(const char *proc, struct nscap_cgroup_proc *p)
 	p->nspid = 0;
 	p->nslevels = 0;
 	snprintf(path, sizeof(path), "%s/%d/status", proc, (int)p->pid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (nscap_proc_read(path, buf, sizeof(buf)))
 		return;
 	s = strstr(buf, "\nPPid:");
 	if (s)

@@ -24,6 +24,7 @@
 #include "nscap/cgroup.h"
 #include "nscap/compat.h"
 #include "nscap/err.h"
+#include "nscap/procfs.h"
 #include "nscap/runtime.h"
 #include "nscap/target.h"
 
@@ -223,17 +224,9 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 void nscap_target_read_comm(const char *proc, pid_t pid, char *buf, size_t len)
 {
 	char path[128];
-	ssize_t n;
-	int fd;
 
-	buf[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	(void)nscap_proc_read(path, buf, len);
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -260,21 +253,15 @@ static void set_runtime(struct nscap_target *t, const char *rt)
  * 0 if unknown. */
 static pid_t thread_group(pid_t tid)
 {
-	char path[64], line[128];
-	long tgid = 0;
-	FILE *f;
+	char path[64], buf[4096];
+	const char *line;
 
 	snprintf(path, sizeof(path), PROC "/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (nscap_proc_read(path, buf, sizeof(buf)))
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "Tgid:", 5) == 0) {
-			tgid = strtol(line + 5, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return (pid_t)tgid;
+	/* never the first line (Name: is) */
+	line = strstr(buf, "\nTgid:");
+	return line ? (pid_t)strtol(line + 6, NULL, 10) : 0;
 }
 
 /* A process given by its PID. */
@@ -743,17 +730,9 @@ static char stat_state(const char *path)
 {
 	const char *close_paren;
 	char buf[512];
-	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (nscap_proc_read(path, buf, sizeof(buf)) || !buf[0])
 		return 'X';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 'X';
-	buf[n] = '\0';
 	/* "PID (COMM) S ...": COMM may hold spaces and parentheses */
 	close_paren = strrchr(buf, ')');
 	if (!close_paren || close_paren[1] != ' ')

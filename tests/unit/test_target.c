@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/procfs.h"
 #include "nscap/target.h"
 
 #ifndef SYS_pidfd_open
@@ -446,6 +447,28 @@ static void test_exited(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* The small /proc reader: whole, cut to the buffer, a missing file is a
+ * process gone. */
+static void test_proc_read(void **state)
+{
+	char path[] = "/tmp/nscap-procread-XXXXXX", buf[8], comm[32];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789\n", 11), 11);
+	close(fd);
+	assert_int_equal(nscap_proc_read(path, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0123456");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(nscap_proc_read(path, buf, sizeof(buf)), -ESRCH);
+	assert_string_equal(buf, "");
+	/* a real one: this test's own name, as the kernel keeps it */
+	nscap_target_read_comm("/proc", getpid(), comm, sizeof(comm));
+	assert_string_equal(comm, "test_target");
+}
+
 /* Pins a process that does not exist: -ESRCH, a message, pidfd -1. */
 static void test_open_gone_process(void **state)
 {
@@ -700,6 +723,7 @@ int main(void)
 						tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_proc_read),
 		cmocka_unit_test(test_close_init_is_safe),
 	};
 
