@@ -1837,7 +1837,8 @@ static void probe(struct nscap_session *s)
 	s->last_probe = mono_ns();
 	for (i = 0; i < s->ntg; i++)
 		if (no_pidfd(&s->tg[i]) &&
-		    nscap_target_exited("/proc", s->tg[i].t.pid))
+		    nscap_target_exited("/proc", s->tg[i].t.pid,
+					s->tg[i].t.start))
 			target_gone(s, i);
 	for (i = 0; i < s->nh; i++) {
 		struct nscap_handle *h = s->h[i];

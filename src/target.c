@@ -236,6 +236,7 @@ static void reset(struct nscap_target *t, const char *name)
 	t->kind = NSCAP_TARGET_PID;
 	t->pid = 0;
 	t->pidfd = -1;
+	t->start = 0;
 	t->nsfd = -1;
 	t->comm[0] = '\0';
 	t->container_id[0] = '\0';
@@ -291,6 +292,7 @@ static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 		if (access(path, F_OK) < 0)
 			return nscap_seterr(err, ESRCH,
 					    "cannot find process %d", (int)pid);
+		t->start = nscap_target_start_time(PROC, pid);
 	}
 	t->pid = pid;
 	t->pidfd = fd;
@@ -439,6 +441,8 @@ static int open_checked(pid_t pid, const char *id, const char *cli,
 	}
 	t->pid = pid;
 	t->pidfd = fd;
+	if (fd < 0)
+		t->start = nscap_target_start_time(PROC, pid);
 	memcpy(t->container_id, id, NSCAP_CONTAINER_ID_LEN + 1);
 	nscap_target_read_comm(PROC, pid, t->comm, sizeof(t->comm));
 	return 0;
@@ -725,36 +729,57 @@ void nscap_target_ns_source(const struct nscap_target *t,
 	src->pidfd = t->pidfd;
 }
 
-/* The state letter of PATH (a /proc stat file): 'X' when there is none. */
-static char stat_state(const char *path)
+static bool dead(char state)
 {
-	const char *close_paren;
-	char buf[512];
+	return state == 'Z' || state == 'X';
+}
 
+/* The state letter of PATH (a /proc stat file): 'X' when there is none;
+ * and, if start is not NULL, its starttime (0 when not known). */
+static char stat_state(const char *path, unsigned long long *start)
+{
+	const char *close_paren, *p;
+	char buf[1024];
+	int field;
+
+	if (start)
+		*start = 0;
 	if (nscap_proc_read(path, buf, sizeof(buf)) || !buf[0])
 		return 'X';
 	/* "PID (COMM) S ...": COMM may hold spaces and parentheses */
 	close_paren = strrchr(buf, ')');
 	if (!close_paren || close_paren[1] != ' ')
 		return '?';
+	/* the state is field 3, starttime field 22 (proc(5)) */
+	for (p = close_paren + 2, field = 3; start && *p && field < 22; p++)
+		if (*p == ' ')
+			field++;
+	if (start && field == 22)
+		*start = strtoull(p, NULL, 10);
 	return close_paren[2];
 }
 
-static bool dead(char state)
-{
-	return state == 'Z' || state == 'X';
-}
-
-bool nscap_target_exited(const char *proc, pid_t pid)
+unsigned long long nscap_target_start_time(const char *proc, pid_t pid)
 {
 	char path[PATH_MAX];
+	unsigned long long start;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	return dead(stat_state(path, &start)) ? 0 : start;
+}
+
+bool nscap_target_exited(const char *proc, pid_t pid, unsigned long long start)
+{
+	char path[PATH_MAX];
+	unsigned long long now;
 	struct dirent *de;
 	bool alive = false;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	if (!dead(stat_state(path)))
-		return false;
+	if (!dead(stat_state(path, &now)))
+		/* another process with the PID: the target exited */
+		return start && now && now != start;
 	/* a leader that ended with pthread_exit is a zombie while its other
 	 * threads run: the process has exited when every thread has */
 	snprintf(path, sizeof(path), "%s/%d/task", proc, (int)pid);
@@ -766,7 +791,7 @@ bool nscap_target_exited(const char *proc, pid_t pid)
 			continue;
 		snprintf(path, sizeof(path), "%s/%d/task/%s/stat", proc,
 			 (int)pid, de->d_name);
-		alive = !dead(stat_state(path));
+		alive = !dead(stat_state(path, NULL));
 	}
 	closedir(d);
 	return !alive;

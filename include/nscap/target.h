@@ -53,7 +53,10 @@ struct nscap_target {
 	const char *name;	     /* as the user wrote it; not owned */
 	enum nscap_target_kind kind; /* the form it was written in */
 	pid_t pid;		     /* the process; 0 for a namespace file */
-	int pidfd;     /* -1 for a namespace file, or before 5.3 */
+	int pidfd; /* -1 for a namespace file, or before 5.3 */
+	/* without a pidfd: the process's start time (/proc/PID/stat), which
+	 * tells a PID reused by another process; 0 when not known */
+	unsigned long long start;
 	int nsfd;      /* an open namespace file, else -1 */
 	char comm[64]; /* the process name, from /proc/PID/comm */
 	/* the container: 64 hex digits, or "" when not in one */
@@ -67,7 +70,7 @@ struct nscap_target {
 #define NSCAP_TARGET_INIT                                                      \
 	{                                                                      \
 		.name = NULL, .kind = NSCAP_TARGET_PID, .pid = 0, .pidfd = -1, \
-		.nsfd = -1, .comm = "", .container_id = "",                    \
+		.start = 0, .nsfd = -1, .comm = "", .container_id = "",        \
 		.container_name = "", .runtime = ""                            \
 	}
 
@@ -101,12 +104,16 @@ int nscap_target_resolve(const char *s, struct nscap_target *t, char *err);
 /*
  * Whether process pid has exited, from PROC/PID/stat (PROC is "/proc"
  * except in tests): there is no such process, or it and every thread of
- * it (PROC/PID/task) are zombies. For a target without a pidfd (no
- * pidfd_open: Linux before 5.3, or valgrind, which does not know the
- * call), whose exit wakes nobody; a PID reused meanwhile looks alive,
- * which a pidfd rules out.
+ * it (PROC/PID/task) are zombies, or (start not 0) the process there now
+ * started at another time than start (nscap_target_start_time): the PID was
+ * reused. For a target without a pidfd (no pidfd_open: Linux before 5.3, or
+ * valgrind, which does not know the call), whose exit wakes nobody.
  */
-bool nscap_target_exited(const char *proc, pid_t pid);
+bool nscap_target_exited(const char *proc, pid_t pid, unsigned long long start);
+
+/* When process pid started (PROC/PID/stat's starttime, in clock ticks since
+ * boot), or 0 when it cannot be read. */
+unsigned long long nscap_target_start_time(const char *proc, pid_t pid);
 
 /* Where nscap_ns_start() should enter for t. */
 void nscap_target_ns_source(const struct nscap_target *t,

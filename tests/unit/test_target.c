@@ -400,11 +400,11 @@ static void test_exited_leader(void **state)
 		usleep(10000);
 	}
 	assert_int_equal(c, 'Z');
-	assert_false(nscap_target_exited("/proc", pid));
+	assert_false(nscap_target_exited("/proc", pid, 0));
 	close(go);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	assert_true(nscap_target_exited("/proc", pid));
+	assert_true(nscap_target_exited("/proc", pid, 0));
 }
 
 /* A child's exit seen from /proc alone (targets without a pidfd): alive,
@@ -418,7 +418,7 @@ static void test_exited(void **state)
 
 	(void)state;
 	pid = fork_child(&go, read_then_exit);
-	assert_false(nscap_target_exited("/proc", pid));
+	assert_false(nscap_target_exited("/proc", pid, 0));
 	close(go);
 	/* a zombie until reaped: waitid with WNOWAIT waits for the exit and
 	 * leaves it one */
@@ -428,21 +428,37 @@ static void test_exited(void **state)
 		assert_int_equal(
 			waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
 	}
-	assert_true(nscap_target_exited("/proc", pid));
+	assert_true(nscap_target_exited("/proc", pid, 0));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(nscap_target_exited("/proc", pid));
+	assert_true(nscap_target_exited("/proc", pid, 0));
 
 	assert_non_null(mkdtemp(dir));
 	fake_stat(dir, "42", "42 (a) Z (b) S 1 42 42 0 -1\n");
-	assert_false(nscap_target_exited(dir, 42));
+	assert_false(nscap_target_exited(dir, 42, 0));
 	fake_stat(dir, "42", "42 (a) S (b) Z 1 42 42 0 -1\n");
-	assert_true(nscap_target_exited(dir, 42));
+	assert_true(nscap_target_exited(dir, 42, 0));
 	/* a leader gone with pthread_exit, a thread still running: alive */
 	fake_stat(dir, "42/task/42", "42 (a) Z 1 42 42 0 -1\n");
 	fake_stat(dir, "42/task/43", "43 (a) S 1 42 42 0 -1\n");
-	assert_false(nscap_target_exited(dir, 42));
+	assert_false(nscap_target_exited(dir, 42, 0));
 	fake_stat(dir, "42/task/43", "43 (a) Z 1 42 42 0 -1\n");
-	assert_true(nscap_target_exited(dir, 42));
+	assert_true(nscap_target_exited(dir, 42, 0));
+	/* without a pidfd, the start time tells a reused PID: the process
+	 * there now started later than the target (starttime is field 22) */
+	fake_stat(dir, "42",
+		  "42 (a b) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 "
+		  "777 1000 100\n");
+	assert_int_equal(nscap_target_start_time(dir, 42), 777);
+	assert_false(nscap_target_exited(dir, 42, 777));
+	assert_false(nscap_target_exited(dir, 42, 0));
+	fake_stat(dir, "42",
+		  "42 (c) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 "
+		  "778 1000 100\n");
+	assert_true(nscap_target_exited(dir, 42, 777));
+	/* a real one: this process's, as the kernel writes it */
+	assert_true(nscap_target_start_time("/proc", getpid()) > 0);
+	assert_false(nscap_target_exited(
+		"/proc", getpid(), nscap_target_start_time("/proc", getpid())));
 	snprintf(path, sizeof(path), "rm -r '%s'", dir);
 	assert_int_equal(system(path), 0);
 }
