@@ -99,7 +99,7 @@ void nscap_options_usage(FILE *fp)
 	      "                            pattern\n"
 	      "  -W, --file-count N        with -C: a ring of N files; with -G "
 	      "alone: stop\n"
-	      "                            after N files\n"
+	      "                            after N files (N periods)\n"
 	      "  -a, --autostop COND       stop at duration:S, filesize:KB, "
 	      "packets:N or\n"
 	      "                            files:N; repeatable\n"

@@ -22,7 +22,9 @@
  *   ring restarts in each -G period (tcpdump's code; its man page says -W
  *   is then "ignored"). With -G alone: stop instead of the W+1th file,
  *   as tcpdump ("Maximum file limit reached"); the packet that would have
- *   opened it is not written.
+ *   opened it is not written. tcpdump counts rotations (Gflag_count), so
+ *   a name that repeats (no strftime field) counts each time; nscap goes
+ *   on writing such a file instead of truncating it, and counts it too.
  * Names: MakeFilename(): strftime only with -G; the number appended with
  *   -C, padded to the digits of W - 1 (getWflagChars), none on number 0
  *   without -W: FILE, FILE1, FILE2 / -W 10: FILE0..FILE9 / -W 11: FILE00.
@@ -378,6 +380,7 @@ void nscap_rotate_opened(struct nscap_rotate_state *s,
 void nscap_rotate_kept(struct nscap_rotate_state *s,
 		       const struct nscap_rotate_decision *d)
 {
+	s->files++;
 	if (d->new_period) {
 		s->period_start_ns = d->name_ns;
 		s->period_files = 1;

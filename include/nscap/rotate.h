@@ -36,7 +36,7 @@ struct nscap_rotate_policy {
 	uint64_t max_bytes;	 /* -C: most bytes in one file, 0: none */
 	uint64_t seconds;	 /* -G: a new file every N seconds, 0: none */
 	unsigned int files;	 /* -W: with -C a ring of N files; with -G
-				  * alone, stop after N files */
+				  * alone, stop after N files (periods) */
 	uint64_t stop_ns;	 /* -a duration, in ns since the start */
 	uint64_t stop_filesize;	 /* -a filesize, in bytes (kB * 1000) */
 	uint64_t stop_packets;	 /* -a packets */
@@ -54,7 +54,9 @@ struct nscap_rotate_state {
 	uint64_t close_bytes;	   /* bytes closing the file will add (pcapng
 				    * statistics blocks); the caller sets it */
 	uint64_t packets;	   /* records written, all files */
-	unsigned int files;	   /* files opened, the current one included */
+	unsigned int files;	   /* files begun, the current one included;
+				    * a file kept on counts again, so that -W
+				    * and -a files count -G's periods */
 	unsigned int period_files; /* files opened in this -G period */
 	unsigned int index;	   /* the current file's number in its name */
 };
@@ -150,7 +152,10 @@ void nscap_rotate_opened(struct nscap_rotate_state *s,
  * The next file of decision d has the name of the current one (-G with a
  * pattern coarser than its seconds, or a forced rotation within the
  * pattern's unit): the caller goes on writing the current file, and a new
- * -G period starts in it. No file is counted as opened.
+ * -G period starts in it. It counts as a file begun (s->files), as in
+ * tcpdump (which truncates the file and counts it) and dumpcap (whose
+ * names never repeat): -G 60 -W 3 stops after three periods, whatever the
+ * names.
  */
 void nscap_rotate_kept(struct nscap_rotate_state *s,
 		       const struct nscap_rotate_decision *d);

@@ -116,4 +116,14 @@ kill -INT "$n"
 wait "$n" || fail "SIGHUP, same name: exit $?"
 [ "$(ls same-*.pcapng | wc -l)" -eq 1 ] || fail "SIGHUP, same name: $(ls same-*)"
 [ "$(pcap_count same-*.pcapng)" -eq 11 ] || fail "SIGHUP, same name: $(pcap_count same-*.pcapng) in the file"
+
+# -G 1 -W 2 with a name that never changes: two periods, then a stop, as
+# tcpdump's -W counts them (nscap ran on for ever: the file kept on was not
+# counted)
+start=$SECONDS
+timeout 10 "$NSCAP" -t "$pid" -i eth0 -G 1 -W 2 -w rep.pcapng udp port 9999 2>rep.err
+expect_status 0 $? "-G 1 -W 2 with one name: $(cat rep.err)"
+[ $((SECONDS - start)) -le 5 ] || fail "-G 1 -W 2 with one name took $((SECONDS - start)) s"
+[ "$(ls rep.pcapng* | wc -l)" -eq 1 ] || fail "-G 1 -W 2 with one name: $(ls rep.pcapng*)"
+readable rep.pcapng
 pass

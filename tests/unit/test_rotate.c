@@ -241,9 +241,10 @@ static void test_time_late_rotation_restarts_period(void **state)
 			 NSCAP_ROTATE_NEXT);
 }
 
-/* The next file has the current one's name (-G 60 with an hourly pattern):
- * the file goes on, with its bytes and packets, and a new period starts in
- * it; no file is counted, so -W counts files, not periods. */
+/* The next file has the current one's name (-G 60 with an hourly pattern,
+ * or no pattern at all): the file goes on, with its bytes and packets, and
+ * a new period starts in it; it counts as a file, so -W 2 stops after two
+ * periods (it never stopped when the name never changed). */
 static void test_time_kept_file(void **state)
 {
 	struct nscap_rotate_policy p = none;
@@ -262,16 +263,29 @@ static void test_time_kept_file(void **state)
 	assert_true(s.period_start_ns == T0 + 60 * S);
 	assert_true(s.file_bytes == 1024);
 	assert_true(s.file_packets == 10);
-	assert_int_equal(s.files, 1);
+	assert_int_equal(s.files, 2);
 	assert_int_equal(decide(&p, &s, T0 + 119 * S, 100, &d),
 			 NSCAP_ROTATE_NONE);
-	/* the second file is opened, and -W 2 stops before a third */
+	/* -W 2 stops before a third */
+	assert_int_equal(decide(&p, &s, T0 + 120 * S, 100, &d),
+			 NSCAP_ROTATE_STOP);
+	assert_int_equal(d.reason, NSCAP_STOP_BY_FILE_LIMIT);
+
+	/* a kept file, then a new one: two files, -a files:3 stops the
+	 * third period */
+	p.files = 0;
+	p.stop_files = 3;
+	nscap_rotate_begin(&s, T0, 24);
+	assert_int_equal(decide(&p, &s, T0 + 60 * S, 100, &d),
+			 NSCAP_ROTATE_NEXT);
+	nscap_rotate_kept(&s, &d);
 	assert_int_equal(decide(&p, &s, T0 + 120 * S, 100, &d),
 			 NSCAP_ROTATE_NEXT);
 	nscap_rotate_opened(&s, &d, 24);
-	assert_int_equal(s.files, 2);
+	assert_int_equal(s.files, 3);
 	assert_int_equal(decide(&p, &s, T0 + 180 * S, 100, &d),
 			 NSCAP_ROTATE_STOP);
+	assert_int_equal(d.reason, NSCAP_STOP_BY_FILES);
 }
 
 /* -G with -W alone: N files, then stop instead of the next one. */
