@@ -20,6 +20,7 @@
 #include "nscap/err.h"
 #include "nscap/fanout.h"
 #include "nscap/handle.h"
+#include "nscap/ring.h"
 
 struct open_call {
 	const struct nscap_handle_config *cfg;
@@ -79,7 +80,9 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	if (!p)
 		return nscap_seterr(err, 0, "cannot open %s: %s", cfg->device,
 				    pcap_err);
-	pcap_set_snaplen(p, cfg->snaplen);
+	pcap_set_snaplen(p, cfg->immediate && !bulk
+				    ? nscap_ring_immediate_snaplen(cfg->snaplen)
+				    : cfg->snaplen);
 	pcap_set_promisc(p, cfg->promisc);
 	pcap_set_timeout(p, bulk ? cfg->bulk_timeout_ms : cfg->timeout_ms);
 	if (ring)

@@ -112,8 +112,8 @@ void nscap_options_usage(FILE *fp)
 	      "count drops\n"
 	      "                            until there is space again\n"
 	      "  -s, --snapshot-length N   bytes kept of each packet "
-	      "(default 262144;\n"
-	      "                            65535 in immediate mode)\n"
+	      "(default and 0:\n"
+	      "                            262144)\n"
 	      "  -p, --no-promiscuous-mode do not put the interface into "
 	      "promiscuous mode\n"
 	      "  -B, --buffer-size KiB     kernel ring per handle (default: "
@@ -287,10 +287,8 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 				return nscap_seterr(
 					err, 0, "invalid snapshot length '%s'",
 					optarg);
-			/* 0 is the default, as in tcpdump: in immediate mode
-			 * too (65535 there, see the session) */
+			/* 0 is the default, as in tcpdump */
 			o->snaplen = v ? (int)v : NSCAP_DEFAULT_SNAPLEN;
-			o->snaplen_set = v != 0;
 			break;
 		case 'p':
 			o->promisc = false;

@@ -337,12 +337,10 @@ int nscap_session_open(struct nscap_session **out,
 	s->verbose_names = s->ntg > 1;
 	s->stream = !list_only && output_is_stream(o->output);
 	s->immediate = o->immediate || s->stream;
-	/* in immediate mode every packet takes a slot of the snapshot length:
-	 * without -s, 65535 (the largest IP packet) rather than tcpdump's
-	 * 262144, so that four times as many fit in the same memory */
+	/* the immediate ring keeps less of a packet than this (see
+	 * NSCAP_IMMEDIATE_RING_SNAPLEN); 65535 here cut a 64 KiB GSO packet's
+	 * last bytes, its link header's worth */
 	s->snaplen = o->snaplen;
-	if (s->immediate && !o->snaplen_set)
-		s->snaplen = NSCAP_IMMEDIATE_SNAPLEN;
 
 	for (k = 0; k < s->ntg; k++) {
 		ret = open_target(s, k, err);
@@ -1412,7 +1410,8 @@ static void gather(struct nscap_session *s, uint64_t last)
 	if (now > s->last_wake && last)
 		rate = last * 1000000000u / (now - s->last_wake);
 	s->last_wake = now;
-	us = nscap_ring_gather_us(last, rate, s->ring_bytes, s->snaplen);
+	us = nscap_ring_gather_us(last, rate, s->ring_bytes,
+				  nscap_ring_immediate_snaplen(s->snaplen));
 	if (!us)
 		return;
 	ts.tv_nsec = (long)us * 1000;

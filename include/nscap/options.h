@@ -34,7 +34,6 @@ struct nscap_options {
 	const char *output;   /* -w; NULL: stdout if it is not a terminal */
 	unsigned long count;  /* -c; 0: no limit */
 	int snaplen;	      /* -s; 0 on the command line means the default */
-	bool snaplen_set;     /* -s was given */
 	bool promisc;	      /* cleared by -p */
 	int buffer_kib;	      /* -B; 0: libpcap's default */
 	bool packet_buffered; /* -U */

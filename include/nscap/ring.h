@@ -34,9 +34,22 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate);
 /* Fewer packets than this in a wake-up: light traffic, no gathering. */
 #define NSCAP_RING_GATHER_MIN 16
 
-/* The snapshot length in immediate mode when -s is not given (see
- * nscap_ring_gather_us). */
-#define NSCAP_IMMEDIATE_SNAPLEN 65535
+/*
+ * The most of a packet that the immediate ring (TPACKET_V2) keeps: 65535,
+ * the largest IP packet, and a link-layer header of up to 64 bytes (with
+ * a 14-byte Ethernet header a full 64 KiB GSO packet on lo or a veth is
+ * 65549 bytes). libpcap gives every packet there a slot of the snapshot
+ * length plus a header (on Ethernet with offloads it caps the slot at
+ * 65535 + 18 bytes itself): any snapshot length from 65469 to 131004 makes
+ * a slot of one 128 KiB block, so this costs no slot against 65535, where
+ * tcpdump's 262144 would take a 512 KiB block for each packet on a link
+ * that is not Ethernet (tun, any). The block-mode twin, which takes any
+ * load above light, keeps the full snapshot length.
+ */
+#define NSCAP_IMMEDIATE_RING_SNAPLEN (65535 + 64)
+
+/* The snapshot length of an immediate ring for snapshot length snaplen. */
+int nscap_ring_immediate_snaplen(int snaplen);
 
 /*
  * Microseconds to let packets gather before the next wake-up in immediate

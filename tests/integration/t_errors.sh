@@ -132,9 +132,9 @@ none=$(lab_ns none)
 npid=$(lab_target "$none")
 check 1 "no interface but loopback is up in the network namespace of pid $npid \(there: any, lo\); -i lo captures it" -t "$npid" -w "$out"
 
-# -s 0 is the default, in immediate mode too: 65535 there
+# -s 0 is the default, in immediate mode too
 timeout -s INT 2 "$NSCAP" -t "$pid" -s 0 -w - udp 2>"$LAB_DIR/s0.err" | cat >/dev/null
-grep -q "snapshot length 65535 bytes" "$LAB_DIR/s0.err" || fail "-s 0 in a stream: $(cat "$LAB_DIR/s0.err")"
+grep -q "snapshot length 262144 bytes" "$LAB_DIR/s0.err" || fail "-s 0 in a stream: $(cat "$LAB_DIR/s0.err")"
 
 # --help goes to stdout with status 0; -V too
 "$NSCAP" --help >"$LAB_DIR/help" 2>"$LAB_DIR/stderr" || fail "--help status"

@@ -28,6 +28,18 @@ static void test_bytes(void **state)
 		    (50u * (2u << 20)) / 5);
 }
 
+/* The immediate ring keeps a whole 64 KiB IP packet and its link header,
+ * never more (a larger slot would take a larger block), never more than
+ * asked. */
+static void test_immediate_snaplen(void **state)
+{
+	(void)state;
+	assert_int_equal(nscap_ring_immediate_snaplen(262144), 65599);
+	assert_true(nscap_ring_immediate_snaplen(262144) >= 65535 + 14);
+	assert_int_equal(nscap_ring_immediate_snaplen(65599), 65599);
+	assert_int_equal(nscap_ring_immediate_snaplen(100), 100);
+}
+
 /* A few packets: no wait. More: 4 us each up to 1 ms, but never more than
  * a quarter of the ring's slots (snaplen + 128 bytes each) at the rate. */
 static void test_gather(void **state)
@@ -301,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_gather),
+		cmocka_unit_test(test_immediate_snaplen),
 		cmocka_unit_test(test_gear_up),
 		cmocka_unit_test(test_gear_down),
 		cmocka_unit_test(test_gear_long_silence),
