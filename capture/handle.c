@@ -48,14 +48,17 @@ static int set_filter(pcap_t *p, const char *device, const char *expr,
 {
 	char pcap_err[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
-	bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+	bpf_u_int32 net = 0, mask = 0;
 	int ret = 0;
 
 	if (!expr || !*expr)
 		return 0;
-	/* as tcpdump: the netmask matters only for "ip broadcast" */
+	/* the netmask matters only for "ip broadcast". An interface without
+	 * an IPv4 address (a bridge port, an IPv6-only link) has none: as
+	 * tcpdump, 0, so that "ip broadcast" means 255.255.255.255 there
+	 * (libpcap refuses the expression with PCAP_NETMASK_UNKNOWN) */
 	if (pcap_lookupnet(device, &net, &mask, pcap_err) < 0)
-		mask = PCAP_NETMASK_UNKNOWN;
+		mask = 0;
 	if (pcap_compile(p, &prog, expr, 1, mask) < 0)
 		return nscap_seterr(err, 0, "bad filter expression '%s': %s",
 				    expr, pcap_geterr(p));

@@ -39,6 +39,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,19 @@ int nscap_privdrop_chown(int fd, const char *path,
 		return nscap_seterr(err, errno, "cannot give %s to user %s",
 				    path, c->name);
 	return 0;
+}
+
+bool nscap_privdrop_capable(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uint32_t need = (1u << CAP_SYS_ADMIN) | (1u << CAP_NET_RAW);
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	/* both are below 32: the first word */
+	return (d[0].effective & need) == need;
 }
 
 int nscap_privdrop_clear_caps(void *arg, char *err)

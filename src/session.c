@@ -215,7 +215,7 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 	nscap_target_describe(&g->t, g->desc, sizeof(g->desc));
 	nscap_target_ns_source(&g->t, &src);
 	ret = nscap_ns_start(&g->ns, &src, err);
-	if (ret == -EPERM)
+	if (ret == -EPERM && !nscap_privdrop_capable())
 		snprintf(err + strlen(err), NSCAP_ERRBUF - strlen(err),
 			 " (nscap needs root, or CAP_SYS_ADMIN and "
 			 "CAP_NET_RAW)");
@@ -2091,6 +2091,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	const struct nscap_options *o = s->o;
 	enum stop_why why = STOP_ERROR;
 	char err[NSCAP_ERRBUF], first[sizeof(s->path)];
+	const char *name;
 	uint64_t start = now_ns();
 	size_t i;
 	int ret, status = NSCAP_EXIT_RUNTIME;
@@ -2108,7 +2109,13 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		      o->rotate.stop_files;
 	ret = nscap_format_choose(o->format, o->output, count_linktypes(s),
 				  &s->fmt, err);
-	snprintf(first, sizeof(first), "%s", o->output ? o->output : "-");
+	/* a name cut to fit would be another file */
+	name = o->output ? o->output : "-";
+	if (ret == 0 &&
+	    snprintf(first, sizeof(first), "%s", name) >= (int)sizeof(first))
+		ret = nscap_seterr(err, ENAMETOOLONG,
+				   "-w names a file of %zu bytes",
+				   strlen(name));
 	if (ret == 0 && s->rotating && !nscap_output_is_stdout(o->output))
 		ret = nscap_rotate_filename(o->output, &o->rotate, 0,
 					    (time_t)(start / 1000000000u),

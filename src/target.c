@@ -283,7 +283,10 @@ static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 				    "%d is a thread of process %d; use -t %d",
 				    (int)pid, (int)tgid, (int)tgid);
 	if (e && e != ENOSYS)
-		return nscap_seterr(err, e, "cannot find process %d", (int)pid);
+		return nscap_seterr(err, e,
+				    e == ESRCH ? "cannot find process %d"
+					       : "cannot open process %d",
+				    (int)pid);
 	if (fd < 0) {
 		/* no pidfd_open (before 5.3): the PID is all there is */
 		char path[64];
@@ -320,6 +323,8 @@ static const char *nstype_name(int type)
 		return "a PID namespace";
 	case CLONE_NEWCGROUP:
 		return "a cgroup namespace";
+	case CLONE_NEWTIME:
+		return "a time namespace";
 	default:
 		return "another kind of namespace";
 	}

@@ -119,6 +119,14 @@ int nscap_privdrop_apply(const struct nscap_privdrop_cred *c, char *err);
 int nscap_privdrop_clear_caps(void *arg, char *err);
 
 /*
+ * Whether the calling thread has what capturing in another namespace needs
+ * in effect: CAP_SYS_ADMIN (setns, the thread's sysfs) and CAP_NET_RAW (the
+ * packet sockets). For a message's hint: root that is refused anyway (a
+ * security module, a protected process) needs no "nscap needs root".
+ */
+bool nscap_privdrop_capable(void);
+
+/*
  * Check every thread in /proc/self/task: no permitted, effective or ambient
  * capability, and with c->change_ids every uid is c's. 0, or -EPERM with
  * err naming the thread, or another negative errno.

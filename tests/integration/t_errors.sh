@@ -26,6 +26,12 @@ check() {
 sleep 0 & gone=$!
 wait "$gone"
 check 1 "cannot find process $gone: No such process" -t "$gone" -w "$out"
+# a name longer than a path may be (over 4096 bytes, ./ repeated): refused, not
+# cut to fit, which named another file ($LAB_DIR/c)
+long="$LAB_DIR/$(printf './%.0s' $(seq 1 2030))capture.pcapng"
+check 1 "^nscap: -w names a file of 4[0-9]{3} bytes: File name too long$" -t "$pid" -w "$long"
+[ ! -e "$LAB_DIR/c" ] && [ ! -e "$LAB_DIR/capture.pcapng" ] ||
+	fail "a long name was cut: $(ls "$LAB_DIR")"
 # a header that cannot be written: the message names the file
 check 1 "^nscap: /dev/full: cannot write pcapng header: No space left on device$" -t "$pid" -w /dev/full
 # /dev/stdout is a symbolic link, which -w does not follow: the hint

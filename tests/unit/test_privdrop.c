@@ -645,6 +645,28 @@ static void test_caps_are_per_thread(void **state)
 	in_child(caps_are_per_thread);
 }
 
+/* capable: root's thread has what capturing needs; after clearing its
+ * capabilities (in a child) it has not. */
+static void test_capable(void **state)
+{
+	char err[NSCAP_ERRBUF];
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (!nscap_privdrop_capable())
+		skip(); /* not run as root */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(nscap_privdrop_clear_caps(NULL, err) == 0 &&
+				      !nscap_privdrop_capable()
+			      ? 0
+			      : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_apply_drops_every_thread),
 		cmocka_unit_test(test_apply_refuses_keep_caps),
 		cmocka_unit_test(test_caps_are_per_thread),
+		cmocka_unit_test(test_capable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
