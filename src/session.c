@@ -957,6 +957,7 @@ sink_write_slow(struct nscap_session *s, unsigned int iface,
 		char *err)
 {
 	struct nscap_rotate_decision d;
+	enum nscap_rotate_action a;
 	uint64_t rec, ts;
 	int ret;
 
@@ -966,12 +967,22 @@ sink_write_slow(struct nscap_session *s, unsigned int iface,
 	}
 	ts = nscap_pkt_ns(h, s->nano);
 	rec = s->ops->record_size(s->w, h->caplen);
-	ret = act(
-		s,
-		nscap_rotate_decide(&s->o->rotate, &s->rs, ts, rec, false, &d),
-		&d, err);
-	if (ret)
+	a = nscap_rotate_decide(&s->o->rotate, &s->rs, ts, rec, false, &d);
+	/* as in housekeeping: after a disk fault a new file waits until a
+	 * write has got through again; the packets meanwhile go to the
+	 * current file (past -C by what one flush takes, once there is
+	 * space). A new file at once failed on its header (pcapng: the
+	 * capture ended) or was made empty in the last bytes (pcap) */
+	if (a == NSCAP_ROTATE_NEXT && s->full_said)
+		a = NSCAP_ROTATE_NONE;
+	ret = act(s, a, &d, err);
+	if (ret) {
+		/* the next file could not be made: this packet is lost too
+		 * (the loop counts it captured) */
+		if (ret != -ECANCELED)
+			s->lost++;
 		return ret;
+	}
 	ret = s->ops->write(s->w, iface, h, data, err);
 	if (ret == 0)
 		nscap_rotate_wrote(&s->rs, rec, 1);
@@ -1022,10 +1033,13 @@ static void try_resume(struct nscap_session *s)
 
 	if (!s->full || !s->w || mono_ns() - s->full_since < 1000000000u)
 		return;
-	if (s->ops->resume(s->w, err) == 0)
+	if (s->ops->resume(s->w, err) == 0) {
 		s->full = false;
-	else
+		/* the file was cut back: -C counts from what it holds */
+		s->rs.file_bytes = s->ops->size(s->w);
+	} else {
 		s->full_since = mono_ns();
+	}
 }
 
 /*
@@ -2253,8 +2267,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	/* a reader that went away missed what came after it: no one to
 	 * tell, as tcpdump */
 	if (s->lost && why != STOP_READER_GONE)
-		fprintf(s->log, "nscap: %" PRIu64 " packets lost: %s\n",
-			s->lost,
+		fprintf(s->log, "nscap: %" PRIu64 " packet%s lost: %s\n",
+			s->lost, s->lost == 1 ? "" : "s",
 			why == STOP_DISK || s->disk_lost
 				? "the disk is full or failing"
 				: "they could not be written");

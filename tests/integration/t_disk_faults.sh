@@ -171,8 +171,45 @@ waiting_rotating() {
 	rm -f "$full"/g-*.pcapng
 }
 
+# --on-full=wait with -C, traffic flowing while the disk is full: the next
+# file waits for space too, the capture goes on, and once the disk grows the
+# packets sent then (port 9998) are in the files. A rotation due while full
+# made a new file at once: its header failed and ended the capture (pcapng),
+# or it was made in the last bytes, empty (pcap, one a rotation)
+waiting_sized() {
+	local out="$full/c.$1" err="$LAB_DIR/err.waitc.$1" f n late=0
+	rm -f "$full"/*
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 1 -w "$out" \
+		'udp portrange 9998-9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "-C, --on-full=wait: nscap did not start"
+	# 6 MB in 3 s into 2 MB: full within the first second
+	udp 6000 2000
+	grep -q 'dropping packets until there is space' "$err" ||
+		fail "-C $1, --on-full=wait: no word of the full disk: $(cat "$err")"
+	[ -d "/proc/$BG_PID" ] || fail "-C $1, --on-full=wait: nscap stopped: $(cat "$err")"
+	mount -o remount,size=8m "$full" || fail "cannot grow the tmpfs"
+	sleep 1.5 # nscap tries again every second
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9998 -n 50 -s 1000 -r 100 -t 30 >/dev/null
+	sleep 1.5
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "-C $1, --on-full=wait: exit $?: $(cat "$err")"
+	# every file holds packets (readable says so): the one begun as the
+	# disk filled took the late ones
+	for f in "$out"*; do
+		readable "$f" >/dev/null
+		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
+		late=$((late + n))
+	done
+	[ "$late" -eq 50 ] ||
+		fail "-C $1, --on-full=wait: $late of the 50 sent after the disk grew are in the files"
+	rm -f "$full"/*
+	mount -o remount,size=2m "$full"
+}
+
 disk_full pcapng
 disk_full pcap
+waiting_sized pcapng
+waiting_sized pcap
 waiting_rotating
 killed pcapng
 killed pcap

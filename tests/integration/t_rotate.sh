@@ -126,4 +126,22 @@ expect_status 0 $? "-G 1 -W 2 with one name: $(cat rep.err)"
 [ $((SECONDS - start)) -le 5 ] || fail "-G 1 -W 2 with one name took $((SECONDS - start)) s"
 [ "$(ls rep.pcapng* | wc -l)" -eq 1 ] || fail "-G 1 -W 2 with one name: $(ls rep.pcapng*)"
 readable rep.pcapng
+
+# the next file cannot be made (a directory has its name): exit 1, and the
+# packets captured are those in the file and those said lost (the one that
+# asked for the next file was counted captured, and neither written nor
+# lost)
+mkdir bad.pcapng1
+"$NSCAP" -t "$pid" -i eth0 -C 20k -w bad.pcapng udp port 9999 2>bad.err &
+n=$!
+wait_for 10 listening bad.err || fail "bad next file: nscap did not start"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 100 -s 1000 -r 500 -t 30 >/dev/null
+wait_for 5 test ! -d "/proc/$n" || fail "bad next file: nscap did not stop"
+wait "$n"
+expect_status 1 $? "bad next file: $(cat bad.err)"
+captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured$/\1/p' bad.err)
+lost=$(sed -n 's/^nscap: \([0-9]*\) packets\{0,1\} lost: .*/\1/p' bad.err)
+infile=$(pcap_count bad.pcapng)
+[ -n "$captured" ] && [ $((infile + ${lost:-0})) -eq "$captured" ] ||
+	fail "bad next file: $infile in the file and ${lost:-no} lost of $captured captured: $(cat bad.err)"
 pass
