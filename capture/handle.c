@@ -43,6 +43,25 @@ static int activate_errno(int status)
 	}
 }
 
+/* The errno behind a libpcap message that ends with a lack of resources
+ * ("socket: Too many open files"), or 0. libpcap says only PCAP_ERROR, and
+ * errno may not survive its cleanup: the message is what there is. A lack
+ * of descriptors is no interface gone (with -i all, skipped) but an end. */
+static int resource_errno(const char *msg)
+{
+	static const int es[] = {EMFILE, ENFILE, ENOMEM, ENOBUFS};
+	size_t i, n = strlen(msg);
+
+	for (i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
+		const char *e = strerror(es[i]);
+		size_t k = strlen(e);
+
+		if (n >= k && strcmp(msg + n - k, e) == 0)
+			return es[i];
+	}
+	return 0;
+}
+
 static int set_filter(pcap_t *p, const char *device, const char *expr,
 		      char *err)
 {
@@ -80,9 +99,12 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	int status, ret;
 
 	p = pcap_create(cfg->device, pcap_err);
-	if (!p)
-		return nscap_seterr(err, 0, "cannot open %s: %s", cfg->device,
-				    pcap_err);
+	if (!p) {
+		nscap_seterr(err, 0, "cannot open %s: %s", cfg->device,
+			     pcap_err);
+		return resource_errno(pcap_err) ? -resource_errno(pcap_err)
+						: -EINVAL;
+	}
 	pcap_set_snaplen(p, cfg->immediate && !bulk
 				    ? nscap_ring_immediate_snaplen(cfg->snaplen)
 				    : cfg->snaplen);
@@ -113,7 +135,9 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 			why = pcap_geterr(p);
 		nscap_seterr(err, 0, "cannot capture on %s: %s", cfg->device,
 			     why);
-		ret = -activate_errno(status);
+		ret = status == PCAP_ERROR && resource_errno(why)
+			      ? -resource_errno(why)
+			      : -activate_errno(status);
 		goto fail;
 	}
 	ret = set_filter(p, cfg->device, cfg->filter, err);

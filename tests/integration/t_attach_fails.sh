@@ -61,4 +61,28 @@ grep -q "^nscap: bad filter expression 'udp prot 53'" "$LAB_DIR/err3" || fail "b
 # said once, not once per interface as if each had a problem of its own
 [ "$(grep -c "udp prot 53" "$LAB_DIR/err3")" -eq 1 ] || fail "bad filter, said per interface: $(cat "$LAB_DIR/err3")"
 [ ! -e "$LAB_DIR/z.pcapng" ] || fail "bad filter: the file was made"
+
+# out of descriptors (a low ulimit -n) is no interface gone: -i all skipped
+# every interface it could not open ('skipping lo: ... Too many open
+# files'), said it waited for one to come up, and ended with status 0 and
+# nothing captured. Now: status 1 and the reason, or, with enough
+# descriptors, every interface up captured
+c=$(lab_ns fds)
+lab_link "$c" v0 203.0.113.1 "$b" v1 203.0.113.2
+cpid=$(lab_target "$c")
+for n in 6 7 8 9 10 11 12; do
+	(
+		ulimit -n "$n"
+		timeout --preserve-status -s INT 2 "$NSCAP" -t "$cpid" -i all \
+			-w "$LAB_DIR/fd.pcapng" 2>"$LAB_DIR/fd.err"
+	)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		[ "$(grep -c "listening on" "$LAB_DIR/fd.err")" -eq 2 ] ||
+			fail "ulimit -n $n: status 0 without both interfaces: $(cat "$LAB_DIR/fd.err")"
+	else
+		[ "$rc" -eq 1 ] && grep -q "Too many open files" "$LAB_DIR/fd.err" ||
+			fail "ulimit -n $n: status $rc: $(cat "$LAB_DIR/fd.err")"
+	fi
+done
 pass
