@@ -284,6 +284,12 @@ int nscap_rotate_check(const struct nscap_rotate_policy *p, bool to_file,
 		return nscap_seterr(err, 0, "-W goes with -C or -G");
 	if (p->stop_files && !nscap_rotate_multi(p))
 		return nscap_seterr(err, 0, "-a files goes with -C or -G");
+	/* -a filesize counts the file being written (dumpcap's); with a
+	 * smaller -C no file ever reached it and the capture never stopped */
+	if (p->stop_filesize && p->max_bytes)
+		return nscap_seterr(err, 0,
+				    "-a filesize and -C both limit one file; "
+				    "bound the capture with -W or -a files");
 	return 0;
 }
 

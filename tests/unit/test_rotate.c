@@ -777,10 +777,15 @@ static void test_check_combinations(void **state)
 	assert_int_equal(nscap_rotate_check(&p, false, err), -EINVAL);
 	assert_non_null(strstr(err, "-w FILE"));
 	p.files = 3;
+	/* -a filesize counts one file: with -C no file would reach it */
+	assert_int_equal(nscap_rotate_check(&p, true, err), -EINVAL);
+	assert_non_null(strstr(err, "-a filesize and -C"));
+	p.stop_filesize = 0;
 	assert_int_equal(nscap_rotate_check(&p, true, err), 0);
 	assert_true(nscap_rotate_multi(&p));
 	p.max_bytes = 0;
 	p.seconds = 5;
+	p.stop_filesize = 1000; /* with -G: the first file to reach it */
 	assert_int_equal(nscap_rotate_check(&p, true, err), 0);
 }
 
