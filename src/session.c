@@ -2272,7 +2272,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			why == STOP_DISK || s->disk_lost
 				? "the disk is full or failing"
 				: "they could not be written");
-	if (s->autostopped && o->verbose)
+	/* as tcpdump's "Maximum file limit reached" */
+	if (s->autostopped && !quiet(s))
 		fprintf(s->log, "nscap: stopped: %s\n",
 			nscap_rotate_reason_str(s->stop_reason));
 	switch (why) {

@@ -125,6 +125,9 @@ timeout 10 "$NSCAP" -t "$pid" -i eth0 -G 1 -W 2 -w rep.pcapng udp port 9999 2>re
 expect_status 0 $? "-G 1 -W 2 with one name: $(cat rep.err)"
 [ $((SECONDS - start)) -le 5 ] || fail "-G 1 -W 2 with one name took $((SECONDS - start)) s"
 [ "$(ls rep.pcapng* | wc -l)" -eq 1 ] || fail "-G 1 -W 2 with one name: $(ls rep.pcapng*)"
+# the reason is said, without -v (as tcpdump says "Maximum file limit reached")
+grep -q '^nscap: stopped: maximum file limit (-W) reached$' rep.err ||
+	fail "-G 1 -W 2: no reason said: $(cat rep.err)"
 readable rep.pcapng
 
 # the next file cannot be made (a directory has its name): exit 1, and the
