@@ -12,6 +12,7 @@
  * whole capture; the main thread keeps the host's mounts, so every path the
  * user gives resolves in the host's file system.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -82,17 +83,52 @@ static int own_sysfs(char *err)
 	return 0;
 }
 
+/*
+ * Enter the network namespace of a live thread of process pid other than
+ * its leader: a leader that ended with pthread_exit is a zombie whose
+ * namespaces are gone (setns on the pidfd says ESRCH) while the process
+ * runs on. 0, or -1 when no thread could be entered.
+ */
+static int enter_by_thread(pid_t pid)
+{
+	char path[96];
+	struct dirent *de;
+	int ret = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (ret && (de = readdir(d)) != NULL) {
+		int fd;
+
+		if (de->d_name[0] == '.' ||
+		    strtol(de->d_name, NULL, 10) == (long)pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/ns/net",
+			 (int)pid, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (setns(fd, CLONE_NEWNET) == 0)
+			ret = 0;
+		close(fd);
+	}
+	closedir(d);
+	return ret;
+}
+
 static int enter(struct nscap_ns *ns, char *err)
 {
 	char path[64];
 	struct stat st;
-	int nsfd = -1, ret;
+	int nsfd = -1, ret, e;
 
 	if (ns->src.nsfd >= 0) {
 		if (setns(ns->src.nsfd, CLONE_NEWNET) == 0)
 			goto entered;
-		int e = errno;
-
+		e = errno;
 		if (e == EINVAL)
 			ret = nscap_seterr(err, 0,
 					   "cannot enter the namespace: it is "
@@ -105,7 +141,11 @@ static int enter(struct nscap_ns *ns, char *err)
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)ns->src.pid);
 	if (ns->src.pidfd >= 0 && setns(ns->src.pidfd, CLONE_NEWNET) == 0)
 		goto entered;
-	if (ns->src.pidfd >= 0 && errno == ESRCH) {
+	e = errno;
+	if (ns->src.pidfd >= 0 && e == ESRCH &&
+	    enter_by_thread(ns->src.pid) == 0)
+		goto entered;
+	if (ns->src.pidfd >= 0 && e == ESRCH) {
 		/* a zombie too: its PID stays, its namespaces are gone */
 		nscap_seterr(err, 0,
 			     "cannot enter network namespace of pid %d: the "
@@ -114,8 +154,8 @@ static int enter(struct nscap_ns *ns, char *err)
 		ret = -ESRCH;
 		goto out;
 	}
-	if (ns->src.pidfd >= 0 && errno != EINVAL) {
-		ret = nscap_seterr(err, errno,
+	if (ns->src.pidfd >= 0 && e != EINVAL) {
+		ret = nscap_seterr(err, e,
 				   "cannot enter network namespace of pid %d",
 				   (int)ns->src.pid);
 		goto out;

@@ -275,13 +275,16 @@ static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 
 	fd = nscap_pidfd_open(pid, 0);
 	e = fd < 0 ? errno : 0;
-	/* a thread's ID: pidfd_open takes only a process's (ENOENT here,
-	 * EINVAL on older kernels) */
+	/* a thread's ID (pidfd_open takes only a process's: ENOENT here,
+	 * EINVAL on older kernels): the thread's own network namespace, as
+	 * nsenter -t takes it (a thread may have entered another one). A
+	 * thread's pidfd (Linux 6.9) enters the thread's namespace and says
+	 * when the thread ends; before, its PID is all there is */
 	if ((e == ENOENT || e == EINVAL) && (tgid = thread_group(pid)) > 0 &&
-	    tgid != pid)
-		return nscap_seterr(err, 0,
-				    "%d is a thread of process %d; use -t %d",
-				    (int)pid, (int)tgid, (int)tgid);
+	    tgid != pid) {
+		fd = nscap_pidfd_open(pid, NSCAP_PIDFD_THREAD);
+		e = fd >= 0 ? 0 : errno == EINVAL ? ENOSYS : errno;
+	}
 	if (e && e != ENOSYS)
 		return nscap_seterr(err, e,
 				    e == ESRCH ? "cannot find process %d"

@@ -19,6 +19,8 @@
 #ifndef PIDFD_NONBLOCK
 #define PIDFD_NONBLOCK 04000
 #endif
+/* pidfd_open of a thread, not a process (6.9+): O_EXCL's value */
+#define NSCAP_PIDFD_THREAD 0200
 
 /* pidfd_open(2), 5.3+. Returns an fd (always close-on-exec) or -1/errno. */
 static inline int nscap_pidfd_open(pid_t pid, unsigned int flags)

@@ -175,17 +175,6 @@ refused /proc/1/ns/mnt "^nscap: (/proc/1/ns/mnt is not a network namespace|canno
 refused "/run/netns/$LAB_ID-missing" "cannot open /run/netns/$LAB_ID-missing: No such file or directory"
 refused "netns:$LAB_ID-missing" "no network namespace named '$LAB_ID-missing'"
 refused "docker://${id1:0:3}" "invalid target"
-# a thread's ID: said what it is, and which process to name instead
-python3 -c 'import threading, time
-threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
-time.sleep(30)' &
-LAB_PIDS+=("$!")
-py=$!
-thread() { ls "/proc/$py/task" 2>/dev/null | grep -vx "$py" | head -n 1; }
-has_thread() { [ -n "$(thread)" ]; }
-wait_for 5 has_thread || fail "no thread in python $py"
-refused "$(thread)" "^nscap: $(thread) is a thread of process $py; use -t $py\$"
-kill "$py"
 # a runtime that is not the container's: not that container (it once was,
 # labelled with the wrong runtime)
 refused "podman://${id1:0:12}" "no running container with ID '${id1:0:12}'|no container runtime CLI found"

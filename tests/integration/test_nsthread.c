@@ -11,11 +11,15 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,6 +224,135 @@ static void test_nsfd(void **state)
 	close(src.nsfd);
 }
 
+/* A thread that enters the target's namespace, says its TID and waits. */
+struct in_thread {
+	pid_t tid; /* 0 until set, -1 on failure */
+	int go[2];
+};
+
+static void *thread_in_target(void *arg)
+{
+	struct in_thread *c = arg;
+	char path[64], ch;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)target.pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		__atomic_store_n(&c->tid, -1, __ATOMIC_RELEASE);
+		return NULL;
+	}
+	close(fd);
+	__atomic_store_n(&c->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	(void)!read(c->go[0], &ch, 1);
+	return NULL;
+}
+
+/* A child's thread that waits on fd, then ends the child (without the
+ * leak check of the copy of this process it is) */
+static void *wait_on(void *arg)
+{
+	char c;
+
+	(void)!read(*(int *)arg, &c, 1);
+	_exit(0);
+}
+
+/* The target's namespace is entered through a live thread when the leader
+ * ended with pthread_exit: setns on the process's pidfd says ESRCH then (the
+ * leader's namespaces are gone), and the capture once said "the process has
+ * exited" of a process that ran on. */
+static void test_leader_gone(void **state)
+{
+	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
+	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF], path[64], line[256] = "", *p;
+	int go[2];
+	pid_t child;
+
+	(void)state;
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		static int rd;
+		pthread_t t;
+		int fd;
+
+		close(go[1]);
+		rd = go[0];
+		snprintf(path, sizeof(path), "/proc/%d/ns/net",
+			 (int)target.pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0 ||
+		    pthread_create(&t, NULL, wait_on, &rd) != 0)
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	close(go[0]);
+	src.pid = child;
+	src.pidfd = nscap_pidfd_open(child, 0);
+	assert_true(src.pidfd >= 0);
+	/* the leader is a zombie within moments */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "re");
+
+		assert_non_null(f);
+		assert_non_null(fgets(line, sizeof(line), f));
+		fclose(f);
+		p = strrchr(line, ')');
+		assert_non_null(p);
+		if (p[2] == 'Z')
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(p[2], 'Z');
+	assert_int_equal(nscap_ns_start(&ns, &src, err), 0);
+	assert_int_equal(nscap_ns_inode(ns), target_inode);
+	nscap_ns_stop(ns);
+	close(go[1]);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	/* and once every thread is gone, the exit */
+	assert_int_equal(nscap_ns_start(&ns, &src, err), -ESRCH);
+	close(src.pidfd);
+}
+
+/* A thread of this process in the target's namespace, entered through the
+ * thread's own pidfd (Linux 6.9): its namespace, not the process's. Pins the
+ * kernel behaviour nscap relies on for -t TID. */
+static void test_thread_pidfd(void **state)
+{
+	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
+	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF];
+	struct in_thread c = {0, {-1, -1}};
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pipe(c.go), 0);
+	assert_int_equal(pthread_create(&t, NULL, thread_in_target, &c), 0);
+	while (!__atomic_load_n(&c.tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	assert_true(c.tid > 0);
+	src.pid = c.tid;
+	src.pidfd = nscap_pidfd_open(c.tid, NSCAP_PIDFD_THREAD);
+	if (src.pidfd < 0 && errno == EINVAL) {
+		close(c.go[1]);
+		pthread_join(t, NULL);
+		skip(); /* before 6.9: no thread pidfd */
+	}
+	assert_true(src.pidfd >= 0);
+	assert_int_equal(nscap_ns_start(&ns, &src, err), 0);
+	assert_int_equal(nscap_ns_inode(ns), target_inode);
+	nscap_ns_stop(ns);
+	close(src.pidfd);
+	close(c.go[1]);
+	pthread_join(t, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +360,8 @@ int main(void)
 		cmocka_unit_test(test_iface_list),
 		cmocka_unit_test(test_exited),
 		cmocka_unit_test(test_nsfd),
+		cmocka_unit_test(test_leader_gone),
+		cmocka_unit_test(test_thread_pidfd),
 	};
 
 	if (!getenv("NSC_TARGET_PID") || !getenv("NSC_TARGET_INODE") ||
