@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -231,10 +232,23 @@ static void describe_pcap(struct nscap_handle *h, pcap_t *p)
  * discard_copies). Runs in the namespace thread. */
 static int open_immediate(struct nscap_handle *h, char *err)
 {
+	struct nscap_handle_config cfg = h->cfg;
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof(sll);
+	char name[IF_NAMESIZE];
 	pcap_t *p = NULL;
 	int ret;
 
-	ret = open_pcap(&h->cfg, false, &p, err);
+	/* libpcap opens by name, and the interface may have been renamed
+	 * since the twin opened (its old name even another interface's,
+	 * which could not join the twin's group): the name now of the
+	 * interface the twin's socket is bound to */
+	memset(&sll, 0, sizeof(sll));
+	if (getsockname(h->bulk_fd, (struct sockaddr *)&sll, &len) == 0 &&
+	    sll.sll_ifindex > 0 &&
+	    if_indextoname((unsigned int)sll.sll_ifindex, name))
+		cfg.device = name;
+	ret = open_pcap(&cfg, false, &p, err);
 	if (ret)
 		return ret;
 	if (nscap_fanout_join(pcap_get_selectable_fd(p), h->group, 0) < 0) {

@@ -1,0 +1,38 @@
+# A stream's immediate ring is opened at the first switch to it, by name
+# (libpcap's way), maybe long after the start: an interface renamed
+# meanwhile, whose old name is now another interface's, must still get its
+# own ring. nscap opened the other interface's, which could not join the
+# twin's fanout group. Now it asks the twin's socket which interface it is
+# bound to, and opens that by its name now.
+. "$(dirname "$0")/lib.sh"
+command -v tshark >/dev/null || skip "tshark missing"
+a=$(lab_ns a)
+b=$(lab_ns b)
+lab_link "$a" ea 198.51.100.1 "$b" eb 198.51.100.2
+pid=$(lab_target "$a")
+cd "$LAB_DIR" || fail "no lab dir"
+
+lab_bg bash -c '"$0" -vv -t "$1" -i ea -w - "udp port 9999" 2>"$2" | cat >"$3"' \
+	"$NSCAP" "$pid" s.err s.pcapng
+wait_for 10 listening s.err || fail "nscap did not start: $(cat s.err)"
+sleep 0.3
+# no packet yet: the immediate ring is not open. ea becomes er, and a new
+# veth takes the name ea
+ip -n "$a" link set ea down
+ip -n "$a" link set ea name er
+ip -n "$a" link set er up
+ip link add "$LAB_ID-n1" netns "$a" type veth peer name "$LAB_ID-n2" netns "$a" ||
+	fail "cannot make a veth"
+ip -n "$a" link set "$LAB_ID-n1" name ea
+ip -n "$a" link set ea up
+ip -n "$a" link set "$LAB_ID-n2" up
+sleep 1.2 # the probe while down has seen it up again
+send "$b" 198.51.100.1 9999 5 10
+sleep 0.5
+pkill -INT -f "nscap -vv -t $pid -i ea" || fail "no nscap to stop"
+wait "$BG_PID"
+grep -q "quiet: reading each packet" s.err ||
+	fail "never on the immediate ring: $(cat s.err)"
+! grep -q "cannot" s.err || fail "$(cat s.err)"
+[ "$(pcap_count s.pcapng)" -eq 5 ] || fail "$(pcap_count s.pcapng) of 5 packets: $(cat s.err)"
+pass
