@@ -216,10 +216,10 @@ static int pw_add_iface(struct nscap_writer *w,
 			const struct nscap_writer_iface *f, char *err)
 {
 	if (f->linktype != w->linktype)
+		/* the caller names the interface ("not capturing on NAME:") */
 		return nscap_seterr(err, 0,
-				    "pcap holds one link type, and %s has "
-				    "another; use pcapng",
-				    f->name);
+				    "pcap holds one link type, and this "
+				    "interface has another; use pcapng");
 	return 0;
 }
 
