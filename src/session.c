@@ -818,6 +818,21 @@ static int open_file(struct nscap_session *s, const char *path, char *err)
 	return ret ? ret : start_writer(s, path, &out, err);
 }
 
+/* The directory of file path, into dir. */
+static void dir_of(const char *path, char *dir, size_t len)
+{
+	char *slash;
+
+	snprintf(dir, len, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
 /* Rotation decision d says: the next file, named path. The next is opened
  * before the current one is closed: if it cannot be, the current one is
  * still whole and open. */
@@ -829,7 +844,16 @@ static int switch_file(struct nscap_session *s,
 	int ret;
 
 	if (strcmp(path, s->path) == 0) {
-		/* -W 1: the ring's one file, replaced */
+		/* -W 1: the ring's one file, replaced: removed and made again.
+		 * Whether the user may is asked first, so that a SIGHUP whose
+		 * file cannot be made goes on writing this one (it closed it,
+		 * and the capture ended) */
+		char dir[sizeof(s->path)];
+
+		dir_of(path, dir, sizeof(dir));
+		if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+			return nscap_seterr(err, errno, "cannot replace %s",
+					    path);
 		ret = close_file(s, err);
 		if (ret)
 			return ret;
@@ -2060,18 +2084,10 @@ static int plan_drop(struct nscap_session *s, const char *first, char *err)
 	ret = nscap_privdrop_resolve(&plan, &s->cred, err);
 	if (ret == 0 && s->cred.drop && nscap_rotate_multi(&s->o->rotate)) {
 		char dir[sizeof(s->path)];
-		char *slash;
 
 		/* the first file's: a pattern's directory may be one too
 		 * (-G, "%Y/x.pcapng") */
-		snprintf(dir, sizeof(dir), "%s", first);
-		slash = strrchr(dir, '/');
-		if (!slash)
-			snprintf(dir, sizeof(dir), ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
+		dir_of(first, dir, sizeof(dir));
 		ret = nscap_privdrop_check_dir(&s->cred, dir, err);
 	}
 	return ret;

@@ -95,4 +95,24 @@ kill -INT "$n"
 wait "$n"
 expect_status 0 $? "SIGHUP, read-only directory"
 [ "$(pcap_count "$ro/r.pcapng")" -eq 7 ] || fail "SIGHUP, read-only: $(pcap_count "$ro/r.pcapng") in the file"
+# -C 1 -W 1 after the drop, and a directory the user may no longer write:
+# a SIGHUP says the one file cannot be replaced and goes on writing it (it
+# closed it, then could not remove it, and the capture ended with status 1)
+w1="$LAB_DIR/w1"
+mkdir "$w1" && chown 65534:65534 "$w1"
+"$NSCAP" -t "$pid" -i eth0 -Z nobody -C 1 -W 1 -w "$w1/one.pcapng" udp port 9999 2>"$LAB_DIR/w1.err" &
+n=$!
+wait_for 10 listening "$LAB_DIR/w1.err" || fail "-W 1: nscap did not start: $(cat "$LAB_DIR/w1.err")"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 100 -t 30 >/dev/null
+chown root:root "$w1" && chmod 0755 "$w1"
+kill -HUP "$n"
+still() { grep -q "still writing $w1/one.pcapng" "$LAB_DIR/w1.err"; }
+wait_for 5 still || fail "-W 1, SIGHUP: $(cat "$LAB_DIR/w1.err")"
+[ -d "/proc/$n" ] || fail "-W 1, SIGHUP: nscap stopped: $(cat "$LAB_DIR/w1.err")"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 100 -t 30 >/dev/null
+sleep 0.5
+kill -INT "$n"
+wait "$n" || fail "-W 1: exit $?: $(cat "$LAB_DIR/w1.err")"
+[ "$(pcap_count "$w1/one.pcapng")" -eq 10 ] ||
+	fail "-W 1: $(pcap_count "$w1/one.pcapng") of 10 packets"
 pass
