@@ -144,6 +144,7 @@ struct nscap_session {
 	bool usage;	/* the output is a terminal: a usage error (status 2) */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
 	bool out_own;	   /* the output's description is nscap's alone */
+	bool out_created;  /* and nscap created the file */
 };
 
 enum stop_why {
@@ -793,6 +794,7 @@ static int start_writer(struct nscap_session *s, const char *path,
 	s->out_watch = out->kind == NSCAP_OUTPUT_PIPE ? out->fd : -1;
 	s->out_kind = out->kind;
 	s->out_own = out->own;
+	s->out_created = out->created;
 	ret = open_writer(s, path, out->fd, err);
 	if (ret) {
 		s->out_watch = -1;
@@ -2181,6 +2183,14 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	}
 	if (ret) {
 		fprintf(s->log, "nscap: %s\n", err);
+		/* the privileges could not be dropped (or a ring opened): the
+		 * file made for the capture holds a header only, and goes */
+		if (s->w) {
+			s->ops->close(s->w, NULL);
+			s->w = NULL;
+			if (s->out_created && s->path[0])
+				(void)unlink(s->path);
+		}
 		return s->usage ? NSCAP_EXIT_USAGE : NSCAP_EXIT_RUNTIME;
 	}
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));

@@ -115,4 +115,13 @@ kill -INT "$n"
 wait "$n" || fail "-W 1: exit $?: $(cat "$LAB_DIR/w1.err")"
 [ "$(pcap_count "$w1/one.pcapng")" -eq 10 ] ||
 	fail "-W 1: $(pcap_count "$w1/one.pcapng") of 10 packets"
+# the drop itself refused (no CAP_SETGID left): status 1, the reason, and
+# no file (a header-only one was left, owned by the user)
+rm -f "$dir/nd.pcapng"
+setpriv --bounding-set -setgid,-setuid -- "$NSCAP" -t "$pid" -i eth0 -Z nobody \
+	-w "$dir/nd.pcapng" 2>"$LAB_DIR/nd.err"
+expect_status 1 $? "drop refused: $(cat "$LAB_DIR/nd.err")"
+grep -q "^nscap: cannot set the groups of user nobody" "$LAB_DIR/nd.err" ||
+	fail "drop refused: $(cat "$LAB_DIR/nd.err")"
+[ ! -e "$dir/nd.pcapng" ] || fail "drop refused: the file was left"
 pass
