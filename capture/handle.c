@@ -45,10 +45,11 @@ static int activate_errno(int status)
 }
 
 /* The errno behind a libpcap message that ends with a lack of resources
- * ("socket: Too many open files"), or 0. libpcap says only PCAP_ERROR, and
- * errno may not survive its cleanup: the message is what there is. A lack
- * of descriptors is no interface gone (with -i all, skipped) but an end. */
-static int resource_errno(const char *msg)
+ * ("socket: Too many open files"), or otherwise. libpcap says only
+ * PCAP_ERROR, and errno may not survive its cleanup: the message is what
+ * there is. A lack of descriptors is no interface gone (with -i all,
+ * skipped) but an end. */
+static int resource_errno(const char *msg, int otherwise)
 {
 	static const int es[] = {EMFILE, ENFILE, ENOMEM, ENOBUFS};
 	size_t i, n = strlen(msg);
@@ -60,7 +61,7 @@ static int resource_errno(const char *msg)
 		if (n >= k && strcmp(msg + n - k, e) == 0)
 			return es[i];
 	}
-	return 0;
+	return otherwise;
 }
 
 static int set_filter(pcap_t *p, const char *device, const char *expr,
@@ -103,12 +104,9 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	if (!p) {
 		nscap_seterr(err, 0, "cannot open %s: %s", cfg->device,
 			     pcap_err);
-		return resource_errno(pcap_err) ? -resource_errno(pcap_err)
-						: -EINVAL;
+		return -resource_errno(pcap_err, EINVAL);
 	}
-	pcap_set_snaplen(p, cfg->immediate && !bulk
-				    ? nscap_ring_immediate_snaplen(cfg->snaplen)
-				    : cfg->snaplen);
+	pcap_set_snaplen(p, cfg->snaplen);
 	pcap_set_promisc(p, cfg->promisc);
 	pcap_set_timeout(p, bulk ? cfg->bulk_timeout_ms : cfg->timeout_ms);
 	if (ring)
@@ -136,9 +134,8 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 			why = pcap_geterr(p);
 		nscap_seterr(err, 0, "cannot capture on %s: %s", cfg->device,
 			     why);
-		ret = status == PCAP_ERROR && resource_errno(why)
-			      ? -resource_errno(why)
-			      : -activate_errno(status);
+		ret = status == PCAP_ERROR ? -resource_errno(why, EIO)
+					   : -activate_errno(status);
 		goto fail;
 	}
 	ret = set_filter(p, cfg->device, cfg->filter, err);
@@ -248,6 +245,9 @@ static int open_immediate(struct nscap_handle *h, char *err)
 	    sll.sll_ifindex > 0 &&
 	    if_indextoname((unsigned int)sll.sll_ifindex, name))
 		cfg.device = name;
+	/* the twin keeps the snapshot length; this ring's slots hold a
+	 * whole IP packet (without a twin, the one ring keeps it all) */
+	cfg.snaplen = nscap_ring_immediate_snaplen(cfg.snaplen);
 	ret = open_pcap(&cfg, false, &p, err);
 	if (ret)
 		return ret;

@@ -84,39 +84,32 @@ static int own_sysfs(char *err)
 }
 
 /*
- * Enter the network namespace of a live thread of process pid other than
- * its leader: a leader that ended with pthread_exit is a zombie whose
+ * The network namespace of a live thread of process pid other than its
+ * leader, opened: a leader that ended with pthread_exit is a zombie whose
  * namespaces are gone (setns on the pidfd says ESRCH) while the process
- * runs on. 0, or -1 when no thread could be entered.
+ * runs on. An fd, or -1 when no thread's could be opened.
  */
-static int enter_by_thread(pid_t pid)
+static int thread_nsfd(pid_t pid)
 {
 	char path[96];
 	struct dirent *de;
-	int ret = -1;
+	int fd = -1;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	d = opendir(path);
 	if (!d)
 		return -1;
-	while (ret && (de = readdir(d)) != NULL) {
-		int fd;
-
+	while (fd < 0 && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
 		    strtol(de->d_name, NULL, 10) == (long)pid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/ns/net",
 			 (int)pid, de->d_name);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (setns(fd, CLONE_NEWNET) == 0)
-			ret = 0;
-		close(fd);
 	}
 	closedir(d);
-	return ret;
+	return fd;
 }
 
 static int enter(struct nscap_ns *ns, char *err)
@@ -142,9 +135,12 @@ static int enter(struct nscap_ns *ns, char *err)
 	if (ns->src.pidfd >= 0 && setns(ns->src.pidfd, CLONE_NEWNET) == 0)
 		goto entered;
 	e = errno;
+	/* a live thread's, if the pidfd says the process runs on (its PID,
+	 * and so /proc/PID, may be another process's by now) */
 	if (ns->src.pidfd >= 0 && e == ESRCH &&
-	    enter_by_thread(ns->src.pid) == 0)
-		goto entered;
+	    (nsfd = thread_nsfd(ns->src.pid)) >= 0 &&
+	    nscap_pidfd_send_signal(ns->src.pidfd, 0) == 0)
+		goto by_fd;
 	if (ns->src.pidfd >= 0 && e == ESRCH) {
 		/* a zombie too: its PID stays, its namespaces are gone */
 		nscap_seterr(err, 0,
@@ -175,6 +171,7 @@ static int enter(struct nscap_ns *ns, char *err)
 				   (int)ns->src.pid);
 		goto out;
 	}
+by_fd:
 	if (setns(nsfd, CLONE_NEWNET) < 0) {
 		ret = nscap_seterr(err, errno,
 				   "cannot enter network namespace of pid %d",

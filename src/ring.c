@@ -24,13 +24,6 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 	return per;
 }
 
-int nscap_ring_immediate_snaplen(int snaplen)
-{
-	return snaplen > NSCAP_IMMEDIATE_RING_SNAPLEN
-		       ? NSCAP_IMMEDIATE_RING_SNAPLEN
-		       : snaplen;
-}
-
 uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen)
 {

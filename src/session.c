@@ -725,6 +725,15 @@ static int close_file(struct nscap_session *s, char *err)
 	return ret;
 }
 
+/* Remove file path, which nscap made and could not start (the message
+ * already said why), saying so when it cannot. */
+static void remove_made(struct nscap_session *s, const char *path)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
+			strerror(errno));
+}
+
 /* Open the output at path (a file made as root before the drop is given to
  * the user). 0, or a negative errno with err set and nothing left made. */
 static int open_output(struct nscap_session *s, const char *path,
@@ -777,7 +786,7 @@ static int open_output(struct nscap_session *s, const char *path,
 		ret = nscap_privdrop_chown(out->fd, path, &s->cred, err);
 		if (ret) {
 			close(out->fd);
-			unlink(path);
+			remove_made(s, path);
 			return ret;
 		}
 	}
@@ -798,9 +807,8 @@ static int start_writer(struct nscap_session *s, const char *path,
 	ret = open_writer(s, path, out->fd, err);
 	if (ret) {
 		s->out_watch = -1;
-		if (out->created && unlink(path) < 0)
-			fprintf(s->log, "nscap: cannot remove %s: %s\n", path,
-				strerror(errno));
+		if (out->created)
+			remove_made(s, path);
 		return ret;
 	}
 	s->path[0] = '\0';
@@ -873,10 +881,17 @@ static int switch_file(struct nscap_session *s,
 	if (ret) {
 		close(out.fd);
 		if (out.created)
-			unlink(path);
+			remove_made(s, path);
 		return ret;
 	}
 	return start_writer(s, path, &out, err);
+}
+
+/* After a disk fault a new file waits until a write has got through again
+ * (a resume alone proves nothing): it would fail as the current one did. */
+static bool new_file_waits(const struct nscap_session *s)
+{
+	return s->full || s->full_said;
 }
 
 /* A flush went well: if it wrote past where the disk filled, the spell is
@@ -994,13 +1009,23 @@ sink_write_slow(struct nscap_session *s, unsigned int iface,
 	ts = nscap_pkt_ns(h, s->nano);
 	rec = s->ops->record_size(s->w, h->caplen);
 	a = nscap_rotate_decide(&s->o->rotate, &s->rs, ts, rec, false, &d);
-	/* as in housekeeping: after a disk fault a new file waits until a
-	 * write has got through again; the packets meanwhile go to the
-	 * current file (past -C by what one flush takes, once there is
-	 * space). A new file at once failed on its header (pcapng: the
-	 * capture ended) or was made empty in the last bytes (pcap) */
-	if (a == NSCAP_ROTATE_NEXT && s->full_said)
-		a = NSCAP_ROTATE_NONE;
+	/* as in housekeeping: a new file waits (at once, it failed on its
+	 * header, which ended the capture, pcapng, or was made empty in the
+	 * disk's last bytes, pcap). What is queued is tried now: once it gets
+	 * through, the new file; until then the packets go to the current
+	 * file (past -C by a packet) or, while the disk is full, are counted
+	 * and dropped */
+	if (a == NSCAP_ROTATE_NEXT && new_file_waits(s)) {
+		ret = flush_file(s, err);
+		if (ret)
+			return ret;
+		if (s->full) {
+			s->full_drops++;
+			return 0;
+		}
+		if (new_file_waits(s))
+			a = NSCAP_ROTATE_NONE;
+	}
 	ret = act(s, a, &d, err);
 	if (ret) {
 		/* the next file could not be made: this packet is lost too
@@ -1450,8 +1475,7 @@ static void gather(struct nscap_session *s, uint64_t last)
 	if (now > s->last_wake && last)
 		rate = last * 1000000000u / (now - s->last_wake);
 	s->last_wake = now;
-	us = nscap_ring_gather_us(last, rate, s->ring_bytes,
-				  nscap_ring_immediate_snaplen(s->snaplen));
+	us = nscap_ring_gather_us(last, rate, s->ring_bytes, s->snaplen);
 	if (!us)
 		return;
 	ts.tv_nsec = (long)us * 1000;
@@ -1796,7 +1820,7 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 
 	/* rotation deadlines are wall-clock (-G names); the timers are
 	 * monotonic: each turned into time left */
-	if (s->rotating && (s->full || s->full_said)) {
+	if (s->rotating && new_file_waits(s)) {
 		/* -G waits for space (housekeeping): only -a duration */
 		struct nscap_rotate_policy p = s->o->rotate;
 
@@ -1923,7 +1947,7 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 		 * fail as the current one does: it waits until a write has
 		 * got through again (a resume alone proves nothing), and so
 		 * does a SIGHUP */
-		if (a == NSCAP_ROTATE_NEXT && (s->full || s->full_said)) {
+		if (a == NSCAP_ROTATE_NEXT && new_file_waits(s)) {
 			a = NSCAP_ROTATE_NONE;
 			s->sig->rotate = force;
 		}
@@ -2189,7 +2213,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			s->ops->close(s->w, NULL);
 			s->w = NULL;
 			if (s->out_created && s->path[0])
-				(void)unlink(s->path);
+				remove_made(s, s->path);
 		}
 		return s->usage ? NSCAP_EXIT_USAGE : NSCAP_EXIT_RUNTIME;
 	}

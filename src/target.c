@@ -285,6 +285,9 @@ static int open_pid(pid_t pid, struct nscap_target *t, char *err)
 		fd = nscap_pidfd_open(pid, NSCAP_PIDFD_THREAD);
 		e = fd >= 0 ? 0 : errno == EINVAL ? ENOSYS : errno;
 	}
+	/* a thread gone meanwhile (no status to read any more) */
+	if (e == ENOENT)
+		e = ESRCH;
 	if (e && e != ENOSYS)
 		return nscap_seterr(err, e,
 				    e == ESRCH ? "cannot find process %d"

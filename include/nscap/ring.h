@@ -44,12 +44,19 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate);
  * a slot of one 128 KiB block, so this costs no slot against 65535, where
  * tcpdump's 262144 would take a 512 KiB block for each packet on a link
  * that is not Ethernet (tun, any). The block-mode twin, which takes any
- * load above light, keeps the full snapshot length.
+ * load above light, keeps the full snapshot length, and so does the one
+ * ring of a handle without a twin (no fanout group).
  */
 #define NSCAP_IMMEDIATE_RING_SNAPLEN (65535 + 64)
 
-/* The snapshot length of an immediate ring for snapshot length snaplen. */
-int nscap_ring_immediate_snaplen(int snaplen);
+/* The snapshot length of an immediate ring beside a twin, for snapshot
+ * length snaplen. Inline: the namespace side (capture/handle.c) uses it. */
+static inline int nscap_ring_immediate_snaplen(int snaplen)
+{
+	return snaplen > NSCAP_IMMEDIATE_RING_SNAPLEN
+		       ? NSCAP_IMMEDIATE_RING_SNAPLEN
+		       : snaplen;
+}
 
 /*
  * Microseconds to let packets gather before the next wake-up in immediate

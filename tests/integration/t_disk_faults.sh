@@ -197,6 +197,10 @@ waiting_sized() {
 	# disk filled took the late ones
 	for f in "$out"*; do
 		readable "$f" >/dev/null
+		# -C 1 passed by a packet at most (it took every packet until
+		# the next flush, a second's worth)
+		[ "$(stat -c %s "$f")" -le 1002000 ] ||
+			fail "-C $1, --on-full=wait: $f is $(stat -c %s "$f") bytes"
 		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
 		late=$((late + n))
 	done
