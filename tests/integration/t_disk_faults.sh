@@ -103,6 +103,17 @@ killed() {
 	[ "$n" -ge 1000 ] || fail "$out: only $n packets after 2 s"
 }
 
+# after_growth WHAT PORT: the tmpfs grows; once nscap has tried again, 50
+# datagrams to PORT; then SIGINT, and status 0 ($err: nscap's stderr)
+after_growth() {
+	mount -o remount,size=8m "$full" || fail "cannot grow the tmpfs"
+	sleep 1.5 # nscap tries again every second
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p "$2" -n 50 -s 1000 -r 100 -t 30 >/dev/null
+	sleep 1.5
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "$1: exit $?: $(cat "$err")"
+}
+
 # --on-full=wait: the capture goes on while the disk is full, counts what
 # it drops, and writes again once there is space (the tmpfs grows)
 waiting() {
@@ -113,12 +124,7 @@ waiting() {
 	dropping() { grep -q 'dropping packets until there is space' "$err"; }
 	wait_for 10 dropping || fail "--on-full=wait: no word of the full disk: $(cat "$err")"
 	[ -d "/proc/$BG_PID" ] || fail "--on-full=wait: nscap stopped"
-	mount -o remount,size=8m "$full" || fail "cannot grow the tmpfs"
-	sleep 1.5 # nscap tries again every second
-	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 50 -s 1000 -r 100 -t 30 >/dev/null
-	sleep 1.5
-	kill -INT "$BG_PID"
-	wait "$BG_PID" || fail "--on-full=wait: exit $?: $(cat "$err")"
+	after_growth "--on-full=wait" 9999
 	readable "$out" >/dev/null
 	lost=$(sed -n 's/^nscap: \([0-9][0-9]*\) packets lost: the disk is full or failing$/\1/p' "$err")
 	[ "${lost:-0}" -gt 0 ] || fail "--on-full=wait: no lost count: $(cat "$err")"
@@ -187,12 +193,7 @@ waiting_sized() {
 	grep -q 'dropping packets until there is space' "$err" ||
 		fail "-C $1, --on-full=wait: no word of the full disk: $(cat "$err")"
 	[ -d "/proc/$BG_PID" ] || fail "-C $1, --on-full=wait: nscap stopped: $(cat "$err")"
-	mount -o remount,size=8m "$full" || fail "cannot grow the tmpfs"
-	sleep 1.5 # nscap tries again every second
-	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9998 -n 50 -s 1000 -r 100 -t 30 >/dev/null
-	sleep 1.5
-	kill -INT "$BG_PID"
-	wait "$BG_PID" || fail "-C $1, --on-full=wait: exit $?: $(cat "$err")"
+	after_growth "-C $1, --on-full=wait" 9998
 	# every file holds packets (readable says so): the one begun as the
 	# disk filled took the late ones
 	for f in "$out"*; do
