@@ -382,8 +382,25 @@ static void add_hit(struct nscap_runtime_hit *hits, size_t max, size_t *n,
 }
 
 /* docker, podman, nerdctl: `CLI container inspect WHAT`, by name or ID. */
+/* Whether inspect's JSON names a container other than name: docker and
+ * podman take an ID prefix where a name is asked for, and name:NAME (or a
+ * name of 1 to 3 hex digits) is never an ID prefix. Its "Name" (docker
+ * writes "/web"); none said: not another. */
+static bool names_another(const char *json, const char *name)
+{
+	char got[NSCAP_RUNTIME_NAME_LEN];
+	const char *v = nscap_json_find(json, "Name");
+
+	if (!v || nscap_json_string(v, got, sizeof(got)))
+		return false;
+	return strcmp(got[0] == '/' ? got + 1 : got, name) != 0;
+}
+
+/* CLI inspect WHAT: an ID (prefix), or, when name is not NULL, a container
+ * named name (WHAT) and nothing else. */
 static int ask_inspect(const char *path, const char *cli, const char *what,
-		       struct nscap_runtime_hit *hits, size_t max, size_t *n)
+		       const char *name, struct nscap_runtime_hit *hits,
+		       size_t max, size_t *n)
 {
 	char *argv[] = {(char *)path, "container", "inspect", (char *)what,
 			NULL};
@@ -393,7 +410,8 @@ static int ask_inspect(const char *path, const char *cli, const char *what,
 	int ret;
 
 	ret = run(argv, &out);
-	if (ret == 0 && nscap_runtime_parse_inspect(out, id, &pid) == 0)
+	if (ret == 0 && nscap_runtime_parse_inspect(out, id, &pid) == 0 &&
+	    !(name && names_another(out, name)))
 		add_hit(hits, max, n, cli, id, pid);
 	free(out);
 	return ret < 0 ? ret : 0;
@@ -499,7 +517,8 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			continue;
 		any = true;
 		if (strcmp(*c, "crictl") != 0)
-			ret = ask_inspect(path, *c, what, hits, max, &n);
+			ret = ask_inspect(path, *c, what, by_id ? NULL : what,
+					  hits, max, &n);
 		else if (by_id)
 			ret = ask_crictl_id(path, what, hits, max, &n);
 		else
@@ -580,11 +599,12 @@ int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n)
 					      nscap_runtime_parse_cri_json, &v,
 					      &nv, &cap);
 		} else {
-			char *ps[] = {path,
-				      "ps",
-				      "--no-trunc",
-				      "--format",
-				      "{{.ID}} {{.Names}}",
+			/* -a: podman's plain ps leaves a paused container
+			 * out (and one stopping); stopped ones hold no
+			 * namespace, so they only cost lines */
+			char *ps[] = {path,	  "ps",
+				      "-a",	  "--no-trunc",
+				      "--format", "{{.ID}} {{.Names}}",
 				      NULL};
 
 			if (run(ps, &text) == 0)

@@ -177,6 +177,21 @@ read -ra f <<<"$row"
 [ "${f[1]}" = "$pid" ] && [ "${f[2]}" = httpd ] && [ "${f[3]}" = "${id:0:12}" ] && [ "${f[4]}" = "$NAME" ] ||
 	fail "-L row of the container: '$row'"
 grep -q "eth0=$ip/" <<<"${f[6]}" || fail "-L interfaces of the container: ${f[6]}"
+# name:PREFIX is a name, never the container whose ID starts so (podman's
+# inspect takes a prefix, and nscap once took its answer)
+if [ "$CLI" = 1 ]; then
+	probe "name:${id:0:6}"
+	[ $? -eq 1 ] && grep -q "^nscap: no container named '${id:0:6}'" "$LAB_DIR/p.err" ||
+		fail "name:${id:0:6}: $(cat "$LAB_DIR/p.out" "$LAB_DIR/p.err")"
+	# a paused container keeps its name in -L (plain podman ps leaves it out)
+	if timeout 30 podman pause "$NAME" >/dev/null 2>&1; then
+		probe -L
+		row=$(awk -v i="$ino" '$1 == i' "$LAB_DIR/p.out")
+		timeout 30 podman unpause "$NAME" >/dev/null 2>&1
+		read -ra f <<<"$row"
+		[ "${f[4]}" = "$NAME" ] || fail "-L row of the paused container: '$row'"
+	fi
+fi
 
 # --- capture a page fetch, read the request back with tshark ---------------
 if [ "$CLI" = 1 ]; then

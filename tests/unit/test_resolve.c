@@ -169,19 +169,20 @@ static void skip_in_container(void)
 	"  \"Name\": \"web\",\n  \"HostConfig\": {\"PidMode\": \"private\"}\n" \
 	" }\n]\n"
 
-#define FAKE_PODMAN                                                         \
-	"#!/bin/sh\n"                                                       \
-	"[ \"$1 $2\" = 'container inspect' ] || exit 125\n"                 \
-	"echo 'podman warns on stderr' >&2\n"                               \
-	"case \"$3\" in\n"                                                  \
-	"web|beef|e817c105574b|" ID_A ")\n cat <<'EOF'\n" PODMAN_WEB        \
-	"EOF\n ;;\n"                                                        \
-	"stopped)\n echo '[{\"Id\": \"" ID_B                                \
-	"\", \"State\": {\"Pid\": 0}}]'\n ;;\n"                             \
-	"dup)\n echo '[{\"Id\": \"" ID_C                                    \
-	"\", \"State\": {\"Pid\": @PID@}}]'\n ;;\n"                         \
-	"*)\n echo '[]'\n echo \"Error: no such container $3\" >&2\n exit " \
-	"125\n ;;\n"                                                        \
+#define FAKE_PODMAN                                                           \
+	"#!/bin/sh\n"                                                         \
+	"[ \"$1 $2\" = 'container inspect' ] || exit 125\n"                   \
+	"echo 'podman warns on stderr' >&2\n"                                 \
+	"case \"$3\" in\n"                                                    \
+	"web|e817|e817c105574b|" ID_A ")\n cat <<'EOF'\n" PODMAN_WEB          \
+	"EOF\n ;;\n"                                                          \
+	"beef)\n sed 's/\"web\"/\"beef\"/' <<'EOF'\n" PODMAN_WEB "EOF\n ;;\n" \
+	"stopped)\n echo '[{\"Id\": \"" ID_B                                  \
+	"\", \"State\": {\"Pid\": 0}}]'\n ;;\n"                               \
+	"dup)\n echo '[{\"Id\": \"" ID_C                                      \
+	"\", \"State\": {\"Pid\": @PID@}}]'\n ;;\n"                           \
+	"*)\n echo '[]'\n echo \"Error: no such container $3\" >&2\n exit "   \
+	"125\n ;;\n"                                                          \
 	"esac\n"
 
 #define FAKE_DOCKER                                                            \
@@ -237,6 +238,13 @@ static void test_name_through_podman(void **state)
 	assert_int_equal(nscap_target_resolve("beef", &t, err), 0);
 	assert_string_equal(t.container_id, ID_A);
 	assert_string_equal(t.container_name, "beef");
+	nscap_target_close(&t);
+
+	/* a name is a name: podman inspect takes an ID prefix too, and the
+	 * container it finds is not named so (it found one, named web, for
+	 * name:e817) */
+	assert_true(nscap_target_resolve("name:e817", &t, err) < 0);
+	assert_non_null(strstr(err, "no container named 'e817'"));
 	nscap_target_close(&t);
 
 	/* podman://PREFIX that no cgroup names: podman is asked by ID */
