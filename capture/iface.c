@@ -19,6 +19,7 @@
 
 #include "nscap/err.h"
 #include "nscap/iface.h"
+#include "nscap/text.h"
 
 void nscap_iface_list_free(struct nscap_iface_list *l)
 {
@@ -406,6 +407,8 @@ char *nscap_iface_describe(const struct nscap_iface *f, size_t n, char *buf,
 	if (f->description && pos < len)
 		pos += (size_t)snprintf(buf + pos, len - pos, " (%s)",
 					f->description);
+	/* an interface's name may hold control bytes: not to the terminal */
+	nscap_text_tame_all(buf);
 	if (!f->flags || pos >= len)
 		return buf;
 	pos += (size_t)snprintf(buf + pos, len - pos, " [");

@@ -426,6 +426,13 @@ int nscap_nslist_interfaces(struct nscap_nslist *l, char *err)
 	return 0;
 }
 
+/* s, each control byte a '?' (the text listing goes to a terminal) */
+static void put_tame(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		putc(nscap_text_tame(*s), f);
+}
+
 /* "eth0=198.51.100.1/24+fe80::1/64,lo=127.0.0.1/8"; "?" when unknown. */
 static void put_ifaces(FILE *f, const struct nscap_nsrow *r)
 {
@@ -438,7 +445,9 @@ static void put_ifaces(FILE *f, const struct nscap_nsrow *r)
 	for (i = 0; i < r->nifs; i++) {
 		const struct nscap_nsif *x = &r->ifs[i];
 
-		fprintf(f, "%s%s", i ? "," : "", x->name);
+		if (i)
+			putc(',', f);
+		put_tame(f, x->name);
 		for (j = 0; j < x->naddrs; j++)
 			fprintf(f, "%c%s", j ? '+' : '=', x->addrs[j]);
 	}
@@ -510,9 +519,16 @@ static void write_text(FILE *out, const struct nscap_nslist *l)
 			headers[c]);
 	fputs("INTERFACES\n", out);
 	for (i = 0; i < l->n; i++) {
-		for (c = 0; c < C_N; c++)
-			fprintf(out, c == C_PID ? "%*s  " : "%-*s  ", width[c],
-				cell(&l->rows[i], c, buf, sizeof(buf)));
+		for (c = 0; c < C_N; c++) {
+			const char *t = cell(&l->rows[i], c, buf, sizeof(buf));
+			int pad = width[c] - (int)strlen(t);
+
+			if (c == C_PID)
+				fprintf(out, "%*s", pad > 0 ? pad : 0, "");
+			put_tame(out, t);
+			fprintf(out, "%*s  ", c == C_PID || pad < 0 ? 0 : pad,
+				"");
+		}
 		put_ifaces(out, &l->rows[i]);
 		putc('\n', out);
 	}

@@ -27,6 +27,7 @@
 #include "nscap/procfs.h"
 #include "nscap/runtime.h"
 #include "nscap/target.h"
+#include "nscap/text.h"
 
 #define PROC "/proc"
 #define NETNS_DIR "/run/netns"
@@ -228,6 +229,9 @@ void nscap_target_read_comm(const char *proc, pid_t pid, char *buf, size_t len)
 	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
 	(void)nscap_proc_read(path, buf, len);
 	buf[strcspn(buf, "\n")] = '\0';
+	/* a process names itself: no control byte reaches a terminal, a
+	 * message or a file */
+	nscap_text_tame_all(buf);
 }
 
 static void reset(struct nscap_target *t, const char *name)

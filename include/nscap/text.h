@@ -15,4 +15,19 @@ static inline bool nscap_all_digits(const char *s)
 	return true;
 }
 
+/* A byte as a terminal may show it: a control byte (what a process may put
+ * in its own name, or an interface's, to drive the terminal of whoever
+ * lists it) becomes '?', as ps shows it. */
+static inline char nscap_text_tame(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
+}
+
+/* nscap_text_tame on every byte of s, in place. */
+static inline void nscap_text_tame_all(char *s)
+{
+	for (; *s; s++)
+		*s = nscap_text_tame(*s);
+}
+
 #endif

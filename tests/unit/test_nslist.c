@@ -242,6 +242,23 @@ static void test_format_text(void **state)
 		"-\n");
 	free(s);
 
+	/* control bytes (a process names itself; interfaces are named in the
+	 * namespace) reach no terminal: '?', as ps shows them, and the
+	 * columns stay aligned */
+	snprintf(x.r[1].container_name, sizeof(x.r[1].container_name),
+		 "w\033b");
+	snprintf(x.ifs_web[1].name, IF_NAMESIZE, "e\001h0");
+	x.l.n = 2;
+	s = to_string(write_text, &x.l);
+	assert_string_equal(
+		s, "NETNS        PID  COMMAND  CONTAINER     NAME  NETNS-NAME  "
+		   "INTERFACES\n"
+		   "4026531840     1  systemd  -             -     -           "
+		   "lo=127.0.0.1/8+::1/128,ifb0\n"
+		   "4026532300  4242  httpd    e817c105574b  w?b   blue,green  "
+		   "lo=127.0.0.1/8,e?h0=198.51.100.1/24+fe80::1/64\n");
+	free(s);
+
 	/* no rows: the header alone */
 	x.l.n = 0;
 	s = to_string(write_text, &x.l);

@@ -483,6 +483,25 @@ static void test_proc_read(void **state)
 	/* a real one: this test's own name, as the kernel keeps it */
 	nscap_target_read_comm("/proc", getpid(), comm, sizeof(comm));
 	assert_string_equal(comm, "test_target");
+	/* a process names itself: its control bytes become '?' (they went
+	 * to the terminal in messages and -L, and into pcapng) */
+	{
+		char dir[] = "/tmp/nscap-comm-XXXXXX", p[PATH_MAX + 16];
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(p, sizeof(p), "%s/42", dir);
+		assert_int_equal(mkdir(p, 0700), 0);
+		snprintf(p, sizeof(p), "%s/42/comm", dir);
+		f = fopen(p, "w");
+		assert_non_null(f);
+		fputs("x\033[31mRED\n", f);
+		assert_int_equal(fclose(f), 0);
+		nscap_target_read_comm(dir, 42, comm, sizeof(comm));
+		assert_string_equal(comm, "x?[31mRED");
+		snprintf(p, sizeof(p), "rm -r '%s'", dir);
+		assert_int_equal(system(p), 0);
+	}
 }
 
 /* Pins a process that does not exist: -ESRCH, a message, pidfd -1. */
