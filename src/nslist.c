@@ -339,8 +339,11 @@ static int list_ifs(void *arg, char *err)
 					->sin6_addr;
 		else
 			continue;
-		if (f->naddrs == NSCAP_NSIF_MAXADDR ||
-		    !inet_ntop(fam, addr, text, sizeof(text)))
+		if (f->naddrs == NSCAP_NSIF_MAXADDR) {
+			f->more++; /* said, not cut without a word */
+			continue;
+		}
+		if (!inet_ntop(fam, addr, text, sizeof(text)))
 			continue;
 		bits = prefix_len(a->ifa_netmask);
 		if (bits >= 0)
@@ -450,6 +453,8 @@ static void put_ifaces(FILE *f, const struct nscap_nsrow *r)
 		put_tame(f, x->name);
 		for (j = 0; j < x->naddrs; j++)
 			fprintf(f, "%c%s", j ? '+' : '=', x->addrs[j]);
+		if (x->more)
+			fprintf(f, "+(%zu more)", x->more);
 	}
 }
 
@@ -574,7 +579,11 @@ static void write_json_row(FILE *out, const struct nscap_nsrow *r)
 				fputs(", ", out);
 			nscap_json_put_string(out, r->ifs[i].addrs[j]);
 		}
-		fputs("]}", out);
+		putc(']', out);
+		if (r->ifs[i].more)
+			fprintf(out, ", \"more_addresses\": %zu",
+				r->ifs[i].more);
+		putc('}', out);
 	}
 	fputs("]}", out);
 }

@@ -423,6 +423,15 @@ int nscap_session_open(struct nscap_session **out,
 				ret = add_handle(s, h, err);
 			if (ret) {
 				nscap_handle_close(g->ns, h);
+				/* of several targets, which one */
+				if (s->ntg > 1) {
+					char why[NSCAP_ERRBUF];
+
+					snprintf(why, sizeof(why), "%s", err);
+					(void)nscap_seterr(err, 0, "%s: %s",
+							   s->o->targets[k],
+							   why);
+				}
 				goto fail;
 			}
 		}

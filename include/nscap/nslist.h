@@ -29,6 +29,7 @@ struct nscap_nsif {
 	char name[IF_NAMESIZE];
 	char addrs[NSCAP_NSIF_MAXADDR][NSCAP_NSIF_ADDRLEN];
 	size_t naddrs;
+	size_t more; /* addresses beyond NSCAP_NSIF_MAXADDR, not kept */
 };
 
 /* One network namespace. */

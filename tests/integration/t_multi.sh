@@ -89,4 +89,13 @@ tshark -r "$LAB_DIR/long.pcapng" -T fields -e frame.interface_name 2>/dev/null |
 grep -qx " *2 $long2:eth0" "$LAB_DIR/long.counts" &&
 	grep -qx " *3 $long3:eth1" "$LAB_DIR/long.counts" ||
 	fail "long targets' interface names: $(cat "$LAB_DIR/long.counts")"
+# of several targets, the one whose interface cannot be opened is named
+# ('cannot capture on lo: That device is not up' named none)
+down=$(lab_ns down)
+dpid=$(lab_target "$down")
+ip -n "$down" link set lo down
+"$NSCAP" -t "${pids[0]}" -t "$dpid" -i lo -w "$LAB_DIR/down.pcapng" 2>"$LAB_DIR/down.err"
+expect_status 1 $? "one target's lo down"
+grep -q "^nscap: $dpid: cannot capture on lo: " "$LAB_DIR/down.err" ||
+	fail "one target's lo down: $(cat "$LAB_DIR/down.err")"
 pass

@@ -248,6 +248,7 @@ static void test_format_text(void **state)
 	snprintf(x.r[1].container_name, sizeof(x.r[1].container_name),
 		 "w\033b");
 	snprintf(x.ifs_web[1].name, IF_NAMESIZE, "e\001h0");
+	x.ifs_web[1].more = 6;
 	x.l.n = 2;
 	s = to_string(write_text, &x.l);
 	assert_string_equal(
@@ -256,7 +257,7 @@ static void test_format_text(void **state)
 		   "4026531840     1  systemd  -             -     -           "
 		   "lo=127.0.0.1/8+::1/128,ifb0\n"
 		   "4026532300  4242  httpd    e817c105574b  w?b   blue,green  "
-		   "lo=127.0.0.1/8,e?h0=198.51.100.1/24+fe80::1/64\n");
+		   "lo=127.0.0.1/8,e?h0=198.51.100.1/24+fe80::1/64+(6 more)\n");
 	free(s);
 
 	/* no rows: the header alone */
@@ -304,6 +305,12 @@ static void test_format_json(void **state)
 		"\"container_name\": null, \"netns_names\": [\"empty\\\"q\"], "
 		"\"interfaces\": []}\n"
 		"]\n");
+	free(s);
+
+	/* addresses beyond those kept are counted, not cut without a word */
+	x.ifs_web[1].more = 6;
+	s = to_string(write_json, &x.l);
+	assert_non_null(strstr(s, "\"fe80::1/64\"], \"more_addresses\": 6}"));
 	free(s);
 
 	x.l.n = 0;
