@@ -1936,9 +1936,12 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	uint64_t now = now_ns();
 	int ret = 0;
 
-	if (s->sig->rotate && s->out_kind != NSCAP_OUTPUT_FILE) {
-		/* SIGHUP with no regular file to start anew (stdout, a FIFO,
-		 * a device): the terminal went away; stop as for SIGINT */
+	if (s->sig->rotate &&
+	    (s->out_kind != NSCAP_OUTPUT_FILE || !s->path[0])) {
+		/* SIGHUP with no file of a name to start anew (stdout, even
+		 * redirected to a file; a FIFO, a device): the terminal went
+		 * away; stop as for SIGINT. stdout to a file went on to a
+		 * rotation with no name: a crash, or a file named "-1" */
 		s->sig->rotate = 0;
 		s->sig->stop++;
 	}

@@ -59,4 +59,22 @@ for i in eth0 eth1; do
 	# decides whether the cut happens here (unit: test_loop.c pins it)
 	[ "$((recv - cap))" -le 150 ] || fail "two SIGINTs: $i lost $((recv - cap)) of its drain: $line"
 done
+# SIGHUP with stdout redirected to a file (no -w, or -w -): stop, as for
+# any stdout (it crashed without -w, and made a file named -1 with -w -)
+cd "$LAB_DIR" || fail "cd"
+for w in "" "-w -"; do
+	# shellcheck disable=SC2086
+	"$NSCAP" -t "$pid" $w udp port 9997 >hup.pcapng 2>hup.err &
+	n=$!
+	wait_for 10 listening hup.err || fail "stdout to a file ($w): nscap did not start"
+	send "$b" 198.51.100.1 9997 5 500
+	sleep 0.2
+	kill -HUP "$n"
+	wait_for 5 test ! -d "/proc/$n" || fail "SIGHUP, stdout to a file ($w): nscap goes on"
+	wait "$n"
+	expect_status 0 $? "SIGHUP, stdout to a file ($w): $(cat hup.err)"
+	[ ! -e ./-1 ] || fail "SIGHUP, stdout to a file ($w): a file named -1"
+	[ "$(pcap_count hup.pcapng)" -eq 5 ] ||
+		fail "SIGHUP, stdout to a file ($w): $(pcap_count hup.pcapng) of 5 packets"
+done
 pass
