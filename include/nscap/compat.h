@@ -19,6 +19,14 @@
 #ifndef PIDFD_NONBLOCK
 #define PIDFD_NONBLOCK 04000
 #endif
+/* a packet socket ignores outgoing packets (4.20+) */
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+/* a fanout group ignores outgoing packets (6.2+) */
+#ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
+#define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
+#endif
 /* pidfd_open of a thread, not a process (6.9+): O_EXCL's value */
 #define NSCAP_PIDFD_THREAD 0200
 

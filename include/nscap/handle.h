@@ -95,6 +95,7 @@ struct nscap_handle {
 	struct nscap_gear gear; /* which ring the read loop reads (twin) */
 	struct nscap_handle_config cfg; /* as opened (device: ours) */
 	unsigned int group;		/* the twin's fanout group */
+	unsigned int group_flags; /* and the flags its members join with */
 	/* the twin's totals: packets read from it, and its kernel counters
 	 * (read by nscap: twin_count in handle.c), with libpcap's share */
 	uint64_t twin_taken, twin_accepted, twin_dropped;
