@@ -1143,7 +1143,9 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 }
 
 /* End handle i: its counters to the file and the totals, then close it. */
-static void end_handle(struct nscap_session *s, size_t i)
+/* Handle i's last counters: to the file, the totals and, with several
+ * interfaces, a line of its own. */
+static void last_counts(struct nscap_session *s, size_t i)
 {
 	struct nscap_handle *h = s->h[i];
 	struct nscap_counts st;
@@ -1166,8 +1168,18 @@ static void end_handle(struct nscap_session *s, size_t i)
 			hlabel(s, h, lb, sizeof(lb)), h->captured, st.received,
 			st.dropped);
 	}
-	nscap_handle_close(s->tg[h->owner].ns, h);
+}
+
+static void close_handle(struct nscap_session *s, size_t i)
+{
+	nscap_handle_close(s->tg[s->h[i]->owner].ns, s->h[i]);
 	s->h[i] = NULL;
+}
+
+static void end_handle(struct nscap_session *s, size_t i)
+{
+	last_counts(s, i);
+	close_handle(s, i);
 }
 
 /* Handle i's interface is gone (why): said, what its ring holds taken,
@@ -2290,9 +2302,16 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		s->full = false;
 	/* the counters go into the file, then the last flush, then what was
 	 * lost, then the close */
+	/* every handle's counters first: closing one waits for the kernel
+	 * (a grace period), and meanwhile a later one's ring took the traffic
+	 * after the stop and counted drops that were none (a hunt: 160 of a
+	 * second interface's, its file whole) */
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i])
-			end_handle(s, i);
+			last_counts(s, i);
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i])
+			close_handle(s, i);
 	s->nh = 0;
 	if (s->w) {
 		char cerr[NSCAP_ERRBUF];
