@@ -66,44 +66,6 @@ static int resource_errno(const char *msg, int otherwise)
 	return otherwise;
 }
 
-static int set_filter(pcap_t *p, const char *device, const char *expr,
-		      char *err)
-{
-	char pcap_err[PCAP_ERRBUF_SIZE];
-	struct bpf_program prog;
-	bpf_u_int32 net = 0, mask = 0;
-	int ret = 0;
-
-	if (!expr || !*expr)
-		return 0;
-	/* the netmask matters only for "ip broadcast". An interface without
-	 * an IPv4 address (a bridge port, an IPv6-only link) has none: as
-	 * tcpdump, 0, so that "ip broadcast" means 255.255.255.255 there
-	 * (libpcap refuses the expression with PCAP_NETMASK_UNKNOWN) */
-	if (pcap_lookupnet(device, &net, &mask, pcap_err) < 0)
-		mask = 0;
-	if (pcap_compile(p, &prog, expr, 1, mask) < 0)
-		return nscap_seterr(err, 0, "bad filter expression '%s': %s",
-				    expr, pcap_geterr(p));
-	if (pcap_setfilter(p, &prog) < 0)
-		ret = nscap_seterr(err, 0, "cannot set filter on %s: %s",
-				   device, pcap_geterr(p));
-	pcap_freecode(&prog);
-	return ret;
-}
-
-/*
- * On a loopback interface the kernel hands a packet socket every packet
- * twice, going out and coming in; libpcap drops the outgoing copy when it
- * reads. So the ring held twice the packets, the kernel's counters said
- * twice what was captured, and in a stream the twin never looked empty
- * (each switch down waited the whole fallback, 25 ms) while the small
- * immediate ring overflowed: 1,090 of 4,000 packets lost at 2,000 a second.
- * The socket can ignore outgoing packets (Linux 4.20); on loopback that
- * keeps each packet once, the copy libpcap keeps. Not on other interfaces,
- * nor on "any", where outgoing packets are traffic of their own. An older
- * kernel refuses, and libpcap goes on dropping the copies itself.
- */
 static bool is_loopback(pcap_t *p, const char *device)
 {
 	struct ifreq ifr;
@@ -114,8 +76,44 @@ static bool is_loopback(pcap_t *p, const char *device)
 	       (ifr.ifr_flags & IFF_LOOPBACK);
 }
 
-/* A socket on its own; a fanout group's members take the group's hook,
- * which ignores outgoing packets with a flag of the group (6.2+) */
+/*
+ * The kernel hands a capture each packet on a loopback interface twice,
+ * going out and coming in, and libpcap drops the outgoing copy as it
+ * reads. So the ring held each packet twice, the kernel's counters said
+ * twice what was captured, and in a stream the twin never looked empty
+ * (each switch down waited the whole 25 ms fallback) while the small
+ * immediate ring overflowed: 1,090 of 4,000 packets lost at 2,000 a second
+ * on lo, 1,094 on "any".
+ *
+ * On "any", whose outgoing packets are the other interfaces' own, the
+ * kernel filter leaves out lo's outgoing copies (by lo's index); a member's
+ * filter runs after the fanout group's choice, so this holds in a stream
+ * too. expr with that added, malloc'd; NULL where it does not apply.
+ */
+static char *without_lo_out(const char *device, const char *expr)
+{
+	unsigned int lo = strcmp(device, "any") == 0 ? if_nametoindex("lo") : 0;
+	size_t len = (expr ? strlen(expr) : 0) + 64;
+	char *s;
+
+	if (!lo || !(s = malloc(len)))
+		return NULL;
+	if (expr && *expr)
+		snprintf(s, len, "(%s) and not (outbound and ifindex %u)", expr,
+			 lo);
+	else
+		snprintf(s, len, "not (outbound and ifindex %u)", lo);
+	return s;
+}
+
+/*
+ * On a loopback interface itself the socket ignores outgoing packets
+ * (PACKET_IGNORE_OUTGOING, 4.20), and a stream's fanout group does (its
+ * flag, 6.2: see open_twin; a member's own option is not the group's).
+ * The same as a "not outbound" filter would, which measured worse in a
+ * stream on lo: 289 of 4,000 lost, with the group's flag or without it
+ * (why, I did not find; on "any" the filter lost none).
+ */
 static void ignore_loopback_out(pcap_t *p, const char *device)
 {
 	int one = 1;
@@ -123,6 +121,39 @@ static void ignore_loopback_out(pcap_t *p, const char *device)
 	if (is_loopback(p, device))
 		(void)setsockopt(pcap_get_selectable_fd(p), SOL_PACKET,
 				 PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+}
+
+static int set_filter(pcap_t *p, const char *device, const char *expr,
+		      char *err)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE], *any = without_lo_out(device, expr);
+	struct bpf_program prog;
+	bpf_u_int32 net = 0, mask = 0;
+	int ret = 0, compiled = -1;
+
+	if ((!expr || !*expr) && !any)
+		return 0;
+	/* the netmask matters only for "ip broadcast". An interface without
+	 * an IPv4 address (a bridge port, an IPv6-only link) has none: as
+	 * tcpdump, 0, so that "ip broadcast" means 255.255.255.255 there
+	 * (libpcap refuses the expression with PCAP_NETMASK_UNKNOWN) */
+	if (pcap_lookupnet(device, &net, &mask, pcap_err) < 0)
+		mask = 0;
+	/* "any": with lo's outgoing copies left out, else as asked (a
+	 * libpcap that cannot: it drops them as it reads) */
+	if (any)
+		compiled = pcap_compile(p, &prog, any, 1, mask);
+	free(any);
+	if (compiled < 0 && (!expr || !*expr))
+		return 0;
+	if (compiled < 0 && pcap_compile(p, &prog, expr, 1, mask) < 0)
+		return nscap_seterr(err, 0, "bad filter expression '%s': %s",
+				    expr, pcap_geterr(p));
+	if (pcap_setfilter(p, &prog) < 0)
+		ret = nscap_seterr(err, 0, "cannot set filter on %s: %s",
+				   device, pcap_geterr(p));
+	pcap_freecode(&prog);
+	return ret;
 }
 
 /* Create, activate, filter and make non-blocking one pcap_t: the handle
@@ -239,9 +270,9 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	if (h->prog_fd < 0)
 		goto fail;
 	fd = pcap_get_selectable_fd(p);
-	/* on loopback the group ignores outgoing copies (see
-	 * ignore_loopback_out); a kernel before 6.2 refuses the flag, and
-	 * libpcap drops them as it reads */
+	/* on loopback the group's hook ignores the outgoing copies (see
+	 * ignore_loopback_out; 6.2: earlier kernels keep the flag without a
+	 * word, and a stream on lo holds both copies there) */
 	h->group_flags = is_loopback(p, cfg->device)
 				 ? PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 				 : 0;

@@ -381,7 +381,6 @@ static void add_hit(struct nscap_runtime_hit *hits, size_t max, size_t *n,
 	(*n)++;
 }
 
-/* docker, podman, nerdctl: `CLI container inspect WHAT`, by name or ID. */
 /* Whether inspect's JSON names a container other than name: docker and
  * podman take an ID prefix where a name is asked for, and name:NAME (or a
  * name of 1 to 3 hex digits) is never an ID prefix. Its "Name" (docker
@@ -396,8 +395,9 @@ static bool names_another(const char *json, const char *name)
 	return strcmp(got[0] == '/' ? got + 1 : got, name) != 0;
 }
 
-/* CLI inspect WHAT: an ID (prefix), or, when name is not NULL, a container
- * named name (WHAT) and nothing else. */
+/* docker, podman, nerdctl: `CLI container inspect WHAT`: an ID (prefix) or
+ * a name, or, when name is not NULL, a container named name and nothing
+ * else. */
 static int ask_inspect(const char *path, const char *cli, const char *what,
 		       const char *name, struct nscap_runtime_hit *hits,
 		       size_t max, size_t *n)

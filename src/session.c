@@ -43,6 +43,7 @@
 #include "nscap/session.h"
 #include "nscap/stats.h"
 #include "nscap/target.h"
+#include "nscap/text.h"
 #include "nscap/watch.h"
 #include "nscap/writer.h"
 
@@ -160,6 +161,15 @@ enum stop_why {
 static bool quiet(const struct nscap_session *s)
 {
 	return s->o->quiet;
+}
+
+/* s as a terminal may show it (an interface's name, control bytes and
+ * all), in buf. */
+static const char *tame(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s);
+	nscap_text_tame_all(buf);
+	return buf;
 }
 
 /* Will the output be a stream that someone watches live? */
@@ -392,6 +402,7 @@ int nscap_session_open(struct nscap_session **out,
 
 		for (i = 0; i < g->nsel; i++) {
 			struct nscap_handle *h = NULL;
+			char tb[IF_NAMESIZE];
 
 			ret = open_handle(s, k, g->sel[i], &h, err);
 			/* -i all: an interface gone or down since the listing
@@ -399,7 +410,8 @@ int nscap_session_open(struct nscap_session **out,
 			if (g->all && (ret == -ENODEV || ret == -ENETDOWN ||
 				       ret == -EIO)) {
 				fprintf(s->log, "nscap: skipping %s: %s\n",
-					g->sel[i]->name, err);
+					tame(g->sel[i]->name, tb, sizeof(tb)),
+					err);
 				continue;
 			}
 			/* and so is one that cannot be opened otherwise,
@@ -412,7 +424,8 @@ int nscap_session_open(struct nscap_session **out,
 			if (g->all && ret == -EINVAL) {
 				fprintf(skipped ? skipped : s->log,
 					"nscap: not capturing on %s: %s\n",
-					g->sel[i]->name, err);
+					tame(g->sel[i]->name, tb, sizeof(tb)),
+					err);
 				note_failed(g, g->sel[i]);
 				if (!filter_err[0])
 					snprintf(filter_err, sizeof(filter_err),
@@ -428,9 +441,8 @@ int nscap_session_open(struct nscap_session **out,
 					char why[NSCAP_ERRBUF];
 
 					snprintf(why, sizeof(why), "%s", err);
-					(void)nscap_seterr(err, 0, "%s: %s",
-							   s->o->targets[k],
-							   why);
+					(void)nscap_seterr_in(
+						err, 0, s->o->targets[k], why);
 				}
 				goto fail;
 			}
@@ -526,23 +538,28 @@ static void describe(const struct nscap_session *s,
 static const char *hlabel(const struct nscap_session *s,
 			  const struct nscap_handle *h, char *buf, size_t len)
 {
+	char name[LABEL_LEN];
+
 	if (!s->verbose_names)
-		return h->device;
-	snprintf(buf, len, "%s:%s", s->o->targets[h->owner], h->device);
-	return buf;
+		return tame(h->device, buf, len);
+	snprintf(name, sizeof(name), "%s:%s", s->o->targets[h->owner],
+		 h->device);
+	return tame(name, buf, len);
 }
 
 static void say_listening(const struct nscap_session *s,
 			  const struct nscap_handle *h)
 {
 	const struct starget *g = &s->tg[h->owner];
+	char name[IF_NAMESIZE];
 
 	if (quiet(s))
 		return;
+	tame(h->device, name, sizeof(name));
 	fprintf(s->log,
 		"nscap: listening on %s in %s, link-type %s (%s), "
 		"snapshot length %d bytes\n",
-		h->device, g->desc, dlt_name(h->linktype),
+		name, g->desc, dlt_name(h->linktype),
 		dlt_description(h->linktype), h->snaplen);
 }
 
@@ -1142,7 +1159,6 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 	return n;
 }
 
-/* End handle i: its counters to the file and the totals, then close it. */
 /* Handle i's last counters: to the file, the totals and, with several
  * interfaces, a line of its own. */
 static void last_counts(struct nscap_session *s, size_t i)
@@ -1176,6 +1192,7 @@ static void close_handle(struct nscap_session *s, size_t i)
 	s->h[i] = NULL;
 }
 
+/* End handle i: its counters to the file and the totals, then close it. */
 static void end_handle(struct nscap_session *s, size_t i)
 {
 	last_counts(s, i);
@@ -1309,7 +1326,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 		noted = note_failed(g, f);
 		if (open_handle(s, k, f, &h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				f->name, err);
+				tame(f->name, lb, sizeof(lb)), err);
 			continue;
 		}
 		describe(s, h, name, sizeof(name), desc, sizeof(desc));
@@ -1320,14 +1337,14 @@ static void attach_new(struct nscap_session *s, size_t k)
 		wi.snaplen = h->snaplen;
 		if (add_handle(s, h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				name, err);
+				tame(name, lb, sizeof(lb)), err);
 			nscap_handle_close(g->ns, h);
 			continue;
 		}
 		before = s->ops->size(s->w);
 		if (s->ops->add_iface(s->w, &wi, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				name, err);
+				tame(name, lb, sizeof(lb)), err);
 			s->nh--;
 			nscap_handle_close(g->ns, h);
 			continue;

@@ -659,8 +659,14 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 				  nscap_runtime_clis_for(spec->runtime), t,
 				  tried, sizeof(tried), err);
 	} else if (spec->maybe_name) {
-		ret = open_by_cli(spec->arg, false, NULL, t, tried,
+		/* an ID prefix first (a CLI asked by ID takes a name too),
+		 * then a name (crictl looks names up apart); a lookup by name
+		 * alone refuses a container found by its ID */
+		ret = open_by_cli(spec->arg, true, NULL, t, tried,
 				  sizeof(tried), err);
+		if (ret == 0)
+			ret = open_by_cli(spec->arg, false, NULL, t, tried,
+					  sizeof(tried), err);
 		if (ret > 0 &&
 		    strncmp(t->container_id, spec->arg, strlen(spec->arg)) != 0)
 			snprintf(t->container_name, sizeof(t->container_name),

@@ -23,7 +23,8 @@
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
-/* a fanout group ignores outgoing packets (6.2+) */
+/* a fanout group ignores outgoing packets (6.2; earlier kernels keep an
+ * unknown flag without a word) */
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000
 #endif

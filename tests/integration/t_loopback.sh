@@ -19,18 +19,33 @@ while True:
     s.recv(2048)' &
 LAB_PIDS+=("$!")
 
-# stream: 4,000 at 2,000 a second, every one in the stream, none dropped
-lab_bg bash -c '"$0" -t "$1" -i lo -w - "udp port 5221" 2>"$2" | cat >"$3"' \
-	"$NSCAP" "$pid" s.err s.pcapng
-wait_for 10 listening s.err || fail "stream: nscap did not start: $(cat s.err)"
-ip netns exec "$a" "$UDPGEN" -d 127.0.0.1 -p 5221 -n 4000 -r 2000 -t 10 >/dev/null ||
-	fail "udpgen failed"
-sleep 0.5
-pkill -INT -f "nscap -t $pid -i lo -w -" || fail "stream: no nscap to stop"
-wait "$BG_PID"
-grep -q '^4000 packets captured$' s.err && grep -q '^4000 packets received by filter$' s.err &&
-	grep -q '^0 packets dropped by kernel$' s.err || fail "stream: $(cat s.err)"
-[ "$(pcap_count s.pcapng)" -eq 4000 ] || fail "stream: $(pcap_count s.pcapng) of 4000 in the stream"
+# stream: 4,000 at 2,000 a second, every one in the stream, none dropped;
+# on lo, and on "any", which cannot ignore outgoing packets (the other
+# interfaces'): its kernel filter leaves out lo's outgoing copies
+# on lo itself a stream's fanout group ignores outgoing packets from 6.2
+# (earlier kernels keep its flag without a word); "any" is filtered
+kver=$(uname -r)
+ifs=any
+if [ "$(printf '%s\n' 6.2 "${kver%%-*}" | sort -V | head -n 1)" = 6.2 ]; then
+	ifs="lo any"
+else
+	echo "SKIP (part): a stream on lo needs Linux 6.2, this is $kver" >&2
+fi
+for i in $ifs; do
+	lab_bg bash -c '"$0" -t "$1" -i "$2" -w - "udp port 5221" 2>"$3" | cat >"$4"' \
+		"$NSCAP" "$pid" "$i" "s.$i.err" s.pcapng
+	wait_for 10 listening "s.$i.err" || fail "stream on $i: nscap did not start: $(cat "s.$i.err")"
+	ip netns exec "$a" "$UDPGEN" -d 127.0.0.1 -p 5221 -n 4000 -r 2000 -t 10 >/dev/null ||
+		fail "udpgen failed"
+	sleep 0.5
+	pkill -INT -f "nscap -t $pid -i $i -w -" || fail "stream on $i: no nscap to stop"
+	wait "$BG_PID"
+	e="s.$i.err"
+	grep -q '^4000 packets captured$' "$e" && grep -q '^4000 packets received by filter$' "$e" &&
+		grep -q '^0 packets dropped by kernel$' "$e" || fail "stream on $i: $(cat "$e")"
+	[ "$(pcap_count s.pcapng)" -eq 4000 ] ||
+		fail "stream on $i: $(pcap_count s.pcapng) of 4000 in the stream"
+done
 
 # file mode: each packet counted once
 "$NSCAP" -t "$pid" -i lo -c 100 -w f.pcapng "udp port 5221" 2>f.err &

@@ -246,6 +246,11 @@ static void test_name_through_podman(void **state)
 	assert_true(nscap_target_resolve("name:e817", &t, err) < 0);
 	assert_non_null(strstr(err, "no container named 'e817'"));
 	nscap_target_close(&t);
+	/* while e817 alone, 4 hex digits that no cgroup names, is an ID
+	 * prefix too (the name check once refused it) */
+	assert_int_equal(nscap_target_resolve("e817", &t, err), 0);
+	assert_string_equal(t.container_id, ID_A);
+	nscap_target_close(&t);
 
 	/* podman://PREFIX that no cgroup names: podman is asked by ID */
 	assert_int_equal(nscap_target_resolve("podman://e817c105574b", &t, err),
