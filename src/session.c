@@ -2369,7 +2369,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			s->lost, s->lost == 1 ? "" : "s",
 			why == STOP_DISK || s->disk_lost
 				? "the disk is full or failing"
-				: "they could not be written");
+			: s->lost == 1 ? "it could not be written"
+				       : "they could not be written");
 	/* as tcpdump's "Maximum file limit reached" */
 	if (s->autostopped && !quiet(s))
 		fprintf(s->log, "nscap: stopped: %s\n",

@@ -147,4 +147,6 @@ lost=$(sed -n 's/^nscap: \([0-9]*\) packets\{0,1\} lost: .*/\1/p' bad.err)
 infile=$(pcap_count bad.pcapng)
 [ -n "$captured" ] && [ $((infile + ${lost:-0})) -eq "$captured" ] ||
 	fail "bad next file: $infile in the file and ${lost:-no} lost of $captured captured: $(cat bad.err)"
+grep -q '^nscap: 1 packet lost: it could not be written$' bad.err ||
+	fail "bad next file: $(cat bad.err)"
 pass
