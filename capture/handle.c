@@ -252,6 +252,7 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	socklen_t len = sizeof(int);
 	pcap_t *p = NULL;
 	int fd, val = 0;
+	bool joined;
 
 	/* the twin first: it captures from its activation on */
 	if (open_pcap(cfg, true, &p, err))
@@ -276,12 +277,16 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	h->group_flags = is_loopback(p, cfg->device)
 				 ? PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 				 : 0;
-	if (h->group_flags &&
-	    nscap_fanout_join(fd, 0,
-			      PACKET_FANOUT_FLAG_UNIQUEID | h->group_flags) < 0)
+	joined = nscap_fanout_join(fd, 0,
+				   PACKET_FANOUT_FLAG_UNIQUEID |
+					   h->group_flags) == 0;
+	if (!joined && h->group_flags) {
+		/* a kernel that refuses the flag: a group without it */
 		h->group_flags = 0;
-	if ((!h->group_flags &&
-	     nscap_fanout_join(fd, 0, PACKET_FANOUT_FLAG_UNIQUEID) < 0) ||
+		joined = nscap_fanout_join(fd, 0,
+					   PACKET_FANOUT_FLAG_UNIQUEID) == 0;
+	}
+	if (!joined ||
 	    getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0 ||
 	    nscap_fanout_attach(fd, h->prog_fd) < 0)
 		goto fail;

@@ -538,13 +538,13 @@ static void describe(const struct nscap_session *s,
 static const char *hlabel(const struct nscap_session *s,
 			  const struct nscap_handle *h, char *buf, size_t len)
 {
-	char name[LABEL_LEN];
-
 	if (!s->verbose_names)
-		return tame(h->device, buf, len);
-	snprintf(name, sizeof(name), "%s:%s", s->o->targets[h->owner],
-		 h->device);
-	return tame(name, buf, len);
+		snprintf(buf, len, "%s", h->device);
+	else
+		snprintf(buf, len, "%s:%s", s->o->targets[h->owner], h->device);
+	/* an interface is named in its namespace, control bytes and all */
+	nscap_text_tame_all(buf);
+	return buf;
 }
 
 static void say_listening(const struct nscap_session *s,
@@ -2318,11 +2318,11 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	if (s->full && s->w && s->ops->resume(s->w, err) == 0)
 		s->full = false;
 	/* the counters go into the file, then the last flush, then what was
-	 * lost, then the close */
-	/* every handle's counters first: closing one waits for the kernel
-	 * (a grace period), and meanwhile a later one's ring took the traffic
-	 * after the stop and counted drops that were none (a hunt: 160 of a
-	 * second interface's, its file whole) */
+	 * lost, then the close. Every handle's counters before any handle is
+	 * closed: closing one waits for the kernel (a grace period), and
+	 * meanwhile a later one's ring took the traffic after the stop and
+	 * counted drops that were none (a hunt: 160 of a second interface's,
+	 * its file whole) */
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i])
 			last_counts(s, i);
