@@ -1618,6 +1618,17 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
 	if (n == 0)
 		return;
+	if (n == -ENETDOWN) {
+		/* the interface was down as the ring opened (libpcap opens
+		 * none on it): a restart or a rename, up again in a moment.
+		 * The twin goes on, and a later quiet spell opens the ring
+		 * again; this stopped the switching for the whole capture (a
+		 * wake-up at the down had come first, in t_renamed) */
+		say_gear(s, h, "down: reading blocks until it is up");
+		h->busy_meanwhile = false;
+		nscap_gear_busy(&h->gear, mono_ns());
+		return;
+	}
 	if (n > 0 && h->busy_meanwhile) {
 		/* traffic came back while the ring opened: stay */
 		h->busy_meanwhile = false;

@@ -35,4 +35,28 @@ grep -q "quiet: reading each packet" s.err ||
 	fail "never on the immediate ring: $(cat s.err)"
 ! grep -q "cannot" s.err || fail "$(cat s.err)"
 [ "$(pcap_count s.pcapng)" -eq 5 ] || fail "$(pcap_count s.pcapng) of 5 packets: $(cat s.err)"
+# the first switch made while the interface is down (its wake-up comes at
+# the down): libpcap opens no ring on it, and the switching stopped for
+# the whole capture ("cannot capture on ...: That device is not up; reading
+# blocks"); now the twin goes on and the ring opens once it is up
+lab_bg bash -c '"$0" -vv -t "$1" -i er -w - "udp port 9999" 2>"$2" | cat >"$3"' \
+	"$NSCAP" "$pid" d.err d.pcapng
+wait_for 10 listening d.err || fail "down: nscap did not start: $(cat d.err)"
+sleep 0.3
+ip -n "$a" link set er down
+sleep 1
+ip -n "$a" link set er up
+sleep 1.2
+send "$b" 198.51.100.1 9999 5 10
+sleep 0.5
+pkill -INT -f "nscap -vv -t $pid -i er" || fail "down: no nscap to stop"
+wait "$BG_PID"
+! grep -q "cannot" d.err || fail "down: $(cat d.err)"
+[ "$(pcap_count d.pcapng)" -eq 5 ] || fail "down: $(pcap_count d.pcapng) of 5 packets: $(cat d.err)"
+# the last word of the gears: on the immediate ring
+last=$(grep "^nscap: er: " d.err | tail -n 1)
+case $last in
+*"quiet: reading each packet" | *settled) ;;
+*) fail "down: not on the immediate ring after: $(cat d.err)" ;;
+esac
 pass
