@@ -96,7 +96,30 @@ wait_for() {
 	done
 }
 
-# listening FILE: nscap has printed its "listening on" line into FILE.
+# wait_exit SECONDS PID ERRFILE WHAT: PID (nscap) ends within SECONDS, with
+# status 0. If it does not, it gets SIGINT so that its statistics say where
+# the packets went, and the test fails with its stderr (never a hang until
+# run.sh's timeout).
+wait_exit() {
+	local end=$((SECONDS + $1))
+	while kill -0 "$2" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+		sleep 0.05
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		kill -INT "$2" 2>/dev/null
+		sleep 2
+		kill -9 "$2" 2>/dev/null
+		wait "$2" 2>/dev/null
+		fail "$4: still running after $1 s; stderr: $(cat "$3")"
+	fi
+	wait "$2" || fail "$4: exit status $?; stderr: $(cat "$3")"
+}
+
+# listening FILE: nscap has printed its "listening on" line into FILE. A
+# FILE used before must be emptied before nscap starts: `nscap 2>FILE &`
+# truncates it in the child, and the parent may first read the last run's
+# line, send its packets to nobody, and wait for ever (t_formats did, once
+# in some 30 runs).
 listening() {
 	grep -q "listening on" "$1" 2>/dev/null
 }

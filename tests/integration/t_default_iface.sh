@@ -22,9 +22,10 @@ n=$!
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start"
 grep -q "listening on web0 in pid $pid" "$LAB_DIR/err" || fail "default: $(cat "$LAB_DIR/err")"
 send "$b" 198.51.100.1 9999 1
-wait "$n" || fail "default capture failed"
+wait_exit 20 "$n" "$LAB_DIR/err" "default capture"
 
 lo_n=$(sed -n 's/^\([0-9]*\)\.lo .*/\1/p' "$LAB_DIR/list")
+: >"$LAB_DIR/err" # emptied here: see listening in lib.sh
 "$NSCAP" -t "$pid" -i "$lo_n" -c 1 -w "$LAB_DIR/lo.pcap" 2>"$LAB_DIR/err" &
 n=$!
 wait_for 10 listening "$LAB_DIR/err" || fail "nscap -i $lo_n did not start"

@@ -10,11 +10,12 @@ pb=$(lab_target "$b")
 
 # capture ARGS...: one packet, to whatever -w says
 capture() {
+	: >"$LAB_DIR/err" # emptied here: see listening in lib.sh
 	"$NSCAP" "$@" -c 1 udp port 9999 2>"$LAB_DIR/err" &
 	local n=$!
 	wait_for 10 listening "$LAB_DIR/err" || fail "nscap $* did not start: $(cat "$LAB_DIR/err")"
 	send "$b" 198.51.100.1 9999 1
-	wait "$n" || fail "nscap $*: $(cat "$LAB_DIR/err")"
+	wait_exit 20 "$n" "$LAB_DIR/err" "nscap $*"
 }
 magic() { od -An -tx1 -N4 "$1" | tr -d ' '; }
 

@@ -81,6 +81,7 @@ expect_status 0 $? "-Z, -G, pattern in the directory: $(cat "$LAB_DIR/y.err")"
 # capture goes on in the file it had, and says so
 ro="$LAB_DIR/ro"
 mkdir "$ro" && chmod 0755 "$ro"
+: >"$LAB_DIR/r.err" # emptied here: see listening in lib.sh
 lab_bg "$NSCAP" -t "$pid" -i eth0 -Z nobody -w "$ro/r.pcapng" udp port 9999 2>"$LAB_DIR/r.err"
 n=$BG_PID
 wait_for 10 listening "$LAB_DIR/r.err" || fail "SIGHUP, read-only: nscap did not start"
