@@ -76,6 +76,12 @@ static bool is_loopback(pcap_t *p, const char *device)
 	       (ifr.ifr_flags & IFF_LOOPBACK);
 }
 
+void nscap_handle_cooked_v2(pcap_t *p)
+{
+	if (pcap_datalink(p) == DLT_LINUX_SLL)
+		(void)pcap_set_datalink(p, DLT_LINUX_SLL2);
+}
+
 /*
  * The kernel hands a capture each packet on a loopback interface twice,
  * going out and coming in, and libpcap drops the outgoing copy as it
@@ -86,16 +92,29 @@ static bool is_loopback(pcap_t *p, const char *device)
  * on lo, 1,094 on "any".
  *
  * On "any", whose outgoing packets are the other interfaces' own, the
- * kernel filter leaves out lo's outgoing copies (by lo's index); a member's
+ * kernel filter leaves out lo's outgoing copies, by lo's index; a member's
  * filter runs after the fanout group's choice, so this holds in a stream
- * too. expr with that added, malloc'd; NULL where it does not apply.
+ * too.
+ *
+ * Only on LINUX_SLL2, whose header holds the index. libpcap runs a new
+ * filter in userland too, over the blocks already in the ring when it was
+ * set (and over every packet when the kernel refuses the filter: more than
+ * 4096 instructions). On LINUX_SLL "ifindex" is a load that only the
+ * kernel can do: libpcap's interpreter fails it and rejects the packet, so
+ * every outgoing packet of the first block was lost, or of the whole
+ * capture (a field the kernel cannot map, such as the hardware type, makes
+ * libpcap filter everything in userland). expr with that added,
+ * malloc'd; NULL where it does not apply.
  */
-static char *without_lo_out(const char *device, const char *expr)
+static char *without_lo_out(const char *device, int linktype, const char *expr)
 {
-	unsigned int lo = strcmp(device, "any") == 0 ? if_nametoindex("lo") : 0;
 	size_t len = (expr ? strlen(expr) : 0) + 64;
+	unsigned int lo;
 	char *s;
 
+	if (strcmp(device, "any") != 0 || linktype != DLT_LINUX_SLL2)
+		return NULL;
+	lo = if_nametoindex("lo");
 	if (!lo || !(s = malloc(len)))
 		return NULL;
 	if (expr && *expr)
@@ -110,9 +129,10 @@ static char *without_lo_out(const char *device, const char *expr)
  * On a loopback interface itself the socket ignores outgoing packets
  * (PACKET_IGNORE_OUTGOING, 4.20), and a stream's fanout group does (its
  * flag, 6.2: see open_twin; a member's own option is not the group's).
- * The same as a "not outbound" filter would, which measured worse in a
- * stream on lo: 289 of 4,000 lost, with the group's flag or without it
- * (why, I did not find; on "any" the filter lost none).
+ * Not a "not outbound" filter: on lo's Ethernet link type "outbound" is a
+ * load only the kernel can do, and libpcap's userland pass over the first
+ * block (see without_lo_out) rejected every packet there: 289 of 4,000
+ * lost in a stream.
  */
 static void ignore_loopback_out(pcap_t *p, const char *device)
 {
@@ -126,12 +146,14 @@ static void ignore_loopback_out(pcap_t *p, const char *device)
 static int set_filter(pcap_t *p, const char *device, const char *expr,
 		      char *err)
 {
-	char pcap_err[PCAP_ERRBUF_SIZE], *any = without_lo_out(device, expr);
-	struct bpf_program prog;
+	char pcap_err[PCAP_ERRBUF_SIZE],
+		*any = without_lo_out(device, pcap_datalink(p), expr);
+	struct bpf_program prog, wrapped;
 	bpf_u_int32 net = 0, mask = 0;
-	int ret = 0, compiled = -1;
+	bool have = expr && *expr;
+	int ret = 0;
 
-	if ((!expr || !*expr) && !any)
+	if (!have && !any)
 		return 0;
 	/* the netmask matters only for "ip broadcast". An interface without
 	 * an IPv4 address (a bridge port, an IPv6-only link) has none: as
@@ -139,20 +161,29 @@ static int set_filter(pcap_t *p, const char *device, const char *expr,
 	 * (libpcap refuses the expression with PCAP_NETMASK_UNKNOWN) */
 	if (pcap_lookupnet(device, &net, &mask, pcap_err) < 0)
 		mask = 0;
-	/* "any": with lo's outgoing copies left out, else as asked (a
-	 * libpcap that cannot: it drops them as it reads) */
-	if (any)
-		compiled = pcap_compile(p, &prog, any, 1, mask);
-	free(any);
-	if (compiled < 0 && (!expr || !*expr))
-		return 0;
-	if (compiled < 0 && pcap_compile(p, &prog, expr, 1, mask) < 0)
-		return nscap_seterr(err, 0, "bad filter expression '%s': %s",
-				    expr, pcap_geterr(p));
+	/* the expression alone first: in parentheses, an unbalanced one
+	 * ("udp) or (tcp") would parse */
+	if (have && pcap_compile(p, &prog, expr, 1, mask) < 0) {
+		ret = nscap_seterr(err, 0, "bad filter expression '%s': %s",
+				   expr, pcap_geterr(p));
+		goto out;
+	}
+	/* "any": with the loopback's outgoing copies left out, else as
+	 * asked (a libpcap that cannot: it drops them as it reads) */
+	if (any && pcap_compile(p, &wrapped, any, 1, mask) == 0) {
+		if (have)
+			pcap_freecode(&prog);
+		prog = wrapped;
+		have = true;
+	}
+	if (!have)
+		goto out;
 	if (pcap_setfilter(p, &prog) < 0)
 		ret = nscap_seterr(err, 0, "cannot set filter on %s: %s",
 				   device, pcap_geterr(p));
 	pcap_freecode(&prog);
+out:
+	free(any);
 	return ret;
 }
 
@@ -205,6 +236,7 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 		goto fail;
 	}
 	ignore_loopback_out(p, cfg->device);
+	nscap_handle_cooked_v2(p);
 	ret = set_filter(p, cfg->device, cfg->filter, err);
 	if (ret)
 		goto fail;

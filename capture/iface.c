@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "nscap/err.h"
+#include "nscap/handle.h"
 #include "nscap/iface.h"
 #include "nscap/text.h"
 
@@ -229,8 +230,10 @@ static int linktypes_in_ns(void *p, char *err)
 		/* the smallest ring that activates: nothing is kept */
 		pcap_set_snaplen(h, 64);
 		pcap_set_buffer_size(h, 64 * 1024);
-		if (pcap_activate(h) >= 0)
+		if (pcap_activate(h) >= 0) {
+			nscap_handle_cooked_v2(h); /* as a capture takes it */
 			l->v[i].linktype = pcap_datalink(h);
+		}
 		pcap_close(h);
 	}
 	return 0;
