@@ -16,7 +16,8 @@
  * interface that appears later; a target that starts later.
  * capset(2) is not broadcast: in a run that keeps its uid (not root, with
  * file capabilities) each namespace thread must clear its own through
- * nscap_ns_call(ns, nscap_privdrop_clear_caps, NULL, err), and the caller
+ * nscap_ns_call(ns, nscap_privdrop_thread, NULL, err) (which sets its
+ * no_new_privs too, a per-thread flag), and the caller
  * checks the result with nscap_privdrop_verify(). Clearing them before a
  * uid change instead would make that thread's setresuid() fail, and glibc
  * abort.
@@ -354,7 +355,7 @@ bool nscap_privdrop_capable(void)
 	return (d[0].effective & need) == need;
 }
 
-int nscap_privdrop_clear_caps(void *arg, char *err)
+int nscap_privdrop_thread(void *arg, char *err)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
@@ -368,6 +369,10 @@ int nscap_privdrop_clear_caps(void *arg, char *err)
 	memset(d, 0, sizeof(d));
 	if (syscall(SYS_capset, &h, d) < 0)
 		return nscap_seterr(err, errno, "cannot drop capabilities");
+	/* per thread too: set in the main thread alone, the namespace
+	 * threads kept NoNewPrivs: 0 (a helper's hunt) */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nscap_seterr(err, errno, "cannot set no_new_privs");
 	return 0;
 }
 
@@ -405,11 +410,9 @@ int nscap_privdrop_apply(const struct nscap_privdrop_cred *c, char *err)
 					    "cannot change user to %s",
 					    c->name);
 	}
-	ret = nscap_privdrop_clear_caps(NULL, err);
+	ret = nscap_privdrop_thread(NULL, err);
 	if (ret)
 		return ret;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return nscap_seterr(err, errno, "cannot set no_new_privs");
 	if (c->change_ids) {
 		if (getresuid(&ru, &eu, &su) < 0 ||
 		    getresgid(&rg, &eg, &sg) < 0 || ru != c->uid ||
@@ -448,7 +451,8 @@ static bool ids_are(const char *p, uid_t uid)
 	return true;
 }
 
-/* One status line: a capability set must be empty, the uids c's. */
+/* One status line: a capability set must be empty, no_new_privs set, the
+ * uids c's. */
 static bool line_ok(const char *line, const struct nscap_privdrop_cred *c)
 {
 	static const char *const caps[] = {"CapPrm:", "CapEff:", "CapAmb:"};
@@ -457,6 +461,8 @@ static bool line_ok(const char *line, const struct nscap_privdrop_cred *c)
 	for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++)
 		if (strncmp(line, caps[k], strlen(caps[k])) == 0)
 			return strtoull(line + strlen(caps[k]), NULL, 16) == 0;
+	if (strncmp(line, "NoNewPrivs:", 11) == 0)
+		return strtoul(line + 11, NULL, 10) == 1;
 	if (c->change_ids && strncmp(line, "Uid:", 4) == 0)
 		return ids_are(line + 4, c->uid);
 	return true;

@@ -2179,11 +2179,10 @@ static int drop(struct nscap_session *s, char *err)
 	if (!s->cred.drop)
 		return 0;
 	ret = nscap_privdrop_apply(&s->cred, err);
-	for (k = 0; ret == 0 && !s->cred.change_ids && k < s->ntg; k++)
+	for (k = 0; ret == 0 && k < s->ntg; k++)
 		if (s->tg[k].ns)
-			ret = nscap_ns_call(s->tg[k].ns,
-					    nscap_privdrop_clear_caps, NULL,
-					    err);
+			ret = nscap_ns_call(s->tg[k].ns, nscap_privdrop_thread,
+					    NULL, err);
 	if (ret == 0)
 		ret = nscap_privdrop_verify(&s->cred, err);
 	s->dropped = ret == 0;

@@ -105,18 +105,18 @@ int nscap_privdrop_chown(int fd, const char *path,
  * every capability of this thread, ambient ones too, and no_new_privs.
  * Checks that the ids are c's and that setresuid(0, 0, 0) fails. Returns
  * 0, or a negative errno with err set; after an error the process must
- * exit, as it may be half-way. Then, when c->change_ids is false, clear
- * each namespace thread's capabilities with nscap_privdrop_clear_caps;
- * then nscap_privdrop_verify.
+ * exit, as it may be half-way. Then run nscap_privdrop_thread in each
+ * namespace thread (no_new_privs is per thread; so are capabilities when
+ * c->change_ids is false); then nscap_privdrop_verify.
  */
 int nscap_privdrop_apply(const struct nscap_privdrop_cred *c, char *err);
 
 /*
- * Clear the calling thread's capabilities: permitted, effective,
- * inheritable and ambient. An nscap_ns_fn, for nscap_ns_call(); arg is
- * unused. 0 or a negative errno with err set.
+ * Clear the calling thread's capabilities (permitted, effective,
+ * inheritable and ambient) and set its no_new_privs. An nscap_ns_fn, for
+ * nscap_ns_call(); arg is unused. 0 or a negative errno with err set.
  */
-int nscap_privdrop_clear_caps(void *arg, char *err);
+int nscap_privdrop_thread(void *arg, char *err);
 
 /*
  * Whether the calling thread has what capturing in another namespace needs
@@ -128,8 +128,8 @@ bool nscap_privdrop_capable(void);
 
 /*
  * Check every thread in /proc/self/task: no permitted, effective or ambient
- * capability, and with c->change_ids every uid is c's. 0, or -EPERM with
- * err naming the thread, or another negative errno.
+ * capability, no_new_privs set, and with c->change_ids every uid is c's. 0, or
+ * -EPERM with err naming the thread, or another negative errno.
  */
 int nscap_privdrop_verify(const struct nscap_privdrop_cred *c, char *err);
 

@@ -11,9 +11,6 @@ dir="$LAB_DIR/drop"
 chmod 0755 "$LAB_DIR" # mktemp -d makes it 0700
 mkdir "$dir" && chmod 0777 "$dir"
 
-# status_of PID FIELD: the values of a /proc/PID/status line
-status_of() { awk -v f="$2:" '$1 == f {$1 = ""; print}' "/proc/$1/status"; }
-
 check_dropped() { # PID UID
 	local t
 	for t in /proc/"$1"/task/*; do
@@ -50,7 +47,10 @@ n=$!
 wait_for 10 listening "$LAB_DIR/z.err" || fail "-Z: nscap did not start"
 sleep 0.3
 check_dropped "$n" 65534
-[ "$(status_of "$n" NoNewPrivs | tr -d ' ')" = 1 ] || fail "-Z: no_new_privs is not set"
+for t in /proc/"$n"/task/*; do # every thread: the flag is per thread
+	[ "$(awk '$1 == "NoNewPrivs:" {print $2}' "$t/status")" = 1 ] ||
+		fail "-Z: no_new_privs is not set in thread ${t##*/}"
+done
 kill -INT "$n"
 wait "$n" || fail "-Z: exit $?"
 [ "$(stat -c '%u:%g' "$dir/z.pcapng")" = "65534:65534" ] || fail "-Z: owner $(stat -c '%u:%g' "$dir/z.pcapng")"

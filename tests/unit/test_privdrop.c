@@ -409,7 +409,8 @@ static void test_check_dir(void **state)
 	assert_int_equal(nscap_privdrop_check_dir(&c, dir, err), -ENOENT);
 }
 
-/* A stand-in for a namespace thread: runs clear_caps on request. */
+/* A stand-in for a namespace thread: runs nscap_privdrop_thread on
+ * request. */
 struct helper {
 	pthread_t thread;
 	pid_t tid;
@@ -427,7 +428,7 @@ static void *helper_main(void *arg)
 	if (write(h->rep[1], &ret, sizeof(ret)) != sizeof(ret))
 		return NULL;
 	while (read(h->req[0], &c, 1) == 1) {
-		ret = nscap_privdrop_clear_caps(NULL, err);
+		ret = nscap_privdrop_thread(NULL, err);
 		if (write(h->rep[1], &ret, sizeof(ret)) != sizeof(ret))
 			break;
 	}
@@ -444,7 +445,7 @@ static int helper_start(struct helper *h)
 	return read(h->rep[0], &ret, sizeof(ret)) == sizeof(ret) ? 0 : -1;
 }
 
-static int helper_clear_caps(struct helper *h)
+static int helper_drop(struct helper *h)
 {
 	int ret = -1;
 
@@ -535,6 +536,13 @@ static int drop_to_nobody(void)
 		fprintf(stderr, "child: apply: %s\n", err);
 		return 101;
 	}
+	/* no_new_privs is the calling thread's alone: the other thread is
+	 * not clean until it sets its own (nscap_ns_call in nscap) */
+	bad += expect_line(h.tid, "NoNewPrivs:", "0");
+	bad += expect(nscap_privdrop_verify(&c, err) == -EPERM,
+		      "verify missed the other thread's no_new_privs");
+	bad += expect(helper_drop(&h) == 0, "the thread's drop failed");
+	bad += expect_line(h.tid, "NoNewPrivs:", "1");
 	if (nscap_privdrop_verify(&c, err)) {
 		fprintf(stderr, "child: verify: %s\n", err);
 		return 102;
@@ -603,7 +611,7 @@ static void test_apply_refuses_keep_caps(void **state)
  * Pins the kernel's per-thread capabilities: with the uid kept (a non-root
  * run with file capabilities, here a root child that became nobody while
  * keeping its permitted set), clearing them in the calling thread leaves
- * the other thread's; verify sees it, and the thread's own clear_caps
+ * the other thread's; verify sees it, and the thread's own drop
  * (what nscap_ns_call runs in each namespace thread) fixes it.
  */
 static int caps_are_per_thread(void)
@@ -633,7 +641,7 @@ static int caps_are_per_thread(void)
 	bad += expect(nscap_privdrop_verify(&c, err) == -EPERM,
 		      "verify missed the other thread's capabilities");
 	bad += expect(strstr(err, "kept privileges") != NULL, err);
-	bad += expect(helper_clear_caps(&h) == 0, "clear_caps failed");
+	bad += expect(helper_drop(&h) == 0, "the thread's drop failed");
 	bad += expect(nscap_privdrop_verify(&c, err) == 0, err);
 	return bad;
 }
@@ -659,7 +667,7 @@ static void test_capable(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(nscap_privdrop_clear_caps(NULL, err) == 0 &&
+		_exit(nscap_privdrop_thread(NULL, err) == 0 &&
 				      !nscap_privdrop_capable()
 			      ? 0
 			      : 1);
