@@ -105,22 +105,23 @@ void nscap_options_usage(FILE *fp)
 	      "                            files:N; repeatable\n"
 	      "  -Z, --relinquish-privileges USER\n"
 	      "                            run as USER once capturing "
-	      "(default under sudo:\n"
-	      "                            the user who ran sudo)\n"
+	      "(default under sudo,\n"
+	      "                            but for -i all: the user who ran "
+	      "sudo)\n"
 	      "      --no-drop             keep root\n"
 	      "      --on-full stop|wait   on a full disk: stop (exit 1), or "
 	      "count drops\n"
 	      "                            until there is space again\n"
 	      "  -s, --snapshot-length N   bytes kept of each packet "
-	      "(default and 0:\n"
-	      "                            262144)\n"
+	      "(default, 0 and the\n"
+	      "                            most: 262144)\n"
 	      "  -p, --no-promiscuous-mode do not put the interface into "
 	      "promiscuous mode\n"
 	      "  -B, --buffer-size KiB     kernel ring per handle (default: "
 	      "a 16 MiB budget\n"
 	      "                            shared out, 256 KiB to 8 MiB "
 	      "each)\n"
-	      "  -U, --packet-buffered     write each packet out before "
+	      "  -U, --packet-buffered     write out what was read before "
 	      "waiting for more\n"
 	      "      --immediate-mode      deliver packets as they arrive, not "
 	      "in blocks\n"
@@ -130,12 +131,17 @@ void nscap_options_usage(FILE *fp)
 	      "  -L, --list-namespaces     list every network namespace on the "
 	      "host\n"
 	      "      --json                with -L: print JSON\n"
-	      "  -q, --quiet               no statistics or status lines\n"
+	      "  -q, --quiet               no status lines, notes or "
+	      "statistics: only errors\n"
+	      "                            and the packets lost\n"
 	      "  -v, --verbose             more detail on stderr\n"
-	      "  -V, --version             print the version and exit\n"
+	      "  -V, --version             print nscap's and libpcap's "
+	      "versions and exit\n"
 	      "  -h, --help                print this help and exit\n"
 	      "\n"
-	      "Writing to a pipe or stdout implies -U and --immediate-mode.\n"
+	      "Writing to stdout that is not a regular file (a pipe), or to a "
+	      "FIFO,\n"
+	      "implies -U and --immediate-mode.\n"
 	      "Exit status: 0 success, 1 runtime error, 2 usage error.\n"
 	      "Example: nscap -t web -w - | wireshark -k -i -\n",
 	      fp);
@@ -232,6 +238,37 @@ static int bad_option(char *const *argv, int before, bool missing, char *err)
 			    (unsigned int)(unsigned char)optopt);
 }
 
+/* The name of option c when only a capture takes it (not -t, -i, -w, -c,
+ * which -L refuses by name, nor -D, -L, --json, -q, -v), else NULL. */
+static const char *capture_only(int c)
+{
+	static const struct {
+		int c;
+		const char *name;
+	} opts[] = {
+		{'s', "-s"},
+		{'p', "-p"},
+		{'B', "-B"},
+		{'U', "-U"},
+		{OPT_IMMEDIATE, "--immediate-mode"},
+		{'C', "-C"},
+		{'G', "-G"},
+		{'W', "-W"},
+		{'a', "-a"},
+		{'Z', "-Z"},
+		{OPT_NO_DROP, "--no-drop"},
+		{OPT_ON_FULL, "--on-full"},
+		{'F', "-F"},
+		{OPT_TSTAMP_PRECISION, "--time-stamp-precision"},
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+		if (opts[k].c == c)
+			return opts[k].name;
+	return NULL;
+}
+
 int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			char *err)
 {
@@ -249,6 +286,8 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 
 		if (c == -1)
 			break;
+		if (!o->capture_opt)
+			o->capture_opt = capture_only(c);
 		switch (c) {
 		case 't':
 			if (o->ntargets == NSCAP_MAX_TARGETS)
@@ -408,6 +447,13 @@ int nscap_options_validate(const struct nscap_options *o, char *err)
 				err, 0,
 				"-L lists every namespace; it takes "
 				"no -t, -D, -w, -i, -c or filter");
+		/* as -c: a capture's option would be ignored without a word */
+		if (o->capture_opt)
+			return nscap_seterr(
+				err, 0,
+				"-L lists every namespace; it takes "
+				"no %s",
+				o->capture_opt);
 		return 0;
 	}
 	if (o->ntargets == 0)

@@ -52,6 +52,9 @@ struct nscap_options {
 	bool help;
 	bool version;
 	char *filter; /* the remaining arguments joined by spaces, or NULL */
+	/* the first option given that only a capture takes (-s, -C, -Z...),
+	 * by its name, for -L's refusal; NULL: none */
+	const char *capture_opt;
 };
 
 /*

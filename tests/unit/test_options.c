@@ -477,15 +477,29 @@ static void test_validate(void **state)
 	assert_int_equal(nscap_options_validate(&p->o, err), 0);
 }
 
-/* Pins -L: it stands alone (no -t, -D, -w, -i, -c or filter: they were
- * taken and ignored), and --json goes only with it. */
+/* Pins -L: it stands alone (no -t, -D, -w, -i, -c, filter or any other
+ * option of a capture: they were taken and ignored), and --json goes only
+ * with it; -q and -v it takes. */
 static void test_validate_list_namespaces(void **state)
 {
 	const char *const *const bad[] = {
-		ARGS("-L", "-t", "1"),	    ARGS("-L", "-D"),
-		ARGS("-L", "-w", "x.pcap"), ARGS("-L", "-i", "eth0"),
-		ARGS("-L", "-c", "5"),	    ARGS("-L", "udp", "port", "53"),
-		ARGS("-t", "1", "--json"),  ARGS("--json"),
+		ARGS("-L", "-t", "1"),
+		ARGS("-L", "-D"),
+		ARGS("-L", "-w", "x.pcap"),
+		ARGS("-L", "-i", "eth0"),
+		ARGS("-L", "-c", "5"),
+		ARGS("-L", "udp", "port", "53"),
+		ARGS("-t", "1", "--json"),
+		ARGS("--json"),
+		ARGS("-L", "-s", "5"),
+		ARGS("-L", "-C", "1"),
+		ARGS("-L", "-F", "pcap"),
+		ARGS("-L", "-a", "duration:1"),
+		ARGS("-L", "-p"),
+		ARGS("-L", "--immediate-mode"),
+		ARGS("-L", "-Z", "nobody"),
+		ARGS("-L", "--on-full=wait"),
+		ARGS("-L", "--time-stamp-precision=nano"),
 	};
 	struct parsed *p = *state;
 	char err[NSCAP_ERRBUF];
@@ -495,6 +509,11 @@ static void test_validate_list_namespaces(void **state)
 	assert_int_equal(nscap_options_validate(&p->o, err), 0);
 	assert_int_equal(parse(p, ARGS("--list-namespaces", "--json")), 0);
 	assert_int_equal(nscap_options_validate(&p->o, err), 0);
+	assert_int_equal(parse(p, ARGS("-L", "-q", "-v", "--json")), 0);
+	assert_int_equal(nscap_options_validate(&p->o, err), 0);
+	assert_int_equal(parse(p, ARGS("-L", "-p", "-s", "5")), 0);
+	assert_int_equal(nscap_options_validate(&p->o, err), -EINVAL);
+	assert_string_equal(err, "-L lists every namespace; it takes no -p");
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(parse(p, bad[i]), 0);
