@@ -435,11 +435,23 @@ int nscap_session_open(struct nscap_session **out,
 			if (ret == 0)
 				ret = add_handle(s, h, err);
 			if (ret) {
+				char why[NSCAP_ERRBUF];
+
 				nscap_handle_close(g->ns, h);
+				/* a filter an interface before took: this
+				 * one's link type cannot (an "ether" filter
+				 * on a tun), so which one (other messages
+				 * name the interface) */
+				if (ret == -EINVAL && i > 0 &&
+				    strncmp(err, "bad filter", 10) == 0) {
+					snprintf(why, sizeof(why), "%s", err);
+					(void)nscap_seterr(err, 0, "%s: %s",
+							   tame(g->sel[i]->name,
+								tb, sizeof(tb)),
+							   why);
+				}
 				/* of several targets, which one */
 				if (s->ntg > 1) {
-					char why[NSCAP_ERRBUF];
-
 					snprintf(why, sizeof(why), "%s", err);
 					(void)nscap_seterr_in(
 						err, 0, s->o->targets[k], why);

@@ -61,6 +61,12 @@ grep -q "^nscap: bad filter expression 'udp prot 53'" "$LAB_DIR/err3" || fail "b
 # said once, not once per interface as if each had a problem of its own
 [ "$(grep -c "udp prot 53" "$LAB_DIR/err3")" -eq 1 ] || fail "bad filter, said per interface: $(cat "$LAB_DIR/err3")"
 [ ! -e "$LAB_DIR/z.pcapng" ] || fail "bad filter: the file was made"
+# named interfaces: the one whose link type the filter cannot take is
+# named (lo took it first)
+"$NSCAP" -t "$pid" -i lo -i tun7 -w "$LAB_DIR/n.pcapng" 'ether host 02:00:00:00:00:01' 2>"$LAB_DIR/err4"
+expect_status 1 $? "an ether filter on lo and tun7"
+grep -q "^nscap: tun7: bad filter expression 'ether host 02:00:00:00:00:01'" "$LAB_DIR/err4" ||
+	fail "ether filter on tun7: $(cat "$LAB_DIR/err4")"
 
 # out of descriptors (a low ulimit -n) is no interface gone: -i all skipped
 # every interface it could not open ('skipping lo: ... Too many open
