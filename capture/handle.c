@@ -143,12 +143,18 @@ static void ignore_loopback_out(pcap_t *p, const char *device)
 				 PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 }
 
+static int bad_expression(pcap_t *p, const char *expr, char *err)
+{
+	return nscap_seterr(err, 0, "bad filter expression '%s': %s", expr,
+			    pcap_geterr(p));
+}
+
 static int set_filter(pcap_t *p, const char *device, const char *expr,
 		      char *err)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE],
 		*any = without_lo_out(device, pcap_datalink(p), expr);
-	struct bpf_program prog, wrapped;
+	struct bpf_program prog;
 	bpf_u_int32 net = 0, mask = 0;
 	bool have = expr && *expr;
 	int ret = 0;
@@ -161,23 +167,26 @@ static int set_filter(pcap_t *p, const char *device, const char *expr,
 	 * (libpcap refuses the expression with PCAP_NETMASK_UNKNOWN) */
 	if (pcap_lookupnet(device, &net, &mask, pcap_err) < 0)
 		mask = 0;
-	/* the expression alone first: in parentheses, an unbalanced one
-	 * ("udp) or (tcp") would parse */
-	if (have && pcap_compile(p, &prog, expr, 1, mask) < 0) {
-		ret = nscap_seterr(err, 0, "bad filter expression '%s': %s",
-				   expr, pcap_geterr(p));
-		goto out;
+	/* "any": the expression alone first, unoptimized (the optimizer is
+	 * most of a long expression's time): in parentheses, an unbalanced
+	 * one ("udp) or (tcp") would parse. Then with the loopback's
+	 * outgoing copies left out, else as asked (a libpcap that cannot:
+	 * it drops them as it reads) */
+	if (any && have) {
+		if (pcap_compile(p, &prog, expr, 0, mask) < 0) {
+			ret = bad_expression(p, expr, err);
+			goto out;
+		}
+		pcap_freecode(&prog);
 	}
-	/* "any": with the loopback's outgoing copies left out, else as
-	 * asked (a libpcap that cannot: it drops them as it reads) */
-	if (any && pcap_compile(p, &wrapped, any, 1, mask) == 0) {
-		if (have)
-			pcap_freecode(&prog);
-		prog = wrapped;
-		have = true;
+	if (!(any && pcap_compile(p, &prog, any, 1, mask) == 0)) {
+		if (!have)
+			goto out;
+		if (pcap_compile(p, &prog, expr, 1, mask) < 0) {
+			ret = bad_expression(p, expr, err);
+			goto out;
+		}
 	}
-	if (!have)
-		goto out;
 	if (pcap_setfilter(p, &prog) < 0)
 		ret = nscap_seterr(err, 0, "cannot set filter on %s: %s",
 				   device, pcap_geterr(p));

@@ -112,18 +112,21 @@ struct nscap_handle {
 };
 
 /*
+ * "any" in Linux cooked v2 (LINUX_SLL2), as tcpdump 4.99 takes it: its
+ * header holds the interface's index, which a filter can then read in
+ * userland too (see without_lo_out in handle.c). Where libpcap refuses it,
+ * v1 stays, and there lo's packets are held and counted twice on "any".
+ * libpcap does not put back a VLAN tag the kernel took off into a v2
+ * header (libpcap issue 1105; tcpdump 4.99's "any" the same). Call after
+ * pcap_activate, before the filter.
+ */
+void nscap_handle_cooked_v2(pcap_t *p);
+
+/*
  * Create, activate, filter and make non-blocking a handle in ns. Returns 0
  * and *out, or a negative errno with err set (-ENODEV: no such interface,
  * -EPERM: not allowed, -EINVAL: bad filter expression).
  */
-/*
- * "any" in Linux cooked v2 (LINUX_SLL2), as tcpdump 4.99 takes it: its
- * header holds the interface's index, which a filter can then read in
- * userland too (see without_lo_out in handle.c). A libpcap without it
- * keeps v1. Call after pcap_activate, before the filter.
- */
-void nscap_handle_cooked_v2(pcap_t *p);
-
 int nscap_handle_open(struct nscap_ns *ns,
 		      const struct nscap_handle_config *cfg,
 		      struct nscap_handle **out, char *err);

@@ -40,18 +40,19 @@ capinfos -E f.pcapng | grep -q "Linux cooked-mode capture v2" || fail "f: $(capi
 	fail "f: not 20 outgoing: $(tshark -r f.pcapng 2>&1 | head)"
 
 # a filter the kernel cannot run: libpcap filters every packet in
-# userland (here a header field it cannot map to the kernel's, the
-# hardware type, ARPHRD_ETHER; a filter of over 4096 instructions does the
-# same, but takes seconds to compile)
-capture user "udp port 5000 and link[8:2] = 1"
+# userland (here a byte of the cooked header it cannot map to the
+# kernel's, in v1 and v2 alike; a filter of over 4096 instructions does
+# the same, but takes seconds to compile)
+capture user "udp port 5000 and link[1] != 7"
 
 # a stream: the first packets too
-lab_bg bash -c '"$0" -t "$1" -i any -w - "udp port 5000" 2>s.err | cat >s.pcapng' "$NSCAP" "$pid"
+lab_bg bash -c 'set -o pipefail; "$0" -t "$1" -i any -w - "udp port 5000" 2>s.err | cat >s.pcapng' \
+	"$NSCAP" "$pid"
 wait_for 10 listening s.err || fail "stream: nscap did not start: $(cat s.err)"
 send "$a" 198.51.100.2 5000 20 50
 sleep 0.5
-pkill -INT -f "nscap -t $pid -i any -w -" || fail "stream: no nscap to stop"
-wait "$BG_PID"
+pkill -INT -P "$BG_PID" -x nscap || fail "stream: no nscap to stop"
+wait "$BG_PID" || fail "stream: exit status $?: $(cat s.err)"
 grep -q '^20 packets captured$' s.err || fail "stream: $(cat s.err)"
 [ "$(pcap_count s.pcapng)" -eq 20 ] || fail "stream: $(pcap_count s.pcapng) of 20 in the stream"
 
