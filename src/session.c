@@ -1296,12 +1296,11 @@ static void attach_new(struct nscap_session *s, size_t k)
 	size_t i, j;
 	int tov;
 
-	if (s->dropped || !s->w)
-		return; /* no capability left to open a handle with, or no file
-			 */
+	if (!s->w)
+		return; /* no file to add an interface to */
 	/* later handles share the budget too: each new one gets the share of
 	 * one more */
-	if (s->o->buffer_kib == 0) {
+	if (s->o->buffer_kib == 0 && !s->dropped) {
 		size_t share = nscap_ring_bytes(s->nh + 1, 0, s->immediate);
 
 		if (share < s->ring_bytes)
@@ -1336,6 +1335,16 @@ static void attach_new(struct nscap_session *s, size_t k)
 		 * stays up: trying changes its flags (promiscuous mode on
 		 * and off), which rings the doorbell again */
 		noted = note_failed(g, f);
+		/* no capability left to open a handle with: said once, as
+		 * any interface that cannot be attached (start-up said
+		 * that none could) */
+		if (s->dropped) {
+			fprintf(s->log,
+				"nscap: not capturing on %s: it appeared "
+				"after privileges were dropped (-Z)\n",
+				tame(f->name, lb, sizeof(lb)));
+			continue;
+		}
 		if (open_handle(s, k, f, &h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				tame(f->name, lb, sizeof(lb)), err);

@@ -125,4 +125,23 @@ expect_status 1 $? "drop refused: $(cat "$LAB_DIR/nd.err")"
 grep -q "^nscap: cannot set the groups of user nobody" "$LAB_DIR/nd.err" ||
 	fail "drop refused: $(cat "$LAB_DIR/nd.err")"
 [ ! -e "$dir/nd.pcapng" ] || fail "drop refused: the file was left"
+# -Z with -i all: an interface that appears after the drop cannot be
+# attached; each is said once (it was ignored without a word)
+: >"$LAB_DIR/all.err"
+lab_bg "$NSCAP" -t "$pid" -i all -Z nobody -w "$dir/all.pcapng" 2>"$LAB_DIR/all.err"
+wait_for 10 listening "$LAB_DIR/all.err" || fail "-Z -i all: nscap did not start: $(cat "$LAB_DIR/all.err")"
+grep -q "^nscap: -Z: interfaces that appear later cannot be attached$" "$LAB_DIR/all.err" ||
+	fail "-Z -i all: no word at the start: $(cat "$LAB_DIR/all.err")"
+ip -n "$a" link add late0 type veth peer name late1 || fail "cannot add a veth"
+ip -n "$a" link set late0 up
+ip -n "$a" link set late1 up
+said() { grep -q "^nscap: not capturing on late1: it appeared after privileges were dropped (-Z)$" "$LAB_DIR/all.err"; }
+wait_for 5 said || fail "-Z -i all, late1: $(cat "$LAB_DIR/all.err")"
+ip -n "$a" link set late0 mtu 1400 # another doorbell: not said again
+sleep 0.5
+kill -INT "$BG_PID"
+wait "$BG_PID" || fail "-Z -i all: exit $?: $(cat "$LAB_DIR/all.err")"
+[ "$(grep -c "not capturing on late0" "$LAB_DIR/all.err")" -eq 1 ] ||
+	fail "-Z -i all, late0 said $(grep -c "not capturing on late0" "$LAB_DIR/all.err") times: $(cat "$LAB_DIR/all.err")"
+
 pass
