@@ -693,6 +693,29 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 	return -ENOENT;
 }
 
+/*
+ * A bare number is a PID, before an ID prefix (README). Where no process
+ * has it and a container's ID starts with it (4 or more digits: some 15%
+ * of IDs begin so), the error says how to take the container.
+ */
+static void pid_or_id_hint(const char *name, char *err)
+{
+	struct nscap_cgroup_proc *v = NULL;
+	size_t n = 0, len = strlen(name), used = strlen(err);
+	char ignored[NSCAP_ERRBUF];
+
+	if (len < 4 || len > NSCAP_CONTAINER_ID_LEN ||
+	    span(name, is_digit) != len ||
+	    nscap_cgroup_scan(PROC, name, &v, &n, ignored) || n == 0) {
+		free(v);
+		return;
+	}
+	snprintf(err + used, NSCAP_ERRBUF - used,
+		 "; a container's ID starts with %s: take it with %s://%s",
+		 name, v[0].runtime[0] ? v[0].runtime : "RUNTIME", name);
+	free(v);
+}
+
 int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
 		      struct nscap_target *t, char *err)
 {
@@ -703,6 +726,8 @@ int nscap_target_open(const struct nscap_target_spec *spec, const char *name,
 	switch (spec->kind) {
 	case NSCAP_TARGET_PID:
 		ret = open_pid(spec->pid, t, err);
+		if (ret == -ESRCH && name)
+			pid_or_id_hint(name, err);
 		break;
 	case NSCAP_TARGET_PATH:
 		ret = open_nsfile(spec->arg, t, err);

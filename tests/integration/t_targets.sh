@@ -120,6 +120,8 @@ r=$(hex64)
 # id2 shares id1's first 4 digits and differs at the 5th
 [ "${id1:4:1}" = 0 ] && x=1 || x=0
 id2=${id1:0:4}$x${r:5}
+# id3 begins with digits, more than pid_max can be: a bare number is a PID
+id3=98765432${r:8}
 if [ ! -d "$CG/docker" ]; then
 	mkdir "$CG/docker" || fail "cannot make $CG/docker"
 	CG_MADE_DOCKER=1
@@ -184,6 +186,11 @@ for p in "${CT_LAST[@]}"; do
 	wait "$p" 2>/dev/null
 done
 refused "${id2:0:12}" "no running container with ID prefix or name '${id2:0:12}'"
+# a bare number is a PID; none has it, a container's ID starts with it: said
+container "$id3"
+refused 98765432 "^nscap: cannot find process 98765432: No such process; a container's ID starts with 98765432: take it with docker://98765432$"
+resolves docker://98765432 id "$ino_ct" "${CT_LAST[0]}"
+refused "pid:98765432" "^nscap: cannot find process 98765432: No such process$"
 
 # --- nscap -L, through the same module --------------------------------------
 probe -L || fail "resolve_probe -L: $(cat "$LAB_DIR/p.err")"
