@@ -24,6 +24,7 @@
 #include "nscap/cgroup.h"
 #include "nscap/compat.h"
 #include "nscap/err.h"
+#include "nscap/privdrop.h"
 #include "nscap/procfs.h"
 #include "nscap/runtime.h"
 #include "nscap/target.h"
@@ -631,8 +632,14 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 		return -ENOENT;
 	}
 	if (ret == 0) {
-		nscap_seterr(err, 0, "no container named '%s' (tried: %s)",
-			     name, tried);
+		/* a user who forgot sudo: a runtime CLI answers a user with
+		 * that user's containers (rootless podman) or not at all */
+		nscap_seterr(err, 0, "no container named '%s' (tried: %s)%s",
+			     name, tried,
+			     nscap_privdrop_capable()
+				     ? ""
+				     : "; as this user, who may not see "
+				       "root's containers (nscap needs root)");
 		return -ENOENT;
 	}
 	if (ret < 0)

@@ -105,6 +105,14 @@ if command -v setpriv >/dev/null; then
 	grep -q "^nscap: cannot enter network namespace of pid $pid: Operation not permitted (nscap needs root" \
 		"$LAB_DIR/stderr" || fail "unprivileged: $(cat "$LAB_DIR/stderr")"
 	[ ! -e "$out" ] || fail "unprivileged: created the output file"
+	# a name that a user's runtime CLI does not know: perhaps root's
+	# (it said only "no container named", to a user who forgot sudo)
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$NSCAP" -t "nscap-no-such-$$" -w "$out" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "unprivileged name: exit $rc: $(cat "$LAB_DIR/stderr")"
+	grep -Eq "^nscap: (no container named 'nscap-no-such-$$' \(tried: .*\); as this user, who may not see root's containers \(nscap needs root\)|no container runtime CLI found)" \
+		"$LAB_DIR/stderr" || fail "unprivileged name: $(cat "$LAB_DIR/stderr")"
 fi
 
 # binary packets are never written to a terminal
