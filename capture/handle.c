@@ -351,28 +351,49 @@ static void describe_pcap(struct nscap_handle *h, pcap_t *p)
 /* Open h's immediate ring and join it to the twin's group. What it takes
  * on its own before it joins are copies of the twin's packets (dropped by
  * discard_copies). Runs in the namespace thread. */
+/* The index of the interface packet socket fd is bound to; 0: none. */
+static int bound_ifindex(int fd)
+{
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof(sll);
+
+	memset(&sll, 0, sizeof(sll));
+	if (getsockname(fd, (struct sockaddr *)&sll, &len) < 0)
+		return 0;
+	return sll.sll_ifindex;
+}
+
 static int open_immediate(struct nscap_handle *h, char *err)
 {
 	struct nscap_handle_config cfg = h->cfg;
-	struct sockaddr_ll sll;
-	socklen_t len = sizeof(sll);
+	int want = bound_ifindex(h->bulk_fd), tries, ret = -ENODEV;
 	char name[IF_NAMESIZE];
 	pcap_t *p = NULL;
-	int ret;
 
-	/* libpcap opens by name, and the interface may have been renamed
-	 * since the twin opened (its old name even another interface's,
-	 * which could not join the twin's group): the name now of the
-	 * interface the twin's socket is bound to */
-	memset(&sll, 0, sizeof(sll));
-	if (getsockname(h->bulk_fd, (struct sockaddr *)&sll, &len) == 0 &&
-	    sll.sll_ifindex > 0 &&
-	    if_indextoname((unsigned int)sll.sll_ifindex, name))
-		cfg.device = name;
 	/* the twin keeps the snapshot length; this ring's slots hold a
 	 * whole IP packet (without a twin, the one ring keeps it all) */
 	cfg.snaplen = nscap_ring_immediate_snaplen(cfg.snaplen);
-	ret = open_pcap(&cfg, false, &p, err);
+	/* libpcap opens by name, and the interface may have been renamed
+	 * since the twin opened (its old name even another interface's,
+	 * which could not join the twin's group): the name now of the
+	 * interface the twin's socket is bound to. A rename between that
+	 * name and the open leaves the name gone (ENODEV) or another
+	 * interface's: asked again (a CI run of t_renamed once lost the
+	 * switching to it: "No such device exists; reading blocks") */
+	for (tries = 0; tries < 3 && ret == -ENODEV; tries++) {
+		if (want > 0 && if_indextoname((unsigned int)want, name))
+			cfg.device = name;
+		ret = open_pcap(&cfg, false, &p, err);
+		if (ret == 0 && want > 0 &&
+		    bound_ifindex(pcap_get_selectable_fd(p)) != want) {
+			pcap_close(p);
+			p = NULL;
+			ret = nscap_seterr(err, ENODEV,
+					   "cannot capture on %s: renamed as "
+					   "its ring opened",
+					   cfg.device);
+		}
+	}
 	if (ret)
 		return ret;
 	if (nscap_fanout_join(pcap_get_selectable_fd(p), h->group,

@@ -1639,13 +1639,18 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
 	if (n == 0)
 		return;
-	if (n == -ENETDOWN) {
+	if (n == -ENETDOWN || n == -ENODEV) {
 		/* the interface was down as the ring opened (libpcap opens
-		 * none on it): a restart or a rename, up again in a moment.
-		 * The twin goes on, and a later quiet spell opens the ring
-		 * again; this stopped the switching for the whole capture (a
-		 * wake-up at the down had come first, in t_renamed) */
-		say_gear(s, h, "down: reading blocks until it is up");
+		 * none on it), or renamed again and again: a restart or a
+		 * rename, over in a moment (an interface really gone ends
+		 * the twin's reading). The twin goes on, and a later quiet
+		 * spell opens the ring again; this stopped the switching for
+		 * the whole capture (a wake-up at the down had come first, in
+		 * t_renamed) */
+		say_gear(s, h,
+			 n == -ENETDOWN
+				 ? "down: reading blocks until it is up"
+				 : "renamed: reading blocks until it settles");
 		h->busy_meanwhile = false;
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
