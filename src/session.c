@@ -227,9 +227,8 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 	nscap_target_ns_source(&g->t, &src);
 	ret = nscap_ns_start(&g->ns, &src, err);
 	if (ret == -EPERM && !nscap_privdrop_capable())
-		snprintf(err + strlen(err), NSCAP_ERRBUF - strlen(err),
-			 " (nscap needs root, or CAP_SYS_ADMIN and "
-			 "CAP_NET_RAW)");
+		nscap_err_add(err, " (nscap needs root, or CAP_SYS_ADMIN and "
+				   "CAP_NET_RAW)");
 	if (ret)
 		return ret;
 	g->owner = k;
@@ -435,27 +434,19 @@ int nscap_session_open(struct nscap_session **out,
 			if (ret == 0)
 				ret = add_handle(s, h, err);
 			if (ret) {
-				char why[NSCAP_ERRBUF];
-
 				nscap_handle_close(g->ns, h);
 				/* a filter an interface before took: this
 				 * one's link type cannot (an "ether" filter
 				 * on a tun), so which one (other messages
 				 * name the interface) */
 				if (ret == -EINVAL && i > 0 &&
-				    strncmp(err, "bad filter", 10) == 0) {
-					snprintf(why, sizeof(why), "%s", err);
-					(void)nscap_seterr(err, 0, "%s: %s",
-							   tame(g->sel[i]->name,
-								tb, sizeof(tb)),
-							   why);
-				}
+				    strncmp(err, "bad filter", 10) == 0)
+					nscap_err_prefix(err,
+							 tame(g->sel[i]->name,
+							      tb, sizeof(tb)));
 				/* of several targets, which one */
-				if (s->ntg > 1) {
-					snprintf(why, sizeof(why), "%s", err);
-					(void)nscap_seterr_in(
-						err, 0, s->o->targets[k], why);
-				}
+				if (s->ntg > 1)
+					nscap_err_prefix(err, s->o->targets[k]);
 				goto fail;
 			}
 		}

@@ -708,7 +708,7 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 static void pid_or_id_hint(const char *name, char *err)
 {
 	struct nscap_cgroup_proc *v = NULL;
-	size_t n = 0, len = strlen(name), used = strlen(err);
+	size_t n = 0, len = strlen(name);
 	char ignored[NSCAP_ERRBUF];
 
 	if (len < 4 || len > NSCAP_CONTAINER_ID_LEN ||
@@ -717,9 +717,9 @@ static void pid_or_id_hint(const char *name, char *err)
 		free(v);
 		return;
 	}
-	snprintf(err + used, NSCAP_ERRBUF - used,
-		 "; a container's ID starts with %s: take it with %s://%s",
-		 name, v[0].runtime[0] ? v[0].runtime : "RUNTIME", name);
+	nscap_err_add(err,
+		      "; a container's ID starts with %s: take it with %s://%s",
+		      name, v[0].runtime[0] ? v[0].runtime : "RUNTIME", name);
 	free(v);
 }
 

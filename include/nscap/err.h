@@ -45,4 +45,26 @@ static inline int nscap_seterr_in(char *err, int errnum, const char *name,
 	return nscap_seterr(err, errnum, "%s", what);
 }
 
+/* Put "name: " before the message already in err (which of several
+ * interfaces or targets it is about). */
+static inline void nscap_err_prefix(char *err, const char *name)
+{
+	char what[NSCAP_ERRBUF];
+
+	snprintf(what, sizeof(what), "%s", err);
+	(void)nscap_seterr_in(err, 0, name, what);
+}
+
+/* Add to the end of the message already in err (a hint). */
+__attribute__((format(printf, 2, 3))) static inline void
+nscap_err_add(char *err, const char *fmt, ...)
+{
+	size_t used = strlen(err);
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(err + used, NSCAP_ERRBUF - used, fmt, ap);
+	va_end(ap);
+}
+
 #endif
