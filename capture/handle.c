@@ -348,9 +348,6 @@ static void describe_pcap(struct nscap_handle *h, pcap_t *p)
 	h->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
 }
 
-/* Open h's immediate ring and join it to the twin's group. What it takes
- * on its own before it joins are copies of the twin's packets (dropped by
- * discard_copies). Runs in the namespace thread. */
 /* The index of the interface packet socket fd is bound to; 0: none. */
 static int bound_ifindex(int fd)
 {
@@ -363,6 +360,9 @@ static int bound_ifindex(int fd)
 	return sll.sll_ifindex;
 }
 
+/* Open h's immediate ring and join it to the twin's group. What it takes
+ * on its own before it joins are copies of the twin's packets (dropped by
+ * discard_copies). Runs in the namespace thread. */
 static int open_immediate(struct nscap_handle *h, char *err)
 {
 	struct nscap_handle_config cfg = h->cfg;
