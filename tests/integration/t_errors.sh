@@ -98,18 +98,20 @@ check 1 "cannot open $LAB_DIR/link.pcap, a symbolic link, which nscap does not f
 if command -v setpriv >/dev/null; then
 	chmod 0777 "$LAB_DIR"
 	rm -f "$out"
-	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		"$NSCAP" -t "$pid" -w "$out" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
-	rc=$?
+	# as_nobody ARGS...: nscap ARGS as nobody; its status in rc
+	as_nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+			"$NSCAP" "$@" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
+		rc=$?
+	}
+	as_nobody -t "$pid" -w "$out"
 	[ "$rc" -eq 1 ] || fail "unprivileged: exit $rc: $(cat "$LAB_DIR/stderr")"
 	grep -q "^nscap: cannot enter network namespace of pid $pid: Operation not permitted (nscap needs root" \
 		"$LAB_DIR/stderr" || fail "unprivileged: $(cat "$LAB_DIR/stderr")"
 	[ ! -e "$out" ] || fail "unprivileged: created the output file"
 	# a name that a user's runtime CLI does not know: perhaps root's
 	# (it said only "no container named", to a user who forgot sudo)
-	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		"$NSCAP" -t "nscap-no-such-$$" -w "$out" >"$LAB_DIR/stdout" 2>"$LAB_DIR/stderr"
-	rc=$?
+	as_nobody -t "nscap-no-such-$$" -w "$out"
 	[ "$rc" -eq 1 ] || fail "unprivileged name: exit $rc: $(cat "$LAB_DIR/stderr")"
 	grep -Eq "^nscap: (no container named 'nscap-no-such-$$' \(tried: .*\); as this user, who may not see root's containers \(nscap needs root\)|no container runtime CLI found)" \
 		"$LAB_DIR/stderr" || fail "unprivileged name: $(cat "$LAB_DIR/stderr")"
