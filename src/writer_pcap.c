@@ -144,11 +144,9 @@ static int pw_open(struct nscap_writer **out, int fd,
 	errno = 0;
 	w->dumper = pcap_dump_fopen(w->dead, w->fp);
 	if (!w->dumper) {
-		char why[PCAP_ERRBUF_SIZE + 32];
-
-		snprintf(why, sizeof(why), "cannot write pcap header: %s",
-			 pcap_geterr(w->dead));
-		ret = nscap_seterr_in(err, 0, w->output, why);
+		ret = nscap_seterr(err, 0, "cannot write pcap header: %s",
+				   pcap_geterr(w->dead));
+		nscap_err_prefix(err, w->output);
 		goto fail;
 	}
 	/* the header goes out at once: a reader of a pipe waits for it */

@@ -46,7 +46,7 @@ static inline int nscap_seterr_in(char *err, int errnum, const char *name,
 }
 
 /* Put "name: " before the message already in err (which of several
- * interfaces or targets it is about). */
+ * interfaces or targets, or which file, it is about); name NULL: none. */
 static inline void nscap_err_prefix(char *err, const char *name)
 {
 	char what[NSCAP_ERRBUF];
