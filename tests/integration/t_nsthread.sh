@@ -10,6 +10,8 @@ lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
 ip -n "$a" link set eth0 mtu 1280
 ip -n "$a" link add nsconly0 type veth peer name nsconly1
 pid=$(lab_target "$a")
+# "none" where the host has no eth0 (predictable names, as on a Debian 12
+# machine: ens3): the main thread must then see no eth0 at all
 host_mtu=$(cat /sys/class/net/eth0/mtu 2>/dev/null || echo none)
 [ "$host_mtu" != 1280 ] || skip "the host's eth0 already has MTU 1280"
 NSC_TARGET_PID=$pid NSC_TARGET_INODE=$(lab_ns_inode target) \
