@@ -10,6 +10,9 @@ set -u
 LAB_ID="nsct$$"
 LAB_PIDS=()
 LAB_DIR=$(mktemp -d "/tmp/nscap-test.XXXXXX")
+# the tests' own folder, whatever the test changes to later (a test run
+# by hand as "bash tests/integration/t_X.sh" has a relative $0)
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 lab_cleanup() {
 	local p ns

@@ -69,7 +69,7 @@ rounds() { # USER_ARGS...: two rounds of light packets and a burst
 	[ "$dropped" -le 31 ] || fail "$*: $dropped dropped, more than the immediate ring's slots: $err"
 	[ "$(grep -c "busy: reading blocks (the kernel switched)" <<<"$err")" -eq 2 ] ||
 		fail "$*: the fanout program did not switch at each burst: $err"
-	counts=$("$(dirname "$0")/seqcheck.py" "$LAB_DIR/out.pcap" 9102 9103 9104 9105 2>&1) ||
+	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" 9102 9103 9104 9105 2>&1) ||
 		fail "$*: stream out of order or duplicated: $counts"
 	# the light rounds whole; each burst whole from its first packet to its
 	# last, less what the kernel counted as dropped

@@ -60,7 +60,7 @@ gears() { # FILTER USER_ARGS...: one run of the phases below
 	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
 	[ -n "$captured" ] && [ -n "$dropped" ] || fail "$*: no statistics: $err"
 
-	counts=$("$(dirname "$0")/seqcheck.py" "$LAB_DIR/out.pcap" 9000 9001 9002 9003 9004 9005) ||
+	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" 9000 9001 9002 9003 9004 9005) ||
 		fail "$*: stream out of order or duplicated: $counts"
 	total=$(awk '{n += $2} END {print n}' <<<"$counts")
 	[ "$total" -eq "$captured" ] || fail "$*: stream holds $total packets, nscap says $captured: $counts"

@@ -12,7 +12,7 @@
 command -v python3 >/dev/null || skip "python3 missing"
 grep -q '^ *LOC:' /proc/interrupts || skip "no LOC line in /proc/interrupts"
 ns=$(lab_ns rings)
-out=$(ip netns exec "$ns" python3 "$(dirname "$0")/ring_facts.py") ||
+out=$(ip netns exec "$ns" python3 "$HERE/ring_facts.py") ||
 	fail "ring_facts.py failed: $out"
 echo "$out"
 setup=${out#setup_ms=}

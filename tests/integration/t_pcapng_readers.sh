@@ -10,7 +10,7 @@
 # interface of the three-link-type file: that is checked as such.
 . "$(dirname "$0")/lib.sh"
 
-gen="$(dirname "$0")/../../build/tests/test_writer_pcapng"
+gen="$HERE/../../build/tests/test_writer_pcapng"
 [ -x "$gen" ] || skip "no $gen (make build/tests/test_writer_pcapng)"
 for tool in tshark capinfos tcpdump; do
 	command -v "$tool" >/dev/null || skip "$tool is not installed"

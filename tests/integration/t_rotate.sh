@@ -97,7 +97,7 @@ wait "$n" || fail "SIGHUP run: exit $?"
 [ "$(pcap_count hup.pcapng1)" -eq 4 ] || fail "second file: $(pcap_count hup.pcapng1)"
 # each file's statistics count from the start of the capture, all three (the
 # spec's words), not from the start of the file
-isb="$(dirname "$0")/pcapng_isb.py"
+isb="$HERE/pcapng_isb.py"
 "$isb" hup.pcapng | grep -q '^0 filteraccept=3 osdrop=0 usrdeliv=3$' ||
 	fail "first file's statistics: $("$isb" hup.pcapng)"
 "$isb" hup.pcapng1 | grep -q '^0 filteraccept=7 osdrop=0 usrdeliv=7$' ||
