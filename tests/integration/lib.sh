@@ -17,6 +17,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 lab_cleanup() {
 	local p ns
 	for p in "${LAB_PIDS[@]}"; do
+		# stopped first: a subshell running send would otherwise see its
+		# udpgen killed and print "FAIL: udpgen failed" after a pass
+		kill -STOP "$p" 2>/dev/null
 		pkill -9 -P "$p" 2>/dev/null # a pipeline's members
 		kill -9 "$p" 2>/dev/null
 	done
