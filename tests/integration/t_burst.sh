@@ -17,7 +17,7 @@ pid=$(lab_target "$a")
 
 # The program's watch needs a sender that makes 16 packets in 100 us
 # (160,000 a second). A slow machine's does not (qemu without KVM: 32,000
-# to 50,000 a second): each burst then starts too slowly, a documented
+# to 68,000 a second): each burst then starts too slowly, a documented
 # limit, and fills the immediate ring before the switch. The best of three
 # tries must reach twice the bound (here: about 1,000,000 a second).
 best=0
