@@ -143,10 +143,12 @@ static void ignore_loopback_out(pcap_t *p, const char *device)
 				 PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 }
 
+/* -EBADMSG, its own code: the session names the interface by it */
 static int bad_expression(pcap_t *p, const char *expr, char *err)
 {
-	return nscap_seterr(err, 0, "bad filter expression '%s': %s", expr,
-			    pcap_geterr(p));
+	(void)nscap_seterr(err, 0, "bad filter expression '%s': %s", expr,
+			   pcap_geterr(p));
+	return -EBADMSG;
 }
 
 static int set_filter(pcap_t *p, const char *device, const char *expr,

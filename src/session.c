@@ -420,7 +420,7 @@ int nscap_session_open(struct nscap_session **out,
 			 * once the others are open: when none is, the first
 			 * reason alone is the error (a syntax error would
 			 * read as one problem per interface) */
-			if (g->all && ret == -EINVAL) {
+			if (g->all && (ret == -EBADMSG || ret == -EINVAL)) {
 				fprintf(skipped ? skipped : s->log,
 					"nscap: not capturing on %s: %s\n",
 					tame(g->sel[i]->name, tb, sizeof(tb)),
@@ -439,8 +439,7 @@ int nscap_session_open(struct nscap_session **out,
 				 * one's link type cannot (an "ether" filter
 				 * on a tun), so which one (other messages
 				 * name the interface) */
-				if (ret == -EINVAL && i > 0 &&
-				    strncmp(err, "bad filter", 10) == 0)
+				if (ret == -EBADMSG && i > 0)
 					nscap_err_prefix(err,
 							 tame(g->sel[i]->name,
 							      tb, sizeof(tb)));

@@ -125,7 +125,9 @@ void nscap_handle_cooked_v2(pcap_t *p);
 /*
  * Create, activate, filter and make non-blocking a handle in ns. Returns 0
  * and *out, or a negative errno with err set (-ENODEV: no such interface,
- * -EPERM: not allowed, -EINVAL: bad filter expression).
+ * -EPERM: not allowed, -EBADMSG: a filter expression libpcap cannot
+ * compile for the interface's link type, -EINVAL: it cannot be opened
+ * otherwise, as when libpcap cannot set the filter).
  */
 int nscap_handle_open(struct nscap_ns *ns,
 		      const struct nscap_handle_config *cfg,
