@@ -17,6 +17,11 @@ PACKAGES=(
 	# 4.3 default), and nft to remove the tables podman leaves behind
 	podman runc conmon containernetworking-plugins iptables nftables
 )
+# tests/integration/t_docker.sh runs a dockerd and a containerd of its own:
+# Debian's docker.io, unless a dockerd is there already (docker-ce's
+# packages conflict with docker.io). Installing it starts and enables no
+# daemon (below): a test's tool must not leave one running on the machine.
+command -v dockerd >/dev/null || PACKAGES+=(docker.io)
 
 installed() {
 	local status
@@ -46,7 +51,25 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" |
 	debconf-set-selections
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+policy=
+cleanup() {
+	rm -f "$log" ${policy:+"$policy"}
+}
+trap cleanup EXIT
+# docker.io's and containerd's services: not started by the install (a
+# policy-rc.d refusing every start, unless the machine has one already),
+# and not enabled at boot (below). Those of packages already installed are
+# left as they are.
+disable=()
+if [[ " ${missing[*]} " == *" docker.io "* ]]; then
+	disable=(docker.service docker.socket)
+	installed containerd || disable+=(containerd.service)
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+	fi
+fi
 if ! apt-get update -q >"$log" 2>&1 ||
 	! apt-get install -y -q --no-install-recommends \
 		-o Dpkg::Options::=--force-confdef \
@@ -55,6 +78,10 @@ if ! apt-get update -q >"$log" 2>&1 ||
 	tail -n 20 "$log" >&2
 	echo "deps: cannot install ${missing[*]} (apt-get failed, see above)" >&2
 	exit 1
+fi
+
+if ((${#disable[@]})) && command -v systemctl >/dev/null; then
+	systemctl disable --quiet "${disable[@]}" >>"$log" 2>&1 || true
 fi
 
 for p in "${missing[@]}"; do
