@@ -343,6 +343,24 @@ size_t nscap_runtime_parse_cri_json(const char *json,
 	return found;
 }
 
+static bool is_sep(char c)
+{
+	return c == '\0' || c == '-' || c == '_' || c == '.';
+}
+
+bool nscap_runtime_name_like(const char *name, const char *what)
+{
+	size_t len = strlen(what);
+	const char *s;
+
+	if (len == 0 || strcmp(name, what) == 0)
+		return false;
+	for (s = strstr(name, what); s; s = strstr(s + 1, what))
+		if ((s == name || is_sep(s[-1])) && is_sep(s[len]))
+			return true;
+	return false;
+}
+
 /* Append "cli" (and a note) to the tried list. */
 static void note_tried(char *tried, size_t len, const char *cli,
 		       const char *note)

@@ -615,6 +615,40 @@ static void cli_list(char *buf, size_t len)
 					 used ? ", " : "", *c);
 }
 
+/*
+ * No container has the name what: the names that hold it between
+ * separators (a compose service's PROJECT-web-1 for web), from one `ps`
+ * per CLI, so that the user sees what to type. Stopped containers too:
+ * taking one then says it is not running.
+ */
+static void similar_names_hint(const char *what, char *err)
+{
+	struct nscap_runtime_name *v = NULL;
+	size_t n = 0, i, j, shown = 0, total = 0;
+
+	if (nscap_runtime_names(&v, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!nscap_runtime_name_like(v[i].name, what))
+			continue;
+		/* podman-docker's docker is podman: each name once */
+		for (j = 0; j < i; j++)
+			if (strcmp(v[j].name, v[i].name) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (shown < 5)
+			nscap_err_add(err, "%s%s",
+				      shown++ ? ", "
+					      : "; containers named like it: ",
+				      v[i].name);
+		total++;
+	}
+	if (total > shown)
+		nscap_err_add(err, " and %zu more", total - shown);
+	free(v);
+}
+
 static int open_name(const char *name, struct nscap_target *t, char *err)
 {
 	char tried[256];
@@ -640,6 +674,7 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 				     ? ""
 				     : "; as this user, who may not see "
 				       "root's containers (nscap needs root)");
+		similar_names_hint(name, err);
 		return -ENOENT;
 	}
 	if (ret < 0)
@@ -686,13 +721,15 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 		return 0;
 	if (ret < 0 && ret != -ENOENT)
 		return ret;
-	if (ret == 0 && tried[0])
+	if (ret == 0 && tried[0]) {
 		nscap_seterr(err, 0,
 			     "no running container with ID %s'%s' (searched "
 			     "the cgroups of every process; tried: %s)",
 			     spec->maybe_name ? "prefix or name " : "",
 			     spec->arg, tried);
-	else
+		if (spec->maybe_name)
+			similar_names_hint(spec->arg, err);
+	} else
 		nscap_seterr(err, 0,
 			     "no running container with ID %s'%s' (no "
 			     "process has it in its cgroup path)",

@@ -85,6 +85,14 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n);
 
 /*
+ * Whether a container named name may be what a user meant by what, a name
+ * no container has: what stands in name between separators (-, _, . or
+ * either end), as a compose service's name does in PROJECT-SERVICE-1 and
+ * PROJECT_SERVICE_1. Never name itself. Pure.
+ */
+bool nscap_runtime_name_like(const char *name, const char *what);
+
+/*
  * Pure parsers of CLI output, for the functions above and for tests.
  * parse_inspect: `docker|podman|nerdctl container inspect` (the first "Id"
  * and "Pid") or `crictl inspect[p]` ("id", "pid"); returns 0, or -ENOENT

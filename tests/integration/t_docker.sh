@@ -176,6 +176,14 @@ read -ra f <<<"$row"
 grep -q "eth0=203.0.113.2/" <<<"${f[6]:-}" ||
 	fail "-L interfaces of the container: ${f[6]:-}"
 
+# --- a name no container has: the names that hold it -----------------------
+"$NSCAP" -t "dk-$$" -D >/dev/null 2>"$LAB_DIR/n.err"
+expect_status 1 $? "nscap -t dk-$$"
+like=$(sed -n "s/^nscap: no container named 'dk-$$' (tried: .*docker.*); containers named like it: //p" \
+	"$LAB_DIR/n.err" | sed 's/, /\n/g' | sort)
+[ "$like" = "$(printf '%s\n' "$NAME" "$NAME-host" "$NAME-side" | sort)" ] ||
+	fail "-t dk-$$: $(cat "$LAB_DIR/n.err")"
+
 # --- a --network host container is the host's namespace ---------------------
 "$NSCAP" -t "$NAME-host" -D >"$LAB_DIR/h.out" 2>"$LAB_DIR/h.err" ||
 	fail "nscap -t $NAME-host -D: $(cat "$LAB_DIR/h.err")"

@@ -307,6 +307,57 @@ static void test_name_errors(void **state)
 	assert_non_null(strstr(err, "no process has it in its cgroup path"));
 }
 
+/* ps --no-trunc --format '{{.ID}} {{.Names}}' lists a compose project;
+ * inspect knows nothing. */
+#define FAKE_PS_DOCKER                  \
+	"#!/bin/sh\n"                   \
+	"[ \"$1\" = ps ] || exit 1\n"   \
+	"echo '" ID_A " shop-web-1'\n"  \
+	"echo '" ID_B " shop_web_2'\n"  \
+	"echo '" ID_C " webapp'\n"      \
+	"echo '" ID_D " shop-beef-1'\n" \
+	"echo '" ID_D " old.web'\n"
+/* podman-docker: the same containers through podman */
+#define FAKE_PS_PODMAN                  \
+	"#!/bin/sh\n"                   \
+	"[ \"$1\" = ps ] || exit 125\n" \
+	"echo '" ID_A " shop-web-1'\n"
+
+/* Pins the hint of names that hold a name no container has (a compose
+ * service's), each once, at most five, and none for an unlike name. */
+static void test_name_hint(void **state)
+{
+	struct env *e = *state;
+	struct nscap_target t = NSCAP_TARGET_INIT;
+	char err[NSCAP_ERRBUF];
+
+	skip_in_container();
+	fake_cli(e, "podman", FAKE_PS_PODMAN);
+	fake_cli(e, "docker", FAKE_PS_DOCKER);
+	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
+	assert_string_equal(err, "no container named 'web' (tried: podman, "
+				 "docker); containers named like it: "
+				 "shop-web-1, shop_web_2, old.web");
+	assert_int_equal(nscap_target_resolve("nope", &t, err), -ENOENT);
+	assert_string_equal(
+		err, "no container named 'nope' (tried: podman, docker)");
+	/* all hex: an ID prefix or a name */
+	assert_int_equal(nscap_target_resolve("beef", &t, err), -ENOENT);
+	assert_non_null(strstr(err, "'beef' (searched the cgroups of every "
+				    "process; tried: podman, docker); "
+				    "containers named like it: shop-beef-1"));
+	/* at most five, then how many more */
+	fake_cli(e, "docker",
+		 "#!/bin/sh\n[ \"$1\" = ps ] || exit 1\n"
+		 "for i in 1 2 3 4 5 6 7; do echo \"" ID_B "\" p$i-db-1; "
+		 "done\n");
+	assert_int_equal(nscap_target_resolve("name:db", &t, err), -ENOENT);
+	assert_non_null(strstr(err, "; containers named like it: p1-db-1, "
+				    "p2-db-1, p3-db-1, p4-db-1, p5-db-1 and 2 "
+				    "more"));
+	assert_int_equal(t.pidfd, -1);
+}
+
 /* Pins the race check: the CLI reports PID X, then (asked again after
  * pidfd_open) another PID: the container's process is gone. */
 static void test_name_pid_changed(void **state)
@@ -541,6 +592,25 @@ static void test_parse_lists(void **state)
 	assert_string_equal(v[4].name, "db-0");
 }
 
+/* Pins what a name is like: the name between separators, never itself. */
+static void test_name_like(void **state)
+{
+	(void)state;
+	assert_true(nscap_runtime_name_like("shop-web-1", "web"));
+	assert_true(nscap_runtime_name_like("shop_web_1", "web"));
+	assert_true(nscap_runtime_name_like("web-old", "web"));
+	assert_true(nscap_runtime_name_like("old.web", "web"));
+	assert_true(nscap_runtime_name_like("shop-web-1", "shop-web"));
+	/* the second place it stands, where the first is inside a word */
+	assert_true(nscap_runtime_name_like("webapp-web", "web"));
+	assert_false(nscap_runtime_name_like("web", "web"));
+	assert_false(nscap_runtime_name_like("webapp", "web"));
+	assert_false(nscap_runtime_name_like("myweb-1", "web"));
+	assert_false(nscap_runtime_name_like("shop-web1", "web"));
+	assert_false(nscap_runtime_name_like("", "web"));
+	assert_false(nscap_runtime_name_like("web-1", ""));
+}
+
 /* Pins the runtime tables used for RUNTIME:// and the listing. */
 static void test_runtime_tables(void **state)
 {
@@ -633,6 +703,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_name_errors, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_name_hint, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_name_pid_changed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_name_through_crictl, setup,
@@ -641,6 +713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_run, setup, teardown),
 		cmocka_unit_test(test_parse_inspect),
 		cmocka_unit_test(test_parse_lists),
+		cmocka_unit_test(test_name_like),
 		cmocka_unit_test(test_runtime_tables),
 		cmocka_unit_test(test_parse_messages),
 		cmocka_unit_test_setup_teardown(test_nsfiles, setup, teardown),
