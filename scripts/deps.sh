@@ -16,6 +16,8 @@ PACKAGES=(
 	# refuses a hybrid cgroup layout), CNI networking (Debian 12's podman
 	# 4.3 default), and nft to remove the tables podman leaves behind
 	podman runc conmon containernetworking-plugins iptables nftables
+	# tests/integration/t_podman_rootless.sh: newuidmap and newgidmap
+	uidmap
 )
 # tests/integration/t_docker.sh runs a dockerd and a containerd of its own:
 # Debian's docker.io, unless a dockerd is there already (docker-ce's

@@ -7,8 +7,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +92,85 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The user who ran nscap through sudo: their rootless podman keeps its
+ * containers apart from root's, so nscap asks it as them too. All of it is
+ * made before fork; the child only calls setgroups, setgid, setuid, chdir
+ * and execve.
+ */
+#define AS_GROUPS 64
+struct as_user {
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[AS_GROUPS];
+	char name[64];
+	char home[PATH_MAX];
+	char env_home[PATH_MAX + 8];
+	char env_user[80];
+	char env_logname[80];
+	char env_path[PATH_MAX + 8];
+	char env_xdg[64];
+	char *env[7];
+};
+
+/* From SUDO_UID: false when nscap was not run through sudo by another
+ * user, or that user is unknown. */
+static bool sudo_user(struct as_user *u)
+{
+	const char *s = getenv("SUDO_UID"), *path = getenv("PATH");
+	struct passwd pw, *r = NULL;
+	char buf[4096], *end;
+	unsigned long uid;
+	struct stat st;
+	size_t e = 0;
+
+	/* not root: the CLIs run as the user already */
+	if (!s || !*s || geteuid() != 0)
+		return false;
+	errno = 0;
+	uid = strtoul(s, &end, 10);
+	if (errno || *end || uid == 0 || uid != (uid_t)uid)
+		return false;
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &r) || !r ||
+	    strlen(pw.pw_name) >= sizeof(u->name) ||
+	    strlen(pw.pw_dir) >= sizeof(u->home))
+		return false;
+	u->uid = pw.pw_uid;
+	u->gid = pw.pw_gid;
+	snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
+	snprintf(u->home, sizeof(u->home), "%s", pw.pw_dir);
+	u->ngroups = AS_GROUPS;
+	if (getgrouplist(u->name, u->gid, u->groups, &u->ngroups) < 0) {
+		u->groups[0] = u->gid;
+		u->ngroups = 1;
+	}
+	/* a clean environment: root's (CONTAINERS_*, DOCKER_HOST...) is not
+	 * the user's */
+	snprintf(u->env_home, sizeof(u->env_home), "HOME=%s", u->home);
+	snprintf(u->env_user, sizeof(u->env_user), "USER=%s", u->name);
+	snprintf(u->env_logname, sizeof(u->env_logname), "LOGNAME=%s", u->name);
+	snprintf(u->env_path, sizeof(u->env_path), "PATH=%s",
+		 path && *path ? path : DEFAULT_PATH);
+	u->env[e++] = u->env_home;
+	u->env[e++] = u->env_user;
+	u->env[e++] = u->env_logname;
+	u->env[e++] = u->env_path;
+	/* where rootless podman keeps its run-time state (a login made it) */
+	snprintf(u->env_xdg, sizeof(u->env_xdg), "/run/user/%u",
+		 (unsigned)u->uid);
+	if (stat(u->env_xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == u->uid) {
+		snprintf(u->env_xdg, sizeof(u->env_xdg),
+			 "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)u->uid);
+		u->env[e++] = u->env_xdg;
+	}
+	u->env[e] = NULL;
+	return true;
+}
+
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void exec_child(char *const argv[], int outfd)
+static void exec_child(char *const argv[], int outfd, const struct as_user *u)
 {
 	sigset_t none;
 	int null;
@@ -108,6 +187,16 @@ static void exec_child(char *const argv[], int outfd)
 		close(null);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (u) {
+		if (setgroups((size_t)u->ngroups, u->groups) < 0 ||
+		    setgid(u->gid) < 0 || setuid(u->uid) < 0)
+			_exit(127);
+		/* root's directory may be closed to the user */
+		if (chdir(u->home) < 0 && chdir("/") < 0)
+			_exit(127);
+		execve(argv[0], argv, u->env);
+		_exit(127);
+	}
 	execv(argv[0], argv);
 	_exit(127);
 }
@@ -137,7 +226,9 @@ static ssize_t read_some(int fd, char **buf, size_t *len, size_t *cap)
 	return r;
 }
 
-int nscap_runtime_run(char *const argv[], int timeout_ms, char **out, char *err)
+/* nscap_runtime_run, as u when u is not NULL. */
+static int run_as(char *const argv[], const struct as_user *u, int timeout_ms,
+		  char **out, char *err)
 {
 	long long end = now_ms() + timeout_ms;
 	size_t len = 0, cap = 8192;
@@ -159,7 +250,7 @@ int nscap_runtime_run(char *const argv[], int timeout_ms, char **out, char *err)
 		goto out;
 	}
 	if (pid == 0)
-		exec_child(argv, pfd[1]);
+		exec_child(argv, pfd[1], u);
 	close(pfd[1]);
 	pfd[1] = -1;
 
@@ -207,6 +298,11 @@ out:
 		close(pfd[1]);
 	free(buf);
 	return ret;
+}
+
+int nscap_runtime_run(char *const argv[], int timeout_ms, char **out, char *err)
+{
+	return run_as(argv, NULL, timeout_ms, out, err);
 }
 
 static bool is_hex64(const char *s)
@@ -373,12 +469,13 @@ static void note_tried(char *tried, size_t len, const char *cli,
 		 note);
 }
 
-/* Run a CLI; the status, or a negative errno (-ETIMEDOUT...). */
-static int run(char *const argv[], char **out)
+/* Run a CLI (as u: NULL, as nscap runs); the status, or a negative errno
+ * (-ETIMEDOUT...). */
+static int run(char *const argv[], const struct as_user *u, char **out)
 {
 	char err[NSCAP_ERRBUF];
 
-	return nscap_runtime_run(argv, NSCAP_RUNTIME_TIMEOUT_MS, out, err);
+	return run_as(argv, u, NSCAP_RUNTIME_TIMEOUT_MS, out, err);
 }
 
 /* Add a hit unless a CLI already reported that ID (podman-docker's docker
@@ -417,8 +514,8 @@ static bool names_another(const char *json, const char *name)
  * a name, or, when name is not NULL, a container named name and nothing
  * else. */
 static int ask_inspect(const char *path, const char *cli, const char *what,
-		       const char *name, struct nscap_runtime_hit *hits,
-		       size_t max, size_t *n)
+		       const char *name, const struct as_user *u,
+		       struct nscap_runtime_hit *hits, size_t max, size_t *n)
 {
 	char *argv[] = {(char *)path, "container", "inspect", (char *)what,
 			NULL};
@@ -427,7 +524,7 @@ static int ask_inspect(const char *path, const char *cli, const char *what,
 	pid_t pid = 0;
 	int ret;
 
-	ret = run(argv, &out);
+	ret = run(argv, u, &out);
 	if (ret == 0 && nscap_runtime_parse_inspect(out, id, &pid) == 0 &&
 	    !(name && names_another(out, name)))
 		add_hit(hits, max, n, cli, id, pid);
@@ -444,7 +541,7 @@ static int crictl_inspect(const char *path, const char *verb, const char *id,
 	char *out = NULL;
 	int ret;
 
-	ret = run(argv, &out);
+	ret = run(argv, NULL, &out);
 	if (ret == 0)
 		ret = nscap_runtime_parse_inspect(out, full, pid);
 	else if (ret > 0)
@@ -483,7 +580,7 @@ static int ask_crictl_name(const char *path, const char *name,
 		size_t k, nids = 0;
 		int ret;
 
-		ret = run(argv, &out);
+		ret = run(argv, NULL, &out);
 		if (ret == 0)
 			nids = nscap_runtime_parse_ids(out, ids, 16);
 		free(out);
@@ -517,6 +614,38 @@ static int ask_crictl_id(const char *path, const char *id,
 	return ret == -ENOENT ? 0 : ret;
 }
 
+/* podman as the user who ran sudo, if any; tried gets "podman as NAME". */
+static void ask_sudo_user(const char *what, bool by_id,
+			  struct nscap_runtime_hit *hits, size_t max, size_t *n,
+			  char *tried, size_t triedlen)
+{
+	char path[PATH_MAX], note[96];
+	struct as_user u;
+	int ret;
+
+	if (!sudo_user(&u) ||
+	    nscap_runtime_which("podman", path, sizeof(path)) != 0)
+		return;
+	ret = ask_inspect(path, "podman", what, by_id ? NULL : what, &u, hits,
+			  max, n);
+	snprintf(note, sizeof(note), " as %s%s", u.name,
+		 ret == -ETIMEDOUT ? " (timed out)"
+		 : ret < 0	   ? " (failed)"
+				   : "");
+	note_tried(tried, triedlen, "podman", note);
+}
+
+/* Whether clis (NULL: all) holds cli. */
+static bool asks(const char *const *clis, const char *cli)
+{
+	const char *const *c;
+
+	for (c = clis ? clis : nscap_runtime_clis; *c; c++)
+		if (strcmp(*c, cli) == 0)
+			return true;
+	return false;
+}
+
 int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			 struct nscap_runtime_hit *hits, size_t max,
 			 char *tried, size_t triedlen)
@@ -536,7 +665,7 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 		any = true;
 		if (strcmp(*c, "crictl") != 0)
 			ret = ask_inspect(path, *c, what, by_id ? NULL : what,
-					  hits, max, &n);
+					  NULL, hits, max, &n);
 		else if (by_id)
 			ret = ask_crictl_id(path, what, hits, max, &n);
 		else
@@ -546,6 +675,9 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			   : ret < 0	     ? " (failed)"
 					     : "");
 	}
+	/* none of root's: the rootless podman of the user who ran sudo */
+	if (n == 0 && asks(clis, "podman"))
+		ask_sudo_user(what, by_id, hits, max, &n, tried, triedlen);
 	if (!any)
 		return -ENOENT;
 	return n > INT_MAX ? INT_MAX : (int)n;
@@ -589,48 +721,60 @@ static int collect(const char *out,
 	return 0;
 }
 
+/* docker, podman, nerdctl (as u: NULL, as nscap runs): `ps` into *v. */
+static int ps_names(const char *path, const struct as_user *u,
+		    struct nscap_runtime_name **v, size_t *n, size_t *cap)
+{
+	/* -a: podman's plain ps leaves a paused container out (and one
+	 * stopping); stopped ones hold no namespace, so they only cost
+	 * lines */
+	char *ps[] = {(char *)path, "ps",	"-a",
+		      "--no-trunc", "--format", "{{.ID}} {{.Names}}",
+		      NULL};
+	char *text = NULL;
+	int ret = 0;
+
+	if (run(ps, u, &text) == 0)
+		ret = collect(text, nscap_runtime_parse_ps, v, n, cap);
+	free(text);
+	return ret;
+}
+
 int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n)
 {
 	struct nscap_runtime_name *v = NULL;
 	size_t nv = 0, cap = 0;
 	const char *const *c;
+	char path[PATH_MAX];
+	struct as_user u;
 	int ret = 0;
 
 	for (c = nscap_runtime_clis; *c && ret == 0; c++) {
-		char path[PATH_MAX];
+		char *ps[] = {path, "ps", "-o", "json", NULL};
+		char *pods[] = {path, "pods", "-o", "json", NULL};
 		char *text = NULL;
 
 		if (nscap_runtime_which(*c, path, sizeof(path)))
 			continue;
-		if (strcmp(*c, "crictl") == 0) {
-			char *ps[] = {path, "ps", "-o", "json", NULL};
-			char *pods[] = {path, "pods", "-o", "json", NULL};
-
-			if (run(ps, &text) == 0)
-				ret = collect(text,
-					      nscap_runtime_parse_cri_json, &v,
-					      &nv, &cap);
-			free(text);
-			text = NULL;
-			if (ret == 0 && run(pods, &text) == 0)
-				ret = collect(text,
-					      nscap_runtime_parse_cri_json, &v,
-					      &nv, &cap);
-		} else {
-			/* -a: podman's plain ps leaves a paused container
-			 * out (and one stopping); stopped ones hold no
-			 * namespace, so they only cost lines */
-			char *ps[] = {path,	  "ps",
-				      "-a",	  "--no-trunc",
-				      "--format", "{{.ID}} {{.Names}}",
-				      NULL};
-
-			if (run(ps, &text) == 0)
-				ret = collect(text, nscap_runtime_parse_ps, &v,
-					      &nv, &cap);
+		if (strcmp(*c, "crictl") != 0) {
+			ret = ps_names(path, NULL, &v, &nv, &cap);
+			continue;
 		}
+		/* crictl: containers and pods */
+		if (run(ps, NULL, &text) == 0)
+			ret = collect(text, nscap_runtime_parse_cri_json, &v,
+				      &nv, &cap);
+		free(text);
+		text = NULL;
+		if (ret == 0 && run(pods, NULL, &text) == 0)
+			ret = collect(text, nscap_runtime_parse_cri_json, &v,
+				      &nv, &cap);
 		free(text);
 	}
+	/* and the rootless podman's of the user who ran sudo */
+	if (ret == 0 && sudo_user(&u) &&
+	    nscap_runtime_which("podman", path, sizeof(path)) == 0)
+		ret = ps_names(path, &u, &v, &nv, &cap);
 	if (ret) {
 		free(v);
 		return ret;

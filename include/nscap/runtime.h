@@ -72,6 +72,9 @@ int nscap_runtime_run(char *const argv[], int timeout_ms, char **out,
  * exceed max), 0 when none knows it, or -ENOENT when none of the CLIs is
  * installed. tried (size triedlen) lists the CLIs asked, as "podman,
  * docker (timed out)". A CLI that fails or times out counts as not knowing.
+ * When none knows it, clis include podman, nscap runs as root and SUDO_UID
+ * names another user, that user's podman is asked too, as them (their
+ * rootless containers), and tried ends "podman as NAME".
  */
 int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			 struct nscap_runtime_hit *hits, size_t max,
@@ -79,7 +82,8 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 
 /*
  * The names of running containers (and CRI pods, by their sandbox ID), one
- * `ps` call per installed CLI, for a listing. Returns 0 with *out
+ * `ps` call per installed CLI (and the sudo user's podman, as above), for a
+ * listing. Returns 0 with *out
  * (malloc'd; free() it) and *n; no CLI installed is 0 names, not an error.
  */
 int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n);

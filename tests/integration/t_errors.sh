@@ -1,6 +1,17 @@
 # Bad input: a clear message on stderr that starts with "nscap: ", the
 # documented exit status, nothing on stdout and no output file created.
 . "$(dirname "$0")/lib.sh"
+# what podman leaves in /tmp when nscap runs it as nobody (below): removed
+# at the end, unless it was there before
+nobody_tmp=()
+for d in /tmp/podman-run-65534 /tmp/containers-user-65534; do
+	[ -e "$d" ] || nobody_tmp+=("$d")
+done
+errors_cleanup() {
+	rm -rf "${nobody_tmp[@]}"
+	lab_cleanup
+}
+trap errors_cleanup EXIT
 a=$(lab_ns target)
 b=$(lab_ns peer)
 lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,8 @@ static int setup(void **state)
 	char c;
 
 	assert_non_null(e);
+	/* `sudo make test`: the messages here are root's own lookups */
+	unsetenv("SUDO_UID");
 	snprintf(e->bin, sizeof(e->bin), "/tmp/nscap-unit-bin.XXXXXX");
 	assert_non_null(mkdtemp(e->bin));
 	e->old_path = strdup(p ? p : "/usr/bin:/bin");
@@ -134,6 +137,9 @@ static int teardown(void **state)
 	struct env *e = *state;
 	int status;
 
+	/* test_name_as_sudo_user's, also when it failed */
+	unsetenv("SUDO_UID");
+	unsetenv("NSCAP_TEST_ROOT_ONLY");
 	close(e->child_fd);
 	waitpid(e->child, &status, 0);
 	setenv("PATH", e->old_path, 1);
@@ -356,6 +362,67 @@ static void test_name_hint(void **state)
 				    "p2-db-1, p3-db-1, p4-db-1, p5-db-1 and 2 "
 				    "more"));
 	assert_int_equal(t.pidfd, -1);
+}
+
+/* A rootless podman: root's knows nothing; the user's (nobody, as sudo
+ * names them) knows web, when it runs as them, in their clean
+ * environment. */
+#define FAKE_PODMAN_ROOTLESS                                               \
+	"#!/bin/sh\n"                                                      \
+	"[ \"$1 $2\" = 'container inspect' ] || exit 125\n"                \
+	"if [ \"$(id -u)\" != 65534 ] || [ \"$(id -g)\" != 65534 ] ||\n"   \
+	"   [ \"$USER\" != nobody ] || [ -n \"$NSCAP_TEST_ROOT_ONLY\" ]; " \
+	"then\n"                                                           \
+	" echo '[]'\n exit 125\nfi\n"                                      \
+	"case \"$3\" in\n"                                                 \
+	"web|e817|" ID_A ")\n cat <<'EOF'\n" PODMAN_WEB "EOF\n ;;\n"       \
+	"*)\n echo '[]'\n exit 125\n ;;\n"                                 \
+	"esac\n"
+
+/* Pins the lookup in the rootless podman of the user who ran sudo: by name
+ * and ID prefix (asked again, as them, after pidfd_open), as them alone,
+ * and only after root's CLIs found nothing. */
+static void test_name_as_sudo_user(void **state)
+{
+	struct env *e = *state;
+	struct nscap_target t = NSCAP_TARGET_INIT;
+	char err[NSCAP_ERRBUF];
+
+	skip_in_container();
+	if (!getpwnam("nobody") || getpwnam("nobody")->pw_uid != 65534) {
+		print_message("no user nobody with uid 65534\n");
+		skip();
+	}
+	/* the fakes' directory, for nobody too */
+	assert_int_equal(chmod(e->bin, 0755), 0);
+	fake_cli(e, "podman", FAKE_PODMAN_ROOTLESS);
+	assert_int_equal(setenv("NSCAP_TEST_ROOT_ONLY", "1", 1), 0);
+
+	/* not through sudo, or sudo from root: root's podman alone */
+	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
+	assert_string_equal(err, "no container named 'web' (tried: podman)");
+	assert_int_equal(setenv("SUDO_UID", "0", 1), 0);
+	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
+	assert_string_equal(err, "no container named 'web' (tried: podman)");
+
+	/* through sudo by nobody: their podman, in their environment (the
+	 * fake refuses root's NSCAP_TEST_ROOT_ONLY) */
+	assert_int_equal(setenv("SUDO_UID", "65534", 1), 0);
+	assert_int_equal(nscap_target_resolve("web", &t, err), 0);
+	assert_int_equal(t.pid, e->child);
+	assert_string_equal(t.container_id, ID_A);
+	assert_string_equal(t.container_name, "web");
+	assert_string_equal(t.runtime, "podman");
+	nscap_target_close(&t);
+	assert_int_equal(nscap_target_resolve("e817", &t, err), 0);
+	assert_string_equal(t.container_id, ID_A);
+	nscap_target_close(&t);
+	assert_int_equal(nscap_target_resolve("nope", &t, err), -ENOENT);
+	assert_string_equal(
+		err, "no container named 'nope' (tried: podman, podman as "
+		     "nobody)");
+	unsetenv("SUDO_UID");
+	unsetenv("NSCAP_TEST_ROOT_ONLY");
 }
 
 /* Pins the race check: the CLI reports PID X, then (asked again after
@@ -704,6 +771,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_name_hint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_name_as_sudo_user, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_name_pid_changed, setup,
 						teardown),
