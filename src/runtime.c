@@ -59,7 +59,8 @@ const char *const *nscap_runtime_clis_for(const char *runtime)
 
 int nscap_runtime_which(const char *name, char *path, size_t len)
 {
-	const char *dirs = getenv("PATH");
+	/* a set-user-ID run: not the caller's PATH */
+	const char *dirs = secure_getenv("PATH");
 	struct stat st;
 
 	if (!dirs || !*dirs)
@@ -93,10 +94,11 @@ static long long now_ms(void)
 }
 
 /*
- * The user who ran nscap through sudo: their rootless podman keeps its
- * containers apart from root's, so nscap asks it as them too. All of it is
- * made before fork; the child only calls setgroups, setgid, setuid, chdir
- * and execve.
+ * The user who ran nscap through sudo (SUDO_UID, also in a `sudo -i`
+ * shell): their rootless podman keeps its containers apart from root's, so
+ * nscap asks it as them too. All of it is made before fork; the child only
+ * calls setsid, close_range, setgroups, setgid, setuid, chdir and execve.
+ * A user in more than AS_GROUPS groups runs with their primary group alone.
  */
 #define AS_GROUPS 64
 struct as_user {
@@ -114,27 +116,61 @@ struct as_user {
 	char *env[7];
 };
 
+/* where rootless podman keeps its containers, under the user's home */
+#define STORAGE "/.local/share/containers"
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_dir_in(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	return snprintf(path, sizeof(path), "%s/%s", dir, name) <
+		       (int)sizeof(path) &&
+	       is_dir(path);
+}
+
 /* From SUDO_UID: false when nscap was not run through sudo by another
- * user, or that user is unknown. */
+ * user, that user is unknown, or has never used podman. */
 static bool sudo_user(struct as_user *u)
 {
-	const char *s = getenv("SUDO_UID"), *path = getenv("PATH");
+	const char *s = secure_getenv("SUDO_UID"),
+		   *path = secure_getenv("PATH");
 	struct passwd pw, *r = NULL;
 	char buf[4096], *end;
 	unsigned long uid;
 	struct stat st;
 	size_t e = 0;
+	bool xdg;
 
-	/* not root: the CLIs run as the user already */
-	if (!s || !*s || geteuid() != 0)
+	/* root, by sudo: never a set-user-ID run, whose caller would choose
+	 * the user; not root: the CLIs run as the user already */
+	if (!s || !*s || getuid() != 0 || geteuid() != 0)
 		return false;
 	errno = 0;
 	uid = strtoul(s, &end, 10);
 	if (errno || *end || uid == 0 || uid != (uid_t)uid)
 		return false;
 	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &r) || !r ||
-	    strlen(pw.pw_name) >= sizeof(u->name) ||
-	    strlen(pw.pw_dir) >= sizeof(u->home))
+	    pw.pw_uid != (uid_t)uid || strlen(pw.pw_name) >= sizeof(u->name) ||
+	    strlen(pw.pw_dir) + sizeof(STORAGE) > sizeof(u->home))
+		return false;
+	/* where rootless podman keeps its run-time state (a login made the
+	 * folder) */
+	snprintf(u->env_xdg, sizeof(u->env_xdg), "/run/user/%u",
+		 (unsigned)pw.pw_uid);
+	xdg = stat(u->env_xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
+	      st.st_uid == pw.pw_uid;
+	/* a user who never ran podman: asking would make its storage and
+	 * leave a pause process running. Their containers' storage, or a
+	 * running podman's state */
+	snprintf(u->home, sizeof(u->home), "%s" STORAGE, pw.pw_dir);
+	if (!is_dir(u->home) && !(xdg && is_dir_in(u->env_xdg, "libpod")))
 		return false;
 	u->uid = pw.pw_uid;
 	u->gid = pw.pw_gid;
@@ -156,11 +192,7 @@ static bool sudo_user(struct as_user *u)
 	u->env[e++] = u->env_user;
 	u->env[e++] = u->env_logname;
 	u->env[e++] = u->env_path;
-	/* where rootless podman keeps its run-time state (a login made it) */
-	snprintf(u->env_xdg, sizeof(u->env_xdg), "/run/user/%u",
-		 (unsigned)u->uid);
-	if (stat(u->env_xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    st.st_uid == u->uid) {
+	if (xdg) {
 		snprintf(u->env_xdg, sizeof(u->env_xdg),
 			 "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)u->uid);
 		u->env[e++] = u->env_xdg;
@@ -188,6 +220,11 @@ static void exec_child(char *const argv[], int outfd, const struct as_user *u)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (u) {
+		/* out of root's session (no controlling terminal to type
+		 * into), and nothing of nscap's but stdin, stdout, stderr */
+		if (setsid() < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
 		if (setgroups((size_t)u->ngroups, u->groups) < 0 ||
 		    setgid(u->gid) < 0 || setuid(u->uid) < 0)
 			_exit(127);
@@ -378,6 +415,11 @@ static void add_name(struct nscap_runtime_name *v, size_t *n, size_t max,
 			namelen = sizeof(v[*n].name) - 1;
 		memcpy(v[*n].name, name, namelen);
 		v[*n].name[namelen] = '\0';
+		/* a name goes to a terminal (-L, a hint): no control bytes */
+		for (size_t i = 0; i < namelen; i++)
+			if ((unsigned char)v[*n].name[i] < 0x20 ||
+			    v[*n].name[i] == 0x7f)
+				v[*n].name[i] = '?';
 	}
 	(*n)++;
 }
@@ -481,7 +523,7 @@ static int run(char *const argv[], const struct as_user *u, char **out)
 /* Add a hit unless a CLI already reported that ID (podman-docker's docker
  * is podman). */
 static void add_hit(struct nscap_runtime_hit *hits, size_t max, size_t *n,
-		    const char *cli, const char *id, pid_t pid)
+		    const char *cli, const char *id, pid_t pid, uid_t user)
 {
 	size_t i;
 
@@ -492,6 +534,7 @@ static void add_hit(struct nscap_runtime_hit *hits, size_t max, size_t *n,
 		hits[*n].cli = cli;
 		memcpy(hits[*n].id, id, NSCAP_CONTAINER_ID_LEN + 1);
 		hits[*n].pid = pid;
+		hits[*n].user = user;
 	}
 	(*n)++;
 }
@@ -527,7 +570,8 @@ static int ask_inspect(const char *path, const char *cli, const char *what,
 	ret = run(argv, u, &out);
 	if (ret == 0 && nscap_runtime_parse_inspect(out, id, &pid) == 0 &&
 	    !(name && names_another(out, name)))
-		add_hit(hits, max, n, cli, id, pid);
+		add_hit(hits, max, n, cli, id, pid,
+			u ? u->uid : NSCAP_RUNTIME_ROOT);
 	free(out);
 	return ret < 0 ? ret : 0;
 }
@@ -593,7 +637,8 @@ static int ask_crictl_name(const char *path, const char *name,
 			if (crictl_inspect(path, verbs[v][1], ids[k], full,
 					   &pid) < 0)
 				pid = 0;
-			add_hit(hits, max, n, "crictl", ids[k], pid);
+			add_hit(hits, max, n, "crictl", ids[k], pid,
+				NSCAP_RUNTIME_ROOT);
 		}
 	}
 	return 0;
@@ -610,7 +655,7 @@ static int ask_crictl_id(const char *path, const char *id,
 	if (ret == -ENOENT)
 		ret = crictl_inspect(path, "inspectp", id, full, &pid);
 	if (ret == 0)
-		add_hit(hits, max, n, "crictl", full, pid);
+		add_hit(hits, max, n, "crictl", full, pid, NSCAP_RUNTIME_ROOT);
 	return ret == -ENOENT ? 0 : ret;
 }
 

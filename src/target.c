@@ -570,6 +570,23 @@ static int ambiguous_hits(const char *what,
 	return -ENOTUNIQ;
 }
 
+/* Whether pid's user namespace belongs to uid. */
+static bool userns_owned_by(pid_t pid, uid_t uid)
+{
+	char path[64];
+	uid_t owner;
+	bool ok;
+	int fd;
+
+	snprintf(path, sizeof(path), PROC "/%d/ns/user", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = ioctl(fd, NS_GET_OWNER_UID, &owner) == 0 && owner == uid;
+	close(fd);
+	return ok;
+}
+
 /*
  * Ask the runtime CLIs (clis; NULL: all) about what, a name or (by_id) an
  * ID, and open the one container they report. Returns 1 (opened), 0 (none
@@ -600,7 +617,19 @@ static int open_by_cli(const char *what, bool by_id, const char *const *clis,
 	/* a cgroup layout nscap does not know: the runtime's PID, asked
 	 * again after pidfd_open */
 	ret = open_checked(hits[0].pid, hits[0].id, hits[0].cli, t, err);
-	return ret ? ret : 1;
+	if (ret)
+		return ret;
+	/* the sudo user's podman: its database is theirs, and may name any
+	 * process; their container's is in a user namespace of theirs */
+	if (hits[0].user != NSCAP_RUNTIME_ROOT &&
+	    !userns_owned_by(hits[0].pid, hits[0].user))
+		return nscap_seterr(err, EPERM,
+				    "container '%s' (podman %.12s, of user "
+				    "%u): its process %d is not in a user "
+				    "namespace of that user",
+				    what, hits[0].id, (unsigned)hits[0].user,
+				    (int)hits[0].pid);
+	return 1;
 }
 
 /* "podman, docker, nerdctl, crictl" */

@@ -30,7 +30,11 @@ struct nscap_runtime_hit {
 	const char *cli; /* static: "podman", "docker", "nerdctl", "crictl" */
 	char id[NSCAP_CONTAINER_ID_LEN + 1];
 	pid_t pid; /* as the runtime reports it; 0: not running */
+	/* the sudo user whose podman reported it (below), or
+	 * NSCAP_RUNTIME_ROOT: root's CLI */
+	uid_t user;
 };
+#define NSCAP_RUNTIME_ROOT ((uid_t)-1)
 
 /* A container's name, for nscap -L. */
 struct nscap_runtime_name {

@@ -15,7 +15,9 @@
 #include <ftw.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +36,15 @@
 #define ID_C "0ba8ac17e4e7ffffffffffffffffffffffffffffffffffffffffffffffffffff"
 #define ID_D "09d185410c4e25236cc24717f881589bb0978b24eafd101624e627a4dd8d3439"
 
+/* nobody's run-time folder, as a login would make it */
+#define RUN_NOBODY "/run/user/65534"
+
 struct env {
-	char bin[64];	/* the fake CLIs' directory, alone in PATH */
-	char *old_path; /* restored at teardown */
-	pid_t child;	/* the stand-in for a container's init */
-	int child_fd;	/* closing it ends the child */
+	bool made_run_nobody; /* RUN_NOBODY, by test_name_as_sudo_user */
+	char bin[64];	      /* the fake CLIs' directory, alone in PATH */
+	char *old_path;	      /* restored at teardown */
+	pid_t child;	      /* the stand-in for a container's init */
+	int child_fd;	      /* closing it ends the child */
 };
 
 static void write_file(const char *dir, const char *name, const char *text,
@@ -140,6 +146,10 @@ static int teardown(void **state)
 	/* test_name_as_sudo_user's, also when it failed */
 	unsetenv("SUDO_UID");
 	unsetenv("NSCAP_TEST_ROOT_ONLY");
+	if (e->made_run_nobody) {
+		rmdir(RUN_NOBODY "/libpod");
+		rmdir(RUN_NOBODY);
+	}
 	close(e->child_fd);
 	waitpid(e->child, &status, 0);
 	setenv("PATH", e->old_path, 1);
@@ -367,30 +377,75 @@ static void test_name_hint(void **state)
 /* A rootless podman: root's knows nothing; the user's (nobody, as sudo
  * names them) knows web, when it runs as them, in their clean
  * environment. */
-#define FAKE_PODMAN_ROOTLESS                                               \
-	"#!/bin/sh\n"                                                      \
-	"[ \"$1 $2\" = 'container inspect' ] || exit 125\n"                \
-	"if [ \"$(id -u)\" != 65534 ] || [ \"$(id -g)\" != 65534 ] ||\n"   \
-	"   [ \"$USER\" != nobody ] || [ -n \"$NSCAP_TEST_ROOT_ONLY\" ]; " \
-	"then\n"                                                           \
-	" echo '[]'\n exit 125\nfi\n"                                      \
-	"case \"$3\" in\n"                                                 \
-	"web|e817|" ID_A ")\n cat <<'EOF'\n" PODMAN_WEB "EOF\n ;;\n"       \
-	"*)\n echo '[]'\n exit 125\n ;;\n"                                 \
+#define FAKE_PODMAN_ROOTLESS                                                  \
+	"#!/bin/sh\n"                                                         \
+	"[ \"$1 $2\" = 'container inspect' ] || exit 125\n"                   \
+	"if [ \"$(id -u)\" != 65534 ] || [ \"$(id -g)\" != 65534 ] ||\n"      \
+	"   [ \"$USER\" != nobody ] || [ -n \"$NSCAP_TEST_ROOT_ONLY\" ] ||\n" \
+	"   [ \"$XDG_RUNTIME_DIR\" != " RUN_NOBODY " ]; then\n"               \
+	" echo '[]'\n exit 125\nfi\n"                                         \
+	"case \"$3\" in\n"                                                    \
+	"web|e817|" ID_A ")\n cat <<'EOF'\n" PODMAN_WEB "EOF\n ;;\n"          \
+	"*)\n echo '[]'\n exit 125\n ;;\n"                                    \
 	"esac\n"
 
-/* Pins the lookup in the rootless podman of the user who ran sudo: by name
- * and ID prefix (asked again, as them, after pidfd_open), as them alone,
- * and only after root's CLIs found nothing. */
+/* A process of nobody's in a user namespace of their own, as a rootless
+ * container's init is; 0 where user namespaces cannot be made. */
+static pid_t nobody_userns_child(int *hold)
+{
+	int ready[2], wait_fd[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(wait_fd, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		close(wait_fd[1]);
+		if (setgid(65534) < 0 || setuid(65534) < 0 ||
+		    unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		while (read(wait_fd[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(wait_fd[0]);
+	*hold = wait_fd[1];
+	if (read(ready[0], &c, 1) != 1) {
+		close(ready[0]);
+		close(*hold);
+		waitpid(pid, NULL, 0);
+		return 0;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+/* Pins the lookup in the rootless podman of the user who ran sudo: only
+ * when they have used podman, after root's CLIs found nothing, as them in
+ * their environment, by name and ID prefix (asked again, as them, after
+ * pidfd_open), and only for a process in a user namespace of theirs. */
 static void test_name_as_sudo_user(void **state)
 {
 	struct env *e = *state;
 	struct nscap_target t = NSCAP_TARGET_INIT;
-	char err[NSCAP_ERRBUF];
+	char err[NSCAP_ERRBUF], text[8192];
+	pid_t theirs;
+	int hold;
 
 	skip_in_container();
 	if (!getpwnam("nobody") || getpwnam("nobody")->pw_uid != 65534) {
 		print_message("no user nobody with uid 65534\n");
+		skip();
+	}
+	if (access(RUN_NOBODY, F_OK) == 0) {
+		print_message(RUN_NOBODY
+			      " exists: a login's, not this test's\n");
 		skip();
 	}
 	/* the fakes' directory, for nobody too */
@@ -404,12 +459,35 @@ static void test_name_as_sudo_user(void **state)
 	assert_int_equal(setenv("SUDO_UID", "0", 1), 0);
 	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
 	assert_string_equal(err, "no container named 'web' (tried: podman)");
-
-	/* through sudo by nobody: their podman, in their environment (the
-	 * fake refuses root's NSCAP_TEST_ROOT_ONLY) */
+	/* through sudo by nobody, who has never used podman: not asked */
 	assert_int_equal(setenv("SUDO_UID", "65534", 1), 0);
+	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
+	assert_string_equal(err, "no container named 'web' (tried: podman)");
+
+	/* a login's run-time folder, with a running podman's state */
+	(void)mkdir("/run/user", 0755);
+	assert_int_equal(mkdir(RUN_NOBODY, 0700), 0);
+	e->made_run_nobody = true;
+	assert_int_equal(mkdir(RUN_NOBODY "/libpod", 0700), 0);
+	assert_int_equal(chown(RUN_NOBODY "/libpod", 65534, 65534), 0);
+	assert_int_equal(chown(RUN_NOBODY, 65534, 65534), 0);
+
+	/* their podman names a process of root's: refused */
+	assert_int_equal(nscap_target_resolve("web", &t, err), -EPERM);
+	assert_non_null(strstr(err, "container 'web' (podman e817c105574b, of "
+				    "user 65534): its process"));
+	assert_int_equal(t.pidfd, -1);
+
+	theirs = nobody_userns_child(&hold);
+	if (theirs == 0) {
+		print_message("no user namespace for nobody here\n");
+		skip();
+	}
+	write_file(e->bin, "podman",
+		   with_pid(FAKE_PODMAN_ROOTLESS, theirs, text, sizeof(text)),
+		   0755);
 	assert_int_equal(nscap_target_resolve("web", &t, err), 0);
-	assert_int_equal(t.pid, e->child);
+	assert_int_equal(t.pid, theirs);
 	assert_string_equal(t.container_id, ID_A);
 	assert_string_equal(t.container_name, "web");
 	assert_string_equal(t.runtime, "podman");
@@ -421,8 +499,8 @@ static void test_name_as_sudo_user(void **state)
 	assert_string_equal(
 		err, "no container named 'nope' (tried: podman, podman as "
 		     "nobody)");
-	unsetenv("SUDO_UID");
-	unsetenv("NSCAP_TEST_ROOT_ONLY");
+	close(hold);
+	waitpid(theirs, NULL, 0);
 }
 
 /* Pins the race check: the CLI reports PID X, then (asked again after
