@@ -59,8 +59,9 @@ cleanup() {
 }
 trap cleanup EXIT
 # docker.io's and containerd's services: not started by the install (a
-# policy-rc.d refusing every start, unless the machine has one already),
-# and not enabled at boot (below). Those of packages already installed are
+# policy-rc.d refusing their start alone, so that one left behind by a
+# killed run harms nothing else; unless the machine has one already), and
+# not enabled at boot (below). Those of packages already installed are
 # left as they are.
 disable=()
 if [[ " ${missing[*]} " == *" docker.io "* ]]; then
@@ -68,7 +69,7 @@ if [[ " ${missing[*]} " == *" docker.io "* ]]; then
 	installed containerd || disable+=(containerd.service)
 	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
 		policy=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		printf '#!/bin/sh\ncase "$1" in docker | containerd) exit 101 ;; esac\nexit 0\n' >"$policy"
 		chmod 755 "$policy"
 	fi
 fi

@@ -47,6 +47,9 @@ made_dirs=()
 for d in "${maybe[@]}"; do
 	[ -e "$d" ] || made_dirs+=("$d")
 done
+# dockerd 20.10's trust key, which it makes where none is
+made_key=0
+[ -e /etc/docker/key.json ] || made_key=1
 
 # stop_pid PIDFILE: TERM, then KILL after 15 s
 stop_pid() {
@@ -79,6 +82,7 @@ docker_cleanup() {
 	done
 	ip link del "$BRIDGE" 2>/dev/null
 	sysctl -qw net.ipv4.ip_forward="$FORWARD"
+	[ "$made_key" = 1 ] && rm -f /etc/docker/key.json
 	# folders the daemons made (empty once their containers are gone),
 	# deepest first
 	for ((i = ${#made_dirs[@]} - 1; i >= 0; i--)); do
@@ -100,6 +104,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$D/c.sock"
 [ttrpc]
   address = "$D/c.sock.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$D/containerd/opt"
 EOF
 echo '{}' >"$D/daemon.json"
 containerd --config "$D/containerd.toml" >"$D/containerd.log" 2>&1 &
@@ -107,9 +113,12 @@ echo $! >"$D/containerd.pid"
 wait_for 30 test -S "$D/c.sock" ||
 	skip "containerd does not start here: $(tail -n 3 "$D/containerd.log")"
 dockerd --config-file "$D/daemon.json" --data-root "$D/root" \
-	--exec-root "$D/exec" --pidfile "$D/dockerd.pid" -H "unix://$D/d.sock" \
+	--exec-root "$D/exec" --pidfile "$D/exec/dockerd.pid" -H "unix://$D/d.sock" \
 	--containerd "$D/c.sock" --iptables=false --ip6tables=false \
 	--ip-forward=false --ip-masq=false --bridge=none >"$D/dockerd.log" 2>&1 &
+# its PID now, not from --pidfile: a dockerd too slow to write it is
+# stopped too
+echo $! >"$D/dockerd.pid"
 export DOCKER_HOST="unix://$D/d.sock"
 docker_up() {
 	timeout 10 docker version >/dev/null 2>&1

@@ -25,31 +25,37 @@ BUSYBOX=$(command -v busybox) || skip "busybox is not installed"
 made_user=0
 rl_cleanup() {
 	if [ "$made_user" = 1 ]; then
-		as_user timeout 30 podman rm -f -t 0 "$NAME" >/dev/null 2>&1
-		# podman's pause process holds the user's namespaces
-		pkill -9 -u "$rl_uid" 2>/dev/null
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			pgrep -u "$rl_uid" >/dev/null || break
-			sleep 0.2
-		done
-		userdel -r "$RL_USER" >/dev/null 2>&1
+		if [ -n "$rl_uid" ]; then
+			as_user timeout 30 podman rm -f -t 0 "$NAME" >/dev/null 2>&1
+			# podman's pause process holds the user's namespaces
+			pkill -9 -u "$rl_uid" 2>/dev/null
+			for _ in $(seq 50); do
+				pgrep -u "$rl_uid" >/dev/null || break
+				sleep 0.1
+			done
+			rm -rf "/run/user/$rl_uid"
+		fi
+		userdel -f -r "$RL_USER" >/dev/null 2>&1
 		sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-		rm -rf "/run/user/$rl_uid"
 	fi
 	lab_cleanup
 }
 trap rl_cleanup EXIT
 
-# --- the user, with 65536 subordinate IDs past every range in use -----------
+# --- the user, with 65536 subordinate IDs ------------------------------------
+rl_uid=
 useradd -m -s /bin/sh "$RL_USER" || skip "cannot add a user"
 made_user=1
-rl_uid=$(id -u "$RL_USER")
+rl_uid=$(id -u "$RL_USER") || fail "no uid for $RL_USER"
 home=$(getent passwd "$RL_USER" | cut -d: -f6)
-touch /etc/subuid /etc/subgid
-start=$(cat /etc/subuid /etc/subgid |
-	awk -F: '$2 + $3 > m {m = $2 + $3} END {print (m < 100000 ? 100000 : m)}')
-echo "$RL_USER:$start:65536" >>/etc/subuid
-echo "$RL_USER:$start:65536" >>/etc/subgid
+# Debian's useradd gives them a range where /etc/subuid exists; else one
+# past every range in use
+for f in /etc/subuid /etc/subgid; do
+	touch "$f"
+	grep -q "^$RL_USER:" "$f" && continue
+	start=$(awk -F: '$2 + $3 > m {m = $2 + $3} END {print (m < 100000 ? 100000 : m)}' "$f")
+	echo "$RL_USER:$start:65536" >>"$f"
+done
 # what a login (pam_systemd) would make
 mkdir -p "/run/user/$rl_uid" && chown "$RL_USER:" "/run/user/$rl_uid" &&
 	chmod 700 "/run/user/$rl_uid" || fail "mkdir /run/user/$rl_uid"
@@ -74,8 +80,8 @@ as_user timeout 120 podman --runtime runc import -q rootfs.tar localhost/rl:1 \
 as_user timeout 120 podman --runtime runc run -d --name "$NAME" --network none \
 	localhost/rl:1 /bin/sleep 600 >"$LAB_DIR/podman.out" 2>&1 ||
 	skip "rootless podman cannot run a container here: $(tail -n 3 "$LAB_DIR/podman.out")"
-id=$(as_user podman container inspect --format '{{.Id}}' "$NAME" 2>/dev/null)
-pid=$(as_user podman container inspect --format '{{.State.Pid}}' "$NAME" 2>/dev/null)
+id=$(as_user timeout 30 podman container inspect --format '{{.Id}}' "$NAME" 2>/dev/null)
+pid=$(as_user timeout 30 podman container inspect --format '{{.State.Pid}}' "$NAME" 2>/dev/null)
 [[ $id =~ ^[0-9a-f]{64}$ ]] || fail "podman inspect: ID '$id'"
 [[ $pid =~ ^[1-9][0-9]*$ ]] || fail "podman inspect: PID '$pid'"
 [ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ] ||

@@ -46,13 +46,12 @@ tshark -r f.pcapng -T fields -e frame.interface_description 2>/dev/null |
 	sort -u | grep -qF "net:[$ino]" || fail "file: the IDB does not name net:[$ino]"
 
 # a stream of -i all under -Z nobody: 400 datagrams, none lost
-lab_bg bash -c '"$0" -t "$1" -i all -Z nobody -w - "udp port 5301" 2>s.err >s.pcapng' \
-	"$NSCAP" "$pid"
+lab_bg "$NSCAP" -t "$pid" -i all -Z nobody -w - "udp port 5301" 2>s.err >s.pcapng
 wait_for 10 grep -q "listening on eth0" s.err ||
 	fail "stream: nscap did not start: $(cat s.err)"
 send "$a" 198.51.100.2 5301 400 2000
 sleep 0.5
-pkill -INT -f "nscap -t $pid -i all -Z nobody" || fail "stream: no nscap to stop"
+kill -INT "$BG_PID" || fail "stream: no nscap to stop"
 wait "$BG_PID"
 grep -q '^400 packets captured$' s.err && grep -q '^0 packets dropped by kernel$' s.err ||
 	fail "stream: $(cat s.err)"
