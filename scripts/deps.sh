@@ -16,8 +16,9 @@ PACKAGES=(
 	# refuses a hybrid cgroup layout), CNI networking (Debian 12's podman
 	# 4.3 default), and nft to remove the tables podman leaves behind
 	podman runc conmon containernetworking-plugins iptables nftables
-	# tests/integration/t_podman_rootless.sh: newuidmap and newgidmap
-	uidmap
+	# tests/integration/t_rootless.sh: newuidmap and newgidmap, and
+	# rootlesskit for a rootless dockerd
+	uidmap rootlesskit
 )
 # tests/integration/t_docker.sh runs a dockerd and a containerd of its own:
 # Debian's docker.io, unless a dockerd is there already (docker-ce's
@@ -69,7 +70,9 @@ if [[ " ${missing[*]} " == *" docker.io "* ]]; then
 	installed containerd || disable+=(containerd.service)
 	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
 		policy=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\ncase "$1" in docker | containerd) exit 101 ;; esac\nexit 0\n' >"$policy"
+		# invoke-rc.d passes a script's name, deb-systemd-invoke a
+		# unit's
+		printf '#!/bin/sh\ncase "$1" in docker | docker.* | containerd | containerd.*) exit 101 ;; esac\nexit 0\n' >"$policy"
 		chmod 755 "$policy"
 	fi
 fi

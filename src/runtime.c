@@ -15,14 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/securebits.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "nscap/compat.h"
 #include "nscap/err.h"
 #include "nscap/json.h"
 #include "nscap/runtime.h"
+#include "nscap/text.h"
 
 const char *const nscap_runtime_clis[] = {"podman", "docker", "nerdctl",
 					  "crictl", NULL};
@@ -97,7 +101,8 @@ static long long now_ms(void)
  * The user who ran nscap through sudo (SUDO_UID, also in a `sudo -i`
  * shell): their rootless podman keeps its containers apart from root's, so
  * nscap asks it as them too. All of it is made before fork; the child only
- * calls setsid, close_range, setgroups, setgid, setuid, chdir and execve.
+ * calls setsid, close_range (or close), prctl, setgroups, setgid, setuid,
+ * chdir and execve.
  * A user in more than AS_GROUPS groups runs with their primary group alone.
  */
 #define AS_GROUPS 64
@@ -113,7 +118,10 @@ struct as_user {
 	char env_logname[80];
 	char env_path[PATH_MAX + 8];
 	char env_xdg[64];
-	char *env[7];
+	char env_docker[96];
+	char *env[8];
+	bool podman; /* has used podman (below) */
+	bool docker; /* runs a rootless dockerd (its socket) */
 };
 
 /* where rootless podman keeps its containers, under the user's home */
@@ -136,7 +144,8 @@ static bool is_dir_in(const char *dir, const char *name)
 }
 
 /* From SUDO_UID: false when nscap was not run through sudo by another
- * user, that user is unknown, or has never used podman. */
+ * user, that user is unknown, or has used neither podman nor a rootless
+ * dockerd. */
 static bool sudo_user(struct as_user *u)
 {
 	const char *s = secure_getenv("SUDO_UID"),
@@ -170,7 +179,14 @@ static bool sudo_user(struct as_user *u)
 	 * leave a pause process running. Their containers' storage, or a
 	 * running podman's state */
 	snprintf(u->home, sizeof(u->home), "%s" STORAGE, pw.pw_dir);
-	if (!is_dir(u->home) && !(xdg && is_dir_in(u->env_xdg, "libpod")))
+	u->podman = is_dir(u->home) || (xdg && is_dir_in(u->env_xdg, "libpod"));
+	/* a rootless dockerd listens there (dockerd-rootless.sh); their
+	 * docker CLI would otherwise ask root's */
+	snprintf(u->env_docker, sizeof(u->env_docker),
+		 "/run/user/%u/docker.sock", (unsigned)pw.pw_uid);
+	u->docker = xdg && stat(u->env_docker, &st) == 0 &&
+		    S_ISSOCK(st.st_mode) && st.st_uid == pw.pw_uid;
+	if (!u->podman && !u->docker)
 		return false;
 	u->uid = pw.pw_uid;
 	u->gid = pw.pw_gid;
@@ -197,6 +213,12 @@ static bool sudo_user(struct as_user *u)
 			 "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)u->uid);
 		u->env[e++] = u->env_xdg;
 	}
+	if (u->docker) {
+		snprintf(u->env_docker, sizeof(u->env_docker),
+			 "DOCKER_HOST=unix:///run/user/%u/docker.sock",
+			 (unsigned)u->uid);
+		u->env[e++] = u->env_docker;
+	}
 	u->env[e] = NULL;
 	return true;
 }
@@ -220,11 +242,17 @@ static void exec_child(char *const argv[], int outfd, const struct as_user *u)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (u) {
+		int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
 		/* out of root's session (no controlling terminal to type
 		 * into), and nothing of nscap's but stdin, stdout, stderr */
 		if (setsid() < 0)
 			_exit(127);
-		close_range(3, ~0U, 0);
+		nscap_close_from(3);
+		/* either bit would leave root's capabilities past setuid */
+		if (bits < 0 ||
+		    (bits & (SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP)))
+			_exit(127);
 		if (setgroups((size_t)u->ngroups, u->groups) < 0 ||
 		    setgid(u->gid) < 0 || setuid(u->uid) < 0)
 			_exit(127);
@@ -415,11 +443,8 @@ static void add_name(struct nscap_runtime_name *v, size_t *n, size_t max,
 			namelen = sizeof(v[*n].name) - 1;
 		memcpy(v[*n].name, name, namelen);
 		v[*n].name[namelen] = '\0';
-		/* a name goes to a terminal (-L, a hint): no control bytes */
-		for (size_t i = 0; i < namelen; i++)
-			if ((unsigned char)v[*n].name[i] < 0x20 ||
-			    v[*n].name[i] == 0x7f)
-				v[*n].name[i] = '?';
+		/* a name goes to a terminal (-L, a hint) */
+		nscap_text_tame_all(v[*n].name);
 	}
 	(*n)++;
 }
@@ -659,27 +684,6 @@ static int ask_crictl_id(const char *path, const char *id,
 	return ret == -ENOENT ? 0 : ret;
 }
 
-/* podman as the user who ran sudo, if any; tried gets "podman as NAME". */
-static void ask_sudo_user(const char *what, bool by_id,
-			  struct nscap_runtime_hit *hits, size_t max, size_t *n,
-			  char *tried, size_t triedlen)
-{
-	char path[PATH_MAX], note[96];
-	struct as_user u;
-	int ret;
-
-	if (!sudo_user(&u) ||
-	    nscap_runtime_which("podman", path, sizeof(path)) != 0)
-		return;
-	ret = ask_inspect(path, "podman", what, by_id ? NULL : what, &u, hits,
-			  max, n);
-	snprintf(note, sizeof(note), " as %s%s", u.name,
-		 ret == -ETIMEDOUT ? " (timed out)"
-		 : ret < 0	   ? " (failed)"
-				   : "");
-	note_tried(tried, triedlen, "podman", note);
-}
-
 /* Whether clis (NULL: all) holds cli. */
 static bool asks(const char *const *clis, const char *cli)
 {
@@ -689,6 +693,34 @@ static bool asks(const char *const *clis, const char *cli)
 		if (strcmp(*c, cli) == 0)
 			return true;
 	return false;
+}
+
+/* The CLIs of the user who ran sudo, as them (their podman, their rootless
+ * docker), among clis (NULL: all); tried gets "podman as NAME". */
+static void ask_sudo_user(const char *what, bool by_id, const char *const *clis,
+			  struct nscap_runtime_hit *hits, size_t max, size_t *n,
+			  char *tried, size_t triedlen)
+{
+	static const char *const theirs[] = {"podman", "docker"};
+	char path[PATH_MAX], note[96];
+	struct as_user u;
+	size_t i;
+	int ret;
+
+	if (!sudo_user(&u))
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!(i == 0 ? u.podman : u.docker) || !asks(clis, theirs[i]) ||
+		    nscap_runtime_which(theirs[i], path, sizeof(path)) != 0)
+			continue;
+		ret = ask_inspect(path, theirs[i], what, by_id ? NULL : what,
+				  &u, hits, max, n);
+		snprintf(note, sizeof(note), " as %s%s", u.name,
+			 ret == -ETIMEDOUT ? " (timed out)"
+			 : ret < 0	   ? " (failed)"
+					   : "");
+		note_tried(tried, triedlen, theirs[i], note);
+	}
 }
 
 int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
@@ -720,9 +752,10 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			   : ret < 0	     ? " (failed)"
 					     : "");
 	}
-	/* none of root's: the rootless podman of the user who ran sudo */
-	if (n == 0 && asks(clis, "podman"))
-		ask_sudo_user(what, by_id, hits, max, &n, tried, triedlen);
+	/* none of root's: those of the user who ran sudo */
+	if (n == 0)
+		ask_sudo_user(what, by_id, clis, hits, max, &n, tried,
+			      triedlen);
 	if (!any)
 		return -ENOENT;
 	return n > INT_MAX ? INT_MAX : (int)n;
@@ -816,10 +849,15 @@ int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n)
 				      &nv, &cap);
 		free(text);
 	}
-	/* and the rootless podman's of the user who ran sudo */
-	if (ret == 0 && sudo_user(&u) &&
-	    nscap_runtime_which("podman", path, sizeof(path)) == 0)
-		ret = ps_names(path, &u, &v, &nv, &cap);
+	/* and those of the user who ran sudo */
+	if (ret == 0 && sudo_user(&u)) {
+		if (u.podman &&
+		    nscap_runtime_which("podman", path, sizeof(path)) == 0)
+			ret = ps_names(path, &u, &v, &nv, &cap);
+		if (ret == 0 && u.docker &&
+		    nscap_runtime_which("docker", path, sizeof(path)) == 0)
+			ret = ps_names(path, &u, &v, &nv, &cap);
+	}
 	if (ret) {
 		free(v);
 		return ret;

@@ -412,9 +412,11 @@ static int open_netns(const char *name, struct nscap_target *t, char *err)
  * Pin pid and check that it still is in container id: pidfd first, then its
  * cgroup, then the pidfd once more (the PID could not have been reused while
  * the pidfd's process lived). Where the cgroup layout names no container,
- * cli (if any) is asked again whether pid still is the container's.
+ * cli (if any) is asked again whether pid still is the container's, and
+ * must answer as before: the same ID, through the same user's CLI (user:
+ * the sudo user's, or NSCAP_RUNTIME_ROOT).
  */
-static int open_checked(pid_t pid, const char *id, const char *cli,
+static int open_checked(pid_t pid, const char *id, const char *cli, uid_t user,
 			struct nscap_target *t, char *err)
 {
 	char got[NSCAP_CONTAINER_ID_LEN + 1];
@@ -436,9 +438,12 @@ static int open_checked(pid_t pid, const char *id, const char *cli,
 		struct nscap_runtime_hit hit;
 		char tried[64];
 
+		/* the same container, from the same CLI's owner (root's
+		 * or the sudo user's), at the same PID */
 		if (nscap_runtime_lookup(id, true, clis, &hit, 1, tried,
 					 sizeof(tried)) != 1 ||
-		    hit.pid != pid)
+		    hit.pid != pid || hit.user != user ||
+		    strcmp(hit.id, id) != 0)
 			in = -ESRCH;
 	} else {
 		in = -ESRCH;
@@ -538,7 +543,8 @@ static int open_by_cgroup(const char *prefix, const char *runtime,
 		ret = ambiguous_ids(prefix, v, n, ids, nids, err);
 	} else if (nids == 1) {
 		init = nscap_cgroup_pick_init(v, n, ids[0]);
-		ret = open_checked(v[init].pid, ids[0], NULL, t, err);
+		ret = open_checked(v[init].pid, ids[0], NULL,
+				   NSCAP_RUNTIME_ROOT, t, err);
 		if (ret == 0)
 			ret = 1;
 	}
@@ -570,20 +576,34 @@ static int ambiguous_hits(const char *what,
 	return -ENOTUNIQ;
 }
 
-/* Whether pid's user namespace belongs to uid. */
-static bool userns_owned_by(pid_t pid, uid_t uid)
+/* Whether pid's network namespace belongs to a user namespace of uid's:
+ * its owner, or an ancestor of its owner (a container nested in theirs).
+ * Not pid's own user namespace: `unshare -U` leaves the host's network. */
+static bool netns_of_user(pid_t pid, uid_t uid)
 {
 	char path[64];
+	bool ok = false;
+	int fd, up, depth;
 	uid_t owner;
-	bool ok;
-	int fd;
 
-	snprintf(path, sizeof(path), PROC "/%d/ns/user", (int)pid);
+	snprintf(path, sizeof(path), PROC "/%d/ns/net", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	ok = ioctl(fd, NS_GET_OWNER_UID, &owner) == 0 && owner == uid;
+	up = ioctl(fd, NS_GET_USERNS);
 	close(fd);
+	/* user namespaces nest 32 deep; the initial one has no parent */
+	for (fd = up, depth = 0; fd >= 0 && depth <= 33; depth++) {
+		if (ioctl(fd, NS_GET_OWNER_UID, &owner) == 0 && owner == uid) {
+			ok = true;
+			break;
+		}
+		up = ioctl(fd, NS_GET_PARENT);
+		close(fd);
+		fd = up;
+	}
+	if (fd >= 0)
+		close(fd);
 	return ok;
 }
 
@@ -608,27 +628,32 @@ static int open_by_cli(const char *what, bool by_id, const char *const *clis,
 	set_runtime(t, nscap_runtime_of_cli(hits[0].cli));
 	/* the kernel's answer first: the init process of that ID */
 	ret = open_by_cgroup(hits[0].id, NULL, t, err);
-	if (ret)
+	if (ret < 0)
 		return ret;
-	if (hits[0].pid <= 0)
+	if (ret == 0 && hits[0].pid <= 0)
 		return nscap_seterr(err, ESRCH,
 				    "container '%s' (%s %.12s) is not running",
 				    what, hits[0].cli, hits[0].id);
 	/* a cgroup layout nscap does not know: the runtime's PID, asked
 	 * again after pidfd_open */
-	ret = open_checked(hits[0].pid, hits[0].id, hits[0].cli, t, err);
-	if (ret)
-		return ret;
-	/* the sudo user's podman: its database is theirs, and may name any
-	 * process; their container's is in a user namespace of theirs */
+	if (ret == 0) {
+		ret = open_checked(hits[0].pid, hits[0].id, hits[0].cli,
+				   hits[0].user, t, err);
+		if (ret)
+			return ret;
+	}
+	/* the sudo user's CLI: its database is theirs, and may name any ID
+	 * or process; their container's network is theirs. Checked while
+	 * the pidfd holds the process, which must still live after */
 	if (hits[0].user != NSCAP_RUNTIME_ROOT &&
-	    !userns_owned_by(hits[0].pid, hits[0].user))
+	    (!netns_of_user(t->pid, hits[0].user) ||
+	     (t->pidfd >= 0 && nscap_pidfd_send_signal(t->pidfd, 0) < 0)))
 		return nscap_seterr(err, EPERM,
-				    "container '%s' (podman %.12s, of user "
-				    "%u): its process %d is not in a user "
-				    "namespace of that user",
-				    what, hits[0].id, (unsigned)hits[0].user,
-				    (int)hits[0].pid);
+				    "container '%s' (%s %.12s, of user %u): "
+				    "the network namespace of its process %d "
+				    "is not that user's",
+				    what, hits[0].cli, hits[0].id,
+				    (unsigned)hits[0].user, (int)t->pid);
 	return 1;
 }
 

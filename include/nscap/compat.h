@@ -5,6 +5,7 @@
 #ifndef NSCAP_COMPAT_H
 #define NSCAP_COMPAT_H
 
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <signal.h>
@@ -35,6 +36,26 @@
 static inline int nscap_pidfd_open(pid_t pid, unsigned int flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* Close every fd from first on: close_range(2) (5.9+), else one by one up
+ * to the fd limit. Async-signal-safe (for a child between fork and exec). */
+static inline void nscap_close_from(int first)
+{
+	struct rlimit rl;
+	long fd, max = 65536;
+
+	if (syscall(SYS_close_range, (unsigned int)first, ~0U, 0) == 0)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)max)
+		max = (long)rl.rlim_cur;
+	for (fd = first; fd < max; fd++)
+		close((int)fd);
 }
 
 /* pidfd_send_signal(2), 5.1+; sig 0 checks that the process is alive. */

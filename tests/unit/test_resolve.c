@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
@@ -21,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +44,10 @@
 
 struct env {
 	bool made_run_nobody; /* RUN_NOBODY, by test_name_as_sudo_user */
+	int docker_sock;      /* its rootless docker socket; 0: none */
+	bool made_run_user;   /* /run/user itself */
+	pid_t theirs;	      /* nobody_child's process; 0: none */
+	int theirs_hold;      /* closing it ends that process */
 	char bin[64];	      /* the fake CLIs' directory, alone in PATH */
 	char *old_path;	      /* restored at teardown */
 	pid_t child;	      /* the stand-in for a container's init */
@@ -138,6 +145,16 @@ static void rm_rf(const char *dir)
 	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* End nobody_child's process. */
+static void end_theirs(struct env *e)
+{
+	if (e->theirs > 0) {
+		close(e->theirs_hold);
+		waitpid(e->theirs, NULL, 0);
+		e->theirs = 0;
+	}
+}
+
 static int teardown(void **state)
 {
 	struct env *e = *state;
@@ -146,10 +163,16 @@ static int teardown(void **state)
 	/* test_name_as_sudo_user's, also when it failed */
 	unsetenv("SUDO_UID");
 	unsetenv("NSCAP_TEST_ROOT_ONLY");
+	end_theirs(e);
+	if (e->docker_sock > 0)
+		close(e->docker_sock);
 	if (e->made_run_nobody) {
+		unlink(RUN_NOBODY "/docker.sock");
 		rmdir(RUN_NOBODY "/libpod");
 		rmdir(RUN_NOBODY);
 	}
+	if (e->made_run_user)
+		rmdir("/run/user");
 	close(e->child_fd);
 	waitpid(e->child, &status, 0);
 	setenv("PATH", e->old_path, 1);
@@ -389,9 +412,24 @@ static void test_name_hint(void **state)
 	"*)\n echo '[]'\n exit 125\n ;;\n"                                    \
 	"esac\n"
 
-/* A process of nobody's in a user namespace of their own, as a rootless
- * container's init is; 0 where user namespaces cannot be made. */
-static pid_t nobody_userns_child(int *hold)
+/* A rootless docker: root's knows nothing; nobody's answers through their
+ * dockerd's socket, as them. */
+#define FAKE_DOCKER_ROOTLESS                                                \
+	"#!/bin/sh\n"                                                       \
+	"[ \"$1 $2\" = 'container inspect' ] || exit 1\n"                   \
+	"if [ \"$(id -u)\" != 65534 ] || [ \"$DOCKER_HOST\" != "            \
+	"unix://" RUN_NOBODY "/docker.sock ]; then\n"                       \
+	" echo '[]'\n exit 1\nfi\n"                                         \
+	"case \"$3\" in\n"                                                  \
+	"web|e817|" ID_A                                                    \
+	")\n sed 's/\"web\"/\"\\/web\"/' <<'EOF'\n" PODMAN_WEB "EOF\n ;;\n" \
+	"*)\n echo '[]'\n exit 1\n ;;\n"                                    \
+	"esac\n"
+
+/* A process of nobody's in namespaces of its own (flags: CLONE_NEWUSER,
+ * with CLONE_NEWNET as a rootless container's init), held until
+ * e->theirs_hold closes; 0 where they cannot be made. */
+static pid_t nobody_child(struct env *e, int flags)
 {
 	int ready[2], wait_fd[2];
 	pid_t pid;
@@ -402,10 +440,12 @@ static pid_t nobody_userns_child(int *hold)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		/* not the stand-in's pipe: teardown waits for that one */
+		close(e->child_fd);
 		close(ready[0]);
 		close(wait_fd[1]);
-		if (setgid(65534) < 0 || setuid(65534) < 0 ||
-		    unshare(CLONE_NEWUSER) < 0)
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+		    setuid(65534) < 0 || unshare(flags) < 0)
 			_exit(1);
 		if (write(ready[1], "x", 1) != 1)
 			_exit(1);
@@ -415,28 +455,47 @@ static pid_t nobody_userns_child(int *hold)
 	}
 	close(ready[1]);
 	close(wait_fd[0]);
-	*hold = wait_fd[1];
 	if (read(ready[0], &c, 1) != 1) {
 		close(ready[0]);
-		close(*hold);
+		close(wait_fd[1]);
 		waitpid(pid, NULL, 0);
 		return 0;
 	}
 	close(ready[0]);
+	e->theirs = pid;
+	e->theirs_hold = wait_fd[1];
 	return pid;
 }
 
-/* Pins the lookup in the rootless podman of the user who ran sudo: only
- * when they have used podman, after root's CLIs found nothing, as them in
- * their environment, by name and ID prefix (asked again, as them, after
- * pidfd_open), and only for a process in a user namespace of theirs. */
+/* Take podman's state away (and the fake podman), and listen on nobody's
+ * rootless docker socket. */
+static void remove_podman_and_listen(struct env *e)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/podman", e->bin);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(RUN_NOBODY "/libpod"), 0);
+	snprintf(a.sun_path, sizeof(a.sun_path), RUN_NOBODY "/docker.sock");
+	e->docker_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(e->docker_sock >= 0);
+	assert_int_equal(bind(e->docker_sock, (struct sockaddr *)&a, sizeof(a)),
+			 0);
+	assert_int_equal(chown(a.sun_path, 65534, 65534), 0);
+}
+
+/* Pins the lookup in the CLIs of the user who ran sudo: podman only when
+ * they have used it, docker only with their dockerd's socket, after root's
+ * CLIs found nothing, as them in their environment, by name and ID prefix
+ * (asked again, as them, after pidfd_open), and only for a process whose
+ * network namespace belongs to a user namespace of theirs. */
 static void test_name_as_sudo_user(void **state)
 {
 	struct env *e = *state;
 	struct nscap_target t = NSCAP_TARGET_INIT;
 	char err[NSCAP_ERRBUF], text[8192];
 	pid_t theirs;
-	int hold;
 
 	skip_in_container();
 	if (!getpwnam("nobody") || getpwnam("nobody")->pw_uid != 65534) {
@@ -459,30 +518,43 @@ static void test_name_as_sudo_user(void **state)
 	assert_int_equal(setenv("SUDO_UID", "0", 1), 0);
 	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
 	assert_string_equal(err, "no container named 'web' (tried: podman)");
-	/* through sudo by nobody, who has never used podman: not asked */
+	/* through sudo by nobody, who has never used podman: not asked, nor
+	 * with a login's run-time folder alone */
 	assert_int_equal(setenv("SUDO_UID", "65534", 1), 0);
 	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
 	assert_string_equal(err, "no container named 'web' (tried: podman)");
-
-	/* a login's run-time folder, with a running podman's state */
-	(void)mkdir("/run/user", 0755);
+	e->made_run_user = mkdir("/run/user", 0755) == 0;
 	assert_int_equal(mkdir(RUN_NOBODY, 0700), 0);
 	e->made_run_nobody = true;
+	assert_int_equal(chown(RUN_NOBODY, 65534, 65534), 0);
+	assert_int_equal(nscap_target_resolve("web", &t, err), -ENOENT);
+	assert_string_equal(err, "no container named 'web' (tried: podman)");
+	/* a running podman's state */
 	assert_int_equal(mkdir(RUN_NOBODY "/libpod", 0700), 0);
 	assert_int_equal(chown(RUN_NOBODY "/libpod", 65534, 65534), 0);
-	assert_int_equal(chown(RUN_NOBODY, 65534, 65534), 0);
 
 	/* their podman names a process of root's: refused */
 	assert_int_equal(nscap_target_resolve("web", &t, err), -EPERM);
 	assert_non_null(strstr(err, "container 'web' (podman e817c105574b, of "
-				    "user 65534): its process"));
+				    "user 65534): the network namespace of "
+				    "its process"));
 	assert_int_equal(t.pidfd, -1);
-
-	theirs = nobody_userns_child(&hold);
+	/* or one of theirs in a user namespace of theirs, but in the host's
+	 * network (unshare -U): refused */
+	theirs = nobody_child(e, CLONE_NEWUSER);
 	if (theirs == 0) {
 		print_message("no user namespace for nobody here\n");
 		skip();
 	}
+	write_file(e->bin, "podman",
+		   with_pid(FAKE_PODMAN_ROOTLESS, theirs, text, sizeof(text)),
+		   0755);
+	assert_int_equal(nscap_target_resolve("web", &t, err), -EPERM);
+	end_theirs(e);
+
+	/* a rootless container's: its network in a user namespace of theirs */
+	theirs = nobody_child(e, CLONE_NEWUSER | CLONE_NEWNET);
+	assert_true(theirs > 0);
 	write_file(e->bin, "podman",
 		   with_pid(FAKE_PODMAN_ROOTLESS, theirs, text, sizeof(text)),
 		   0755);
@@ -499,8 +571,20 @@ static void test_name_as_sudo_user(void **state)
 	assert_string_equal(
 		err, "no container named 'nope' (tried: podman, podman as "
 		     "nobody)");
-	close(hold);
-	waitpid(theirs, NULL, 0);
+
+	/* a rootless dockerd of theirs: its socket, their docker */
+	remove_podman_and_listen(e);
+	write_file(e->bin, "docker",
+		   with_pid(FAKE_DOCKER_ROOTLESS, theirs, text, sizeof(text)),
+		   0755);
+	assert_int_equal(nscap_target_resolve("web", &t, err), 0);
+	assert_int_equal(t.pid, theirs);
+	assert_string_equal(t.runtime, "docker");
+	nscap_target_close(&t);
+	assert_int_equal(nscap_target_resolve("nope", &t, err), -ENOENT);
+	assert_string_equal(
+		err, "no container named 'nope' (tried: docker, docker as "
+		     "nobody)");
 }
 
 /* Pins the race check: the CLI reports PID X, then (asked again after
