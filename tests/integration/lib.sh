@@ -130,6 +130,52 @@ listening() {
 	grep -q "listening on" "$1" 2>/dev/null
 }
 
+# busybox_rootfs DIR APPLET...: a container's root in DIR, busybox-static
+# as /bin/busybox with each APPLET linked to it. Skips where busybox is
+# missing or not static (the container has no libraries).
+busybox_rootfs() {
+	local dir=$1 bb a
+	shift
+	bb=$(command -v busybox) || skip "busybox is not installed"
+	! ldd "$bb" >/dev/null 2>&1 || skip "$bb is not statically linked (busybox-static)"
+	mkdir -p "$dir/bin" || fail "mkdir $dir/bin"
+	cp "$bb" "$dir/bin/busybox" || fail "cp $bb"
+	for a in "$@"; do
+		ln -s busybox "$dir/bin/$a" || fail "ln $a"
+	done
+}
+
+# http_fetch URL: its body (curl: 5 s at most, no proxy)
+http_fetch() {
+	curl -s -m 5 --noproxy '*' "$1" 2>/dev/null
+}
+
+# http_wait URL BODY: until URL answers BODY; fails after 15 s.
+http_wait() {
+	local end=$((SECONDS + 15))
+	until [ "$(http_fetch "$1")" = "$2" ]; do
+		[ "$SECONDS" -lt "$end" ] || fail "nothing in the container answers $1"
+		sleep 0.05
+	done
+}
+
+# capture_fetch OUT URL BODY ARGS...: nscap ARGS -w OUT 'tcp port 80' while
+# URL is fetched once (answering BODY), stopped with SIGINT, status 0;
+# its stderr in $LAB_DIR/cap.err.
+capture_fetch() {
+	local out=$1 url=$2 body=$3
+	shift 3
+	: >"$LAB_DIR/cap.err"
+	lab_bg "$NSCAP" "$@" -w "$out" 'tcp port 80' 2>"$LAB_DIR/cap.err"
+	wait_for 15 listening "$LAB_DIR/cap.err" ||
+		fail "nscap $* did not start: $(cat "$LAB_DIR/cap.err")"
+	[ "$(http_fetch "$url")" = "$body" ] || fail "nscap $*: fetching $url failed"
+	sleep 1.5 # a block's timeout: the file mode delivers within 1 s
+	kill -INT "$BG_PID"
+	wait "$BG_PID"
+	expect_status 0 $? "nscap $*"
+}
+
 # pcap_count FILE: packets in a capture file, as tshark reads them.
 pcap_count() {
 	tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l

@@ -30,9 +30,10 @@ for c in dockerd containerd runc docker curl; do
 	command -v "$c" >/dev/null ||
 		skip "$c is not installed (scripts/deps.sh installs docker.io)"
 done
-BUSYBOX=$(command -v busybox) || skip "busybox is not installed"
-! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	skip "$BUSYBOX is not statically linked (busybox-static)"
+# the image's root: busybox httpd with a page to serve
+rootfs="$LAB_DIR/rootfs"
+busybox_rootfs "$rootfs" sh httpd sleep
+mkdir -p "$rootfs/www" && echo "$TOKEN" >"$rootfs/www/index.html" || fail "www"
 
 # --- what the host has before the daemons touch it -------------------------
 FORWARD=$(sysctl -n net.ipv4.ip_forward)
@@ -127,13 +128,6 @@ wait_for 60 docker_up ||
 	skip "dockerd does not start here: $(tail -n 3 "$D/dockerd.log")"
 
 # --- the image, the network, the containers ---------------------------------
-rootfs="$LAB_DIR/rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/www" || fail "mkdir"
-cp "$BUSYBOX" "$rootfs/bin/busybox" || fail "cp busybox"
-for a in sh httpd sleep; do
-	ln -s busybox "$rootfs/bin/$a"
-done
-echo "$TOKEN" >"$rootfs/www/index.html"
 tar -C "$rootfs" -cf "$LAB_DIR/rootfs.tar" . || fail "tar"
 dk() {
 	timeout 60 docker "$@" >"$LAB_DIR/docker.out" 2>&1 ||
@@ -166,13 +160,7 @@ route=$(ip -4 route get 203.0.113.2 2>/dev/null)
 grep -q " dev $BRIDGE " <<<"$route" && ! grep -q " via " <<<"$route" ||
 	fail "203.0.113.2 is not on the lab's bridge: $route"
 URL="http://203.0.113.2/index.html"
-fetch() {
-	curl -s -m 5 --noproxy '*' "$URL?$1" 2>/dev/null
-}
-serves() {
-	[ "$(fetch ready)" = "$TOKEN" ]
-}
-wait_for 15 serves || fail "httpd in the container does not answer on $URL"
+http_wait "$URL?ready" "$TOKEN"
 
 # --- -L: the container beside its namespace --------------------------------
 "$NSCAP" -L >"$LAB_DIR/l.out" 2>"$LAB_DIR/l.err" ||
@@ -211,16 +199,7 @@ for t in "$NAME" "${id:0:12}" "docker://$id" "$NAME-side $NAME"; do
 	for a in $t; do
 		args+=(-t "$a")
 	done
-	: >"$LAB_DIR/cap.err"
-	lab_bg "$NSCAP" "${args[@]}" -i eth0 -w "$out" 'tcp port 80' \
-		2>"$LAB_DIR/cap.err"
-	wait_for 15 listening "$LAB_DIR/cap.err" ||
-		fail "nscap ${args[*]} did not start: $(cat "$LAB_DIR/cap.err")"
-	[ "$(fetch "t=$TOKEN-$n")" = "$TOKEN" ] || fail "fetch $n failed"
-	sleep 1.5 # a block's timeout: the file mode delivers within 1 s
-	kill -INT "$BG_PID"
-	wait "$BG_PID"
-	expect_status 0 $? "nscap ${args[*]}"
+	capture_fetch "$out" "$URL?t=$TOKEN-$n" "$TOKEN" "${args[@]}" -i eth0
 	uris=$(tshark -r "$out" -Y http.request -T fields -e http.request.uri \
 		2>/dev/null)
 	[ "$uris" = "/index.html?t=$TOKEN-$n" ] ||
@@ -244,7 +223,7 @@ done
 lab_bg "$NSCAP" -t "$NAME" -i eth0 -w "$LAB_DIR/stop.pcapng" 2>"$LAB_DIR/cap.err"
 wait_for 15 listening "$LAB_DIR/cap.err" ||
 	fail "nscap -t $NAME did not start: $(cat "$LAB_DIR/cap.err")"
-[ "$(fetch stop)" = "$TOKEN" ] || fail "fetch before the stop failed"
+[ "$(http_fetch "$URL?stop")" = "$TOKEN" ] || fail "fetch before the stop failed"
 dk stop -t 1 "$NAME"
 end=$((SECONDS + 15))
 while kill -0 "$BG_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do

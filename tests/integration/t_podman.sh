@@ -25,9 +25,10 @@ TOKEN="nscap-$$-$RANDOM"
 command -v podman >/dev/null || skip "podman is not installed (scripts/deps.sh installs it)"
 command -v runc >/dev/null || skip "runc is not installed (scripts/deps.sh installs it)"
 command -v curl >/dev/null || skip "curl is not installed"
-BUSYBOX=$(command -v busybox) || skip "busybox is not installed"
-! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	skip "$BUSYBOX is not statically linked (busybox-static)"
+# the image's root: busybox httpd with a page to serve
+rootfs="$LAB_DIR/rootfs"
+busybox_rootfs "$rootfs" sh httpd sleep
+mkdir -p "$rootfs/www" && echo "$TOKEN" >"$rootfs/www/index.html" || fail "www"
 
 if [ -z "${RESOLVE_PROBE:-}" ]; then
 	make -C "$ROOT" --no-print-directory -s build/tests/resolve_probe \
@@ -103,14 +104,7 @@ podman_cleanup() {
 }
 trap podman_cleanup EXIT
 
-# --- the image: a busybox-static rootfs with a page to serve --------------
-rootfs="$LAB_DIR/rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/www" || fail "mkdir"
-cp "$BUSYBOX" "$rootfs/bin/busybox" || fail "cp busybox"
-for a in sh httpd sleep; do
-	ln -s busybox "$rootfs/bin/$a"
-done
-echo "$TOKEN" >"$rootfs/www/index.html"
+# --- the image --------------------------------------------------------------
 tar -C "$rootfs" -cf "$LAB_DIR/rootfs.tar" . || fail "tar"
 timeout 120 podman import -q "$LAB_DIR/rootfs.tar" "$IMAGE" >"$LAB_DIR/podman.out" 2>&1 ||
 	skip "podman cannot import an image here: $(tail -n 3 "$LAB_DIR/podman.out")"
@@ -142,13 +136,7 @@ esac
 ino=$(stat -L -c %i "/proc/$pid/ns/net") || fail "no namespace for pid $pid"
 URL="http://$ip/index.html"
 
-fetch() {
-	curl -s -m 5 --noproxy '*' "$URL?$1" 2>/dev/null
-}
-serves() {
-	[ "$(fetch ready)" = "$TOKEN" ]
-}
-wait_for 15 serves || fail "httpd in the container does not answer on $URL"
+http_wait "$URL?ready" "$TOKEN"
 
 # --- resolution: by name, ID prefix and podman://ID; the init, not conmon -
 probe() {
@@ -203,14 +191,7 @@ n=0
 for t in "${targets[@]}"; do
 	n=$((n + 1))
 	out="$LAB_DIR/cap$n.pcapng"
-	: >"$LAB_DIR/cap.err"
-	lab_bg "$NSCAP" -t "$t" -i eth0 -w "$out" 'tcp port 80' 2>"$LAB_DIR/cap.err"
-	wait_for 15 listening "$LAB_DIR/cap.err" || fail "nscap -t $t did not start: $(cat "$LAB_DIR/cap.err")"
-	[ "$(fetch "t=$TOKEN-$n")" = "$TOKEN" ] || fail "fetch $n failed"
-	sleep 1.5 # a block's timeout: the file mode delivers within 1 s
-	kill -INT "$BG_PID"
-	wait "$BG_PID"
-	expect_status 0 $? "nscap -t $t"
+	capture_fetch "$out" "$URL?t=$TOKEN-$n" "$TOKEN" -t "$t" -i eth0
 	uris=$(tshark -r "$out" -Y http.request -T fields -e http.request.method \
 		-e http.request.uri 2>/dev/null)
 	grep -qxF "GET	/index.html?t=$TOKEN-$n" <<<"$uris" ||

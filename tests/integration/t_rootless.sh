@@ -19,9 +19,7 @@ for c in runc newuidmap newgidmap useradd userdel runuser; do
 	command -v "$c" >/dev/null ||
 		skip "$c is not installed (scripts/deps.sh installs podman and uidmap)"
 done
-BUSYBOX=$(command -v busybox) || skip "busybox is not installed"
-! ldd "$BUSYBOX" >/dev/null 2>&1 ||
-	skip "$BUSYBOX is not statically linked (busybox-static)"
+busybox_rootfs "$LAB_DIR/rootfs" sleep
 ! id "$RL_USER" >/dev/null 2>&1 || fail "user $RL_USER exists already"
 
 made_user=0
@@ -70,19 +68,18 @@ as_user() {
 		XDG_RUNTIME_DIR="/run/user/$rl_uid" sh -c 'cd && exec "$@"' sh "$@"
 }
 
-# --- the image: busybox, in the user's home ---------------------------------
-rootfs="$LAB_DIR/rootfs"
-mkdir -p "$rootfs/bin" || fail "mkdir"
-cp "$BUSYBOX" "$rootfs/bin/busybox" || fail "cp busybox"
-ln -s busybox "$rootfs/bin/sleep"
-tar -C "$rootfs" -cf "$home/rootfs.tar" . && chown "$RL_USER:" "$home/rootfs.tar" ||
+# --- the image, in the user's home ----------------------------------------
+tar -C "$LAB_DIR/rootfs" -cf "$home/rootfs.tar" . && chown "$RL_USER:" "$home/rootfs.tar" ||
 	fail "tar"
 
-# check CLI ID PID PORT: nscap finds the user's container NAME, run by CLI,
-# only through sudo, by name, ID prefix and CLI://ID, and captures 20
-# datagrams on its lo into a file that names the container
+# check CLI RUN PORT: nscap finds the user's container NAME, run by CLI (RUN
+# runs it as the user), only through sudo, by name, ID prefix and
+# CLI://ID, and captures 20 datagrams on its lo into a file that names the
+# container
 check() {
-	local cli=$1 id=$2 pid=$3 port=$4 t n
+	local cli=$1 run=$2 port=$3 t n id pid
+	id=$("$run" container inspect --format '{{.Id}}' "$NAME" 2>/dev/null)
+	pid=$("$run" container inspect --format '{{.State.Pid}}' "$NAME" 2>/dev/null)
 	[[ $id =~ ^[0-9a-f]{64}$ ]] || fail "$cli inspect: ID '$id'"
 	[[ $pid =~ ^[1-9][0-9]*$ ]] || fail "$cli inspect: PID '$pid'"
 	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ] ||
@@ -129,18 +126,18 @@ check() {
 ran=0
 
 # --- rootless podman -----------------------------------------------------------
-if ! as_user timeout 120 podman --runtime runc import -q rootfs.tar localhost/rl:1 \
-	>"$LAB_DIR/podman.out" 2>&1; then
-	echo "SKIP (part): rootless podman cannot import an image here: $(tail -n 3 "$LAB_DIR/podman.out")" >&2
-elif ! as_user timeout 120 podman --runtime runc run -d --name "$NAME" --network none \
-	localhost/rl:1 /bin/sleep 600 >"$LAB_DIR/podman.out" 2>&1; then
+pm_user() {
+	as_user timeout 120 podman --runtime runc "$@"
+}
+if ! command -v podman >/dev/null; then
+	echo "SKIP (part): podman is not installed (scripts/deps.sh installs it)" >&2
+elif ! pm_user import -q rootfs.tar localhost/rl:1 >"$LAB_DIR/podman.out" 2>&1 ||
+	! pm_user run -d --name "$NAME" --network none localhost/rl:1 /bin/sleep 600 \
+		>"$LAB_DIR/podman.out" 2>&1; then
 	echo "SKIP (part): rootless podman cannot run a container here: $(tail -n 3 "$LAB_DIR/podman.out")" >&2
 else
-	check podman \
-		"$(as_user timeout 30 podman container inspect --format '{{.Id}}' "$NAME" 2>/dev/null)" \
-		"$(as_user timeout 30 podman container inspect --format '{{.State.Pid}}' "$NAME" 2>/dev/null)" \
-		5400
-	as_user timeout 30 podman rm -f -t 0 "$NAME" >/dev/null 2>&1
+	check podman pm_user 5400
+	pm_user rm -f -t 0 "$NAME" >/dev/null 2>&1
 	ran=$((ran + 1))
 fi
 
@@ -175,10 +172,7 @@ else
 			>"$LAB_DIR/docker.out" 2>&1; then
 		echo "SKIP (part): rootless docker cannot run a container here: $(tail -n 3 "$LAB_DIR/docker.out")" >&2
 	else
-		check docker \
-			"$(dk_user container inspect --format '{{.Id}}' "$NAME" 2>/dev/null)" \
-			"$(dk_user container inspect --format '{{.State.Pid}}' "$NAME" 2>/dev/null)" \
-			5401
+		check docker dk_user 5401
 		ran=$((ran + 1))
 	fi
 fi
