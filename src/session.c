@@ -232,11 +232,12 @@ static int open_target(struct nscap_session *s, size_t k, char *err)
 	if (ret)
 		return ret;
 	g->owner = k;
-	/* two targets in one namespace are captured once */
+	/* two targets in one namespace are captured once, with a word: the
+	 * user named two and gets one capture */
 	for (j = 0; j < k; j++) {
 		if (s->tg[j].ns && nscap_ns_inode(g->ns) != 0 &&
 		    nscap_ns_inode(s->tg[j].ns) == nscap_ns_inode(g->ns)) {
-			if (s->o->verbose)
+			if (!quiet(s))
 				fprintf(s->log,
 					"nscap: %s shares the network "
 					"namespace of %s; captured once\n",

@@ -216,6 +216,11 @@ for t in "$NAME" "${id:0:12}" "docker://$id" "$NAME-side $NAME"; do
 		fail "nscap ${args[*]}: no container ID in '$names'"
 	[ "$(grep -c "listening on" "$LAB_DIR/cap.err")" -eq 1 ] ||
 		fail "nscap ${args[*]}: $(cat "$LAB_DIR/cap.err")"
+	# the second of two targets in one namespace: said
+	if [ "${#args[@]}" -eq 4 ]; then
+		grep -qx "nscap: ${args[3]} shares the network namespace of ${args[1]}; captured once" \
+			"$LAB_DIR/cap.err" || fail "nscap ${args[*]}: no note: $(cat "$LAB_DIR/cap.err")"
+	fi
 done
 
 # --- docker stop ends the capture -------------------------------------------
