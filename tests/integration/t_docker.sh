@@ -167,8 +167,12 @@ http_wait "$URL?ready" "$TOKEN"
 	fail "nscap -L: $(cat "$LAB_DIR/l.err")"
 row=$(awk -v i="$ino" '$1 == i' "$LAB_DIR/l.out")
 read -ra f <<<"$row"
-[ "${f[1]:-}" = "$pid" ] && [ "${f[2]:-}" = httpd ] &&
-	[ "${f[3]:-}" = "${id:0:12}" ] && [ "${f[4]:-}" = "$NAME" ] ||
+# the namespace's lowest PID names it: httpd's, or the container sharing
+# it, whose sleep may have a lower PID once PIDs wrap
+{ [ "${f[1]:-}" = "$pid" ] && [ "${f[2]:-}" = httpd ] &&
+	[ "${f[3]:-}" = "${id:0:12}" ] && [ "${f[4]:-}" = "$NAME" ]; } ||
+	{ [ "${f[1]:-}" = "$side_pid" ] && [ "${f[2]:-}" = sleep ] &&
+		[ "${f[3]:-}" = "${side_id:0:12}" ] && [ "${f[4]:-}" = "$NAME-side" ]; } ||
 	fail "-L row of the container: '$row'"
 grep -q "eth0=203.0.113.2/" <<<"${f[6]:-}" ||
 	fail "-L interfaces of the container: ${f[6]:-}"
