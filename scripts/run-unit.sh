@@ -19,6 +19,9 @@ fi
 # cmocka's plain-text summary is what is parsed below
 export CMOCKA_MESSAGE_OUTPUT=stdout
 unset CMOCKA_TEST_ABORT
+# `sudo make test`: what sudo sets changes nscap's defaults (-Z, the sudo
+# user's CLIs); a test that wants it sets it
+unset SUDO_UID SUDO_GID SUDO_USER
 
 timeout_s=${UNIT_TIMEOUT:-120}
 log=$(mktemp "${TMPDIR:-/tmp}/run-unit.XXXXXX") || exit 1

@@ -7,6 +7,9 @@
 set -u
 
 : "${NSCAP:?NSCAP must name the nscap binary under test}"
+# `sudo make test`: what sudo sets changes nscap's defaults (-Z drops to
+# that user, whose CLIs are asked too); a test that wants it sets it
+unset SUDO_UID SUDO_GID SUDO_USER
 LAB_ID="nsct$$"
 LAB_PIDS=()
 LAB_DIR=$(mktemp -d "/tmp/nscap-test.XXXXXX")
