@@ -124,6 +124,28 @@ struct as_user {
 	bool docker; /* runs a rootless dockerd (its socket) */
 };
 
+/* Whether this process sees every uid as itself (the initial user
+ * namespace's map, "0 0 4294967295"). */
+static bool uids_whole(void)
+{
+	unsigned long v[3] = {1, 1, 0};
+	char line[128], *p = line, *end;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	bool got;
+	int i;
+
+	if (!f)
+		return false;
+	got = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	for (i = 0; got && i < 3; i++, p = end) {
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		got = errno == 0 && end != p;
+	}
+	return got && v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL;
+}
+
 /* where rootless podman keeps its containers, under the user's home */
 #define STORAGE "/.local/share/containers"
 
@@ -158,8 +180,10 @@ static bool sudo_user(struct as_user *u)
 	bool xdg;
 
 	/* root, by sudo: never a set-user-ID run, whose caller would choose
-	 * the user; not root: the CLIs run as the user already */
-	if (!s || !*s || getuid() != 0 || geteuid() != 0)
+	 * the user; not root: the CLIs run as the user already; and the
+	 * host's root, whose view of uids is whole: in a user namespace an
+	 * unmapped owner reads as the overflow uid, 65534, anyone's */
+	if (!s || !*s || getuid() != 0 || geteuid() != 0 || !uids_whole())
 		return false;
 	errno = 0;
 	uid = strtoul(s, &end, 10);
@@ -345,10 +369,24 @@ static int run_as(char *const argv[], const struct as_user *u, int timeout_ms,
 			break;
 		}
 	}
-	if (ret)
+	/* stdout closed is not the end: a child that closes it and runs on
+	 * is waited for until the deadline too */
+	while (ret == 0) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		if (now_ms() >= end) {
+			ret = nscap_seterr(err, ETIMEDOUT, "%s", argv[0]);
+			break;
+		}
+		poll(NULL, 0, 10);
+	}
+	if (ret) {
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (ret == 0) {
 		buf[len] = '\0';
 		*out = buf;

@@ -645,16 +645,24 @@ static int open_by_cli(const char *what, bool by_id, const char *const *clis,
 	/* the sudo user's CLI: its database is theirs, and may name any ID
 	 * or process; their container's network is theirs. Checked while
 	 * the pidfd holds the process, which must still live after */
-	if (hits[0].user != NSCAP_RUNTIME_ROOT &&
-	    (!netns_of_user(t->pid, hits[0].user) ||
-	     (t->pidfd >= 0 && nscap_pidfd_send_signal(t->pidfd, 0) < 0)))
-		return nscap_seterr(err, EPERM,
-				    "container '%s' (%s %.12s, of user %u): "
-				    "the network namespace of its process %d "
-				    "is not that user's",
-				    what, hits[0].cli, hits[0].id,
-				    (unsigned)hits[0].user, (int)t->pid);
-	return 1;
+	if (hits[0].user == NSCAP_RUNTIME_ROOT)
+		return 1;
+	if (!netns_of_user(t->pid, hits[0].user))
+		ret = nscap_seterr(err, EPERM,
+				   "container '%s' (%s %.12s, of user %u): "
+				   "the network namespace of its process %d "
+				   "is not that user's",
+				   what, hits[0].cli, hits[0].id,
+				   (unsigned)hits[0].user, (int)t->pid);
+	if (t->pidfd >= 0 && nscap_pidfd_send_signal(t->pidfd, 0) < 0)
+		ret = nscap_seterr(err, ESRCH,
+				   "process %d of container %.12s exited "
+				   "during the lookup",
+				   (int)t->pid, hits[0].id);
+	/* Left: nscap enters the namespace later, through the pidfd; the
+	 * process could move meanwhile, but only to a namespace its user
+	 * could enter, theirs */
+	return ret ? ret : 1;
 }
 
 /* "podman, docker, nerdctl, crictl" */

@@ -43,11 +43,12 @@ static inline int nscap_pidfd_open(pid_t pid, unsigned int flags)
 #endif
 
 /* Close every fd from first on: close_range(2) (5.9+), else one by one up
- * to the fd limit. Async-signal-safe (for a child between fork and exec). */
+ * to the fd limit (at most 2^20: some 100 ms). Async-signal-safe (for a
+ * child between fork and exec). */
 static inline void nscap_close_from(int first)
 {
 	struct rlimit rl;
-	long fd, max = 65536;
+	long fd, max = 1L << 20;
 
 	if (syscall(SYS_close_range, (unsigned int)first, ~0U, 0) == 0)
 		return;

@@ -699,6 +699,13 @@ static void test_run(void **state)
 	assert_int_equal(nscap_runtime_run(argv, 300, &out, err), -ETIMEDOUT);
 	assert_null(out);
 	assert_true(ms_now() - t0 < 3000);
+	/* stdout closed, still running: the deadline holds (the wait after
+	 * the output's end had none) */
+	write_file(e->bin, "cli", "#!/bin/sh\nexec >&-\nexec sleep 10\n", 0755);
+	t0 = ms_now();
+	assert_int_equal(nscap_runtime_run(argv, 300, &out, err), -ETIMEDOUT);
+	assert_null(out);
+	assert_true(ms_now() - t0 < 3000);
 
 	write_file(e->bin, "cli", "#!/bin/sh\nexec head -c 5000000 /dev/zero\n",
 		   0755);
