@@ -25,6 +25,7 @@
 #include "nscap/compat.h"
 #include "nscap/err.h"
 #include "nscap/json.h"
+#include "nscap/procfs.h"
 #include "nscap/runtime.h"
 #include "nscap/text.h"
 
@@ -99,10 +100,10 @@ static long long now_ms(void)
 
 /*
  * The user who ran nscap through sudo (SUDO_UID, also in a `sudo -i`
- * shell): their rootless podman keeps its containers apart from root's, so
- * nscap asks it as them too. All of it is made before fork; the child only
- * calls setsid, close_range (or close), prctl, setgroups, setgid, setuid,
- * chdir and execve.
+ * shell): their rootless podman or dockerd keeps its containers apart from
+ * root's, so nscap asks their CLIs as them too. All of it is made before
+ * fork; the child only calls setsid, close_range (or close), prctl,
+ * setgroups, setgid, setuid, chdir and execve.
  * A user in more than AS_GROUPS groups runs with their primary group alone.
  */
 #define AS_GROUPS 64
@@ -120,8 +121,9 @@ struct as_user {
 	char env_xdg[64];
 	char env_docker[96];
 	char *env[8];
-	bool podman; /* has used podman (below) */
-	bool docker; /* runs a rootless dockerd (its socket) */
+	/* theirs to ask, NULL-terminated: podman if they have used it,
+	 * docker if their rootless dockerd listens */
+	const char *clis[3];
 };
 
 /* Whether this process sees every uid as itself (the initial user
@@ -130,14 +132,10 @@ static bool uids_whole(void)
 {
 	unsigned long v[3] = {1, 1, 0};
 	char line[128], *p = line, *end;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	bool got;
+	bool got =
+		nscap_proc_read("/proc/self/uid_map", line, sizeof(line)) == 0;
 	int i;
 
-	if (!f)
-		return false;
-	got = fgets(line, sizeof(line), f) != NULL;
-	fclose(f);
 	for (i = 0; got && i < 3; i++, p = end) {
 		errno = 0;
 		v[i] = strtoul(p, &end, 10);
@@ -156,13 +154,13 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static bool is_dir_in(const char *dir, const char *name)
+/* Whether path is of type (S_IFDIR, S_IFSOCK) and uid's. */
+static bool owned(const char *path, mode_t type, uid_t uid)
 {
-	char path[PATH_MAX];
+	struct stat st;
 
-	return snprintf(path, sizeof(path), "%s/%s", dir, name) <
-		       (int)sizeof(path) &&
-	       is_dir(path);
+	return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == type &&
+	       st.st_uid == uid;
 }
 
 /* From SUDO_UID: false when nscap was not run through sudo by another
@@ -172,12 +170,11 @@ static bool sudo_user(struct as_user *u)
 {
 	const char *s = secure_getenv("SUDO_UID"),
 		   *path = secure_getenv("PATH");
+	char buf[4096], rundir[32], at[PATH_MAX], *end;
 	struct passwd pw, *r = NULL;
-	char buf[4096], *end;
+	bool xdg, podman, docker;
 	unsigned long uid;
-	struct stat st;
-	size_t e = 0;
-	bool xdg;
+	size_t e = 0, c = 0;
 
 	/* root, by sudo: never a set-user-ID run, whose caller would choose
 	 * the user; not root: the CLIs run as the user already; and the
@@ -191,26 +188,29 @@ static bool sudo_user(struct as_user *u)
 		return false;
 	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &r) || !r ||
 	    pw.pw_uid != (uid_t)uid || strlen(pw.pw_name) >= sizeof(u->name) ||
-	    strlen(pw.pw_dir) + sizeof(STORAGE) > sizeof(u->home))
+	    strlen(pw.pw_dir) + sizeof(STORAGE) > sizeof(at))
 		return false;
-	/* where rootless podman keeps its run-time state (a login made the
-	 * folder) */
-	snprintf(u->env_xdg, sizeof(u->env_xdg), "/run/user/%u",
-		 (unsigned)pw.pw_uid);
-	xdg = stat(u->env_xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
-	      st.st_uid == pw.pw_uid;
+	/* where rootless podman and dockerd keep their run-time state (a
+	 * login made the folder) */
+	snprintf(rundir, sizeof(rundir), "/run/user/%u", (unsigned)pw.pw_uid);
+	xdg = owned(rundir, S_IFDIR, pw.pw_uid);
 	/* a user who never ran podman: asking would make its storage and
 	 * leave a pause process running. Their containers' storage, or a
 	 * running podman's state */
-	snprintf(u->home, sizeof(u->home), "%s" STORAGE, pw.pw_dir);
-	u->podman = is_dir(u->home) || (xdg && is_dir_in(u->env_xdg, "libpod"));
+	snprintf(at, sizeof(at), "%s" STORAGE, pw.pw_dir);
+	podman = is_dir(at);
+	snprintf(at, sizeof(at), "%s/libpod", rundir);
+	podman = podman || (xdg && is_dir(at));
 	/* a rootless dockerd listens there (dockerd-rootless.sh); their
 	 * docker CLI would otherwise ask root's */
-	snprintf(u->env_docker, sizeof(u->env_docker),
-		 "/run/user/%u/docker.sock", (unsigned)pw.pw_uid);
-	u->docker = xdg && stat(u->env_docker, &st) == 0 &&
-		    S_ISSOCK(st.st_mode) && st.st_uid == pw.pw_uid;
-	if (!u->podman && !u->docker)
+	snprintf(at, sizeof(at), "%s/docker.sock", rundir);
+	docker = xdg && owned(at, S_IFSOCK, pw.pw_uid);
+	if (podman)
+		u->clis[c++] = "podman";
+	if (docker)
+		u->clis[c++] = "docker";
+	u->clis[c] = NULL;
+	if (c == 0)
 		return false;
 	u->uid = pw.pw_uid;
 	u->gid = pw.pw_gid;
@@ -233,14 +233,13 @@ static bool sudo_user(struct as_user *u)
 	u->env[e++] = u->env_logname;
 	u->env[e++] = u->env_path;
 	if (xdg) {
-		snprintf(u->env_xdg, sizeof(u->env_xdg),
-			 "XDG_RUNTIME_DIR=/run/user/%u", (unsigned)u->uid);
+		snprintf(u->env_xdg, sizeof(u->env_xdg), "XDG_RUNTIME_DIR=%s",
+			 rundir);
 		u->env[e++] = u->env_xdg;
 	}
-	if (u->docker) {
+	if (docker) {
 		snprintf(u->env_docker, sizeof(u->env_docker),
-			 "DOCKER_HOST=unix:///run/user/%u/docker.sock",
-			 (unsigned)u->uid);
+			 "DOCKER_HOST=unix://%s/docker.sock", rundir);
 		u->env[e++] = u->env_docker;
 	}
 	u->env[e] = NULL;
@@ -562,6 +561,12 @@ bool nscap_runtime_name_like(const char *name, const char *what)
 	return false;
 }
 
+/* How a CLI's call ended, for the tried list. */
+static const char *outcome(int ret)
+{
+	return ret == -ETIMEDOUT ? " (timed out)" : ret < 0 ? " (failed)" : "";
+}
+
 /* Append "cli" (and a note) to the tried list. */
 static void note_tried(char *tried, size_t len, const char *cli,
 		       const char *note)
@@ -739,25 +744,21 @@ static void ask_sudo_user(const char *what, bool by_id, const char *const *clis,
 			  struct nscap_runtime_hit *hits, size_t max, size_t *n,
 			  char *tried, size_t triedlen)
 {
-	static const char *const theirs[] = {"podman", "docker"};
 	char path[PATH_MAX], note[96];
+	const char *const *c;
 	struct as_user u;
-	size_t i;
 	int ret;
 
 	if (!sudo_user(&u))
 		return;
-	for (i = 0; i < 2; i++) {
-		if (!(i == 0 ? u.podman : u.docker) || !asks(clis, theirs[i]) ||
-		    nscap_runtime_which(theirs[i], path, sizeof(path)) != 0)
+	for (c = u.clis; *c; c++) {
+		if (!asks(clis, *c) ||
+		    nscap_runtime_which(*c, path, sizeof(path)) != 0)
 			continue;
-		ret = ask_inspect(path, theirs[i], what, by_id ? NULL : what,
-				  &u, hits, max, n);
-		snprintf(note, sizeof(note), " as %s%s", u.name,
-			 ret == -ETIMEDOUT ? " (timed out)"
-			 : ret < 0	   ? " (failed)"
-					   : "");
-		note_tried(tried, triedlen, theirs[i], note);
+		ret = ask_inspect(path, *c, what, by_id ? NULL : what, &u, hits,
+				  max, n);
+		snprintf(note, sizeof(note), " as %s%s", u.name, outcome(ret));
+		note_tried(tried, triedlen, *c, note);
 	}
 }
 
@@ -785,10 +786,7 @@ int nscap_runtime_lookup(const char *what, bool by_id, const char *const *clis,
 			ret = ask_crictl_id(path, what, hits, max, &n);
 		else
 			ret = ask_crictl_name(path, what, hits, max, &n);
-		note_tried(tried, triedlen, *c,
-			   ret == -ETIMEDOUT ? " (timed out)"
-			   : ret < 0	     ? " (failed)"
-					     : "");
+		note_tried(tried, triedlen, *c, outcome(ret));
 	}
 	/* none of root's: those of the user who ran sudo */
 	if (n == 0)
@@ -888,14 +886,10 @@ int nscap_runtime_names(struct nscap_runtime_name **out, size_t *n)
 		free(text);
 	}
 	/* and those of the user who ran sudo */
-	if (ret == 0 && sudo_user(&u)) {
-		if (u.podman &&
-		    nscap_runtime_which("podman", path, sizeof(path)) == 0)
-			ret = ps_names(path, &u, &v, &nv, &cap);
-		if (ret == 0 && u.docker &&
-		    nscap_runtime_which("docker", path, sizeof(path)) == 0)
-			ret = ps_names(path, &u, &v, &nv, &cap);
-	}
+	if (ret == 0 && sudo_user(&u))
+		for (c = u.clis; *c && ret == 0; c++)
+			if (nscap_runtime_which(*c, path, sizeof(path)) == 0)
+				ret = ps_names(path, &u, &v, &nv, &cap);
 	if (ret) {
 		free(v);
 		return ret;
