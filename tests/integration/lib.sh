@@ -105,12 +105,12 @@ wait_for() {
 	done
 }
 
-# wait_exit SECONDS PID ERRFILE WHAT: PID (nscap) ends within SECONDS, with
-# status 0. If it does not, it gets SIGINT so that its statistics say where
-# the packets went, and the test fails with its stderr (never a hang until
-# run.sh's timeout).
+# wait_exit SECONDS PID ERRFILE WHAT [STATUS]: PID (nscap) ends within
+# SECONDS, with STATUS (default 0). If it does not, it gets SIGINT so that
+# its statistics say where the packets went, and the test fails with its
+# stderr (never a hang until run.sh's timeout).
 wait_exit() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1)) rc
 	while kill -0 "$2" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
 		sleep 0.05
 	done
@@ -121,7 +121,9 @@ wait_exit() {
 		wait "$2" 2>/dev/null
 		fail "$4: still running after $1 s; stderr: $(cat "$3")"
 	fi
-	wait "$2" || fail "$4: exit status $?; stderr: $(cat "$3")"
+	wait "$2"
+	rc=$?
+	[ "$rc" -eq "${5:-0}" ] || fail "$4: exit status $rc; stderr: $(cat "$3")"
 }
 
 # listening FILE: nscap has printed its "listening on" line into FILE. A

@@ -234,14 +234,7 @@ wait_for 15 listening "$LAB_DIR/cap.err" ||
 	fail "nscap -t $NAME did not start: $(cat "$LAB_DIR/cap.err")"
 [ "$(http_fetch "$URL?stop")" = "$TOKEN" ] || fail "fetch before the stop failed"
 dk stop -t 1 "$NAME"
-end=$((SECONDS + 15))
-while kill -0 "$BG_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
-	sleep 0.05
-done
-kill -0 "$BG_PID" 2>/dev/null &&
-	fail "nscap still runs 15 s after docker stop: $(cat "$LAB_DIR/cap.err")"
-wait "$BG_PID"
-expect_status 1 $? "nscap -t $NAME, the container stopped"
+wait_exit 15 "$BG_PID" "$LAB_DIR/cap.err" "nscap -t $NAME, the container stopped" 1
 grep -q "^nscap: target process $pid (httpd) exited" "$LAB_DIR/cap.err" ||
 	fail "no word of the stop: $(cat "$LAB_DIR/cap.err")"
 uris=$(tshark -r "$LAB_DIR/stop.pcapng" -Y http.request -T fields \
