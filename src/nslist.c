@@ -1,7 +1,8 @@
 /*
  * nscap -L (see nslist.h). Fast on a host with thousands of processes: the
- * scan is one readdir of /proc and one stat per process; only the lowest
- * PID of each namespace has its comm and cgroup read. Interfaces need the
+ * scan is one readdir of /proc and one stat per process; the lowest PID of
+ * each namespace has its comm read, and the processes outside nscap's own
+ * namespace (containers': a few each) their cgroup. Interfaces need the
  * namespace itself: each is entered once, through ns.h (the one place that
  * changes namespace), and listed there with getifaddrs(3).
  */
@@ -116,8 +117,31 @@ static struct nscap_nsrow *add_row(struct nscap_nslist *l, size_t *cap,
 	r = &l->rows[l->n++];
 	memset(r, 0, sizeof(*r));
 	r->inode = ino;
-	r->runtime = "";
 	return r;
+}
+
+/* pid's container, if it has one, among r's containers (each once) */
+static int add_ctr(struct nscap_nsrow *r, const char *proc, pid_t pid)
+{
+	char id[NSCAP_CONTAINER_ID_LEN + 1];
+	struct nscap_nsctr *nc;
+	const char *runtime;
+	size_t i;
+
+	if (nscap_cgroup_read(proc, pid, id, &runtime) != 1)
+		return 0;
+	for (i = 0; i < r->nctrs; i++)
+		if (strcmp(r->ctrs[i].id, id) == 0)
+			return 0;
+	nc = realloc(r->ctrs, (r->nctrs + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	r->ctrs = nc;
+	nc += r->nctrs++;
+	memcpy(nc->id, id, sizeof(nc->id));
+	nc->runtime = runtime;
+	nc->name[0] = '\0';
+	return 0;
 }
 
 static struct nscap_nsrow *find_row(struct nscap_nslist *l, unsigned long ino)
@@ -198,10 +222,16 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 {
 	struct pid_ino *v = NULL;
 	size_t nv = 0, cap = 0, i;
+	unsigned long own = 0;
+	char path[300];
+	struct stat st;
 	int ret;
 
 	l->rows = NULL;
 	l->n = 0;
+	snprintf(path, sizeof(path), "%s/self/ns/net", proc);
+	if (stat(path, &st) == 0)
+		own = (unsigned long)st.st_ino;
 	ret = scan_procs(proc, &v, &nv, err);
 	if (ret)
 		return ret;
@@ -211,27 +241,31 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 		struct nscap_nsrow *r;
 
 		if (i > 0 && v[i].ino == v[i - 1].ino) {
-			l->rows[l->n - 1].nprocs++;
+			r = &l->rows[l->n - 1];
+			r->nprocs++;
+		} else {
+			r = add_row(l, &cap, v[i].ino);
+			if (!r) {
+				ret = -ENOMEM;
+				break;
+			}
+			r->pid = v[i].pid; /* sorted: the lowest */
+			r->nprocs = 1;
+		}
+		if (r->nprocs > 1 && r->inode == own)
 			continue;
-		}
-		r = add_row(l, &cap, v[i].ino);
-		if (!r) {
-			ret = nscap_seterr(err, ENOMEM,
-					   "cannot list namespaces");
-			goto out;
-		}
-		r->pid = v[i].pid; /* sorted: the lowest */
-		r->nprocs = 1;
+		ret = add_ctr(r, proc, v[i].pid);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		nscap_seterr(err, -ret, "cannot list namespaces");
+		goto out;
 	}
 	for (i = 0; i < l->n; i++) {
 		struct nscap_nsrow *r = &l->rows[i];
 
 		nscap_target_read_comm(proc, r->pid, r->comm, sizeof(r->comm));
-		if (nscap_cgroup_read(proc, r->pid, r->container_id,
-				      &r->runtime) != 1) {
-			r->container_id[0] = '\0';
-			r->runtime = "";
-		}
 	}
 	ret = scan_netns(netns_dir, l, &cap, err);
 	if (ret)
@@ -248,21 +282,19 @@ out:
 void nscap_nslist_set_names(struct nscap_nslist *l,
 			    const struct nscap_runtime_name *names, size_t n)
 {
-	size_t i, j;
+	size_t i, j, k;
 
-	for (i = 0; i < l->n; i++) {
-		struct nscap_nsrow *r = &l->rows[i];
+	for (i = 0; i < l->n; i++)
+		for (k = 0; k < l->rows[i].nctrs; k++) {
+			struct nscap_nsctr *c = &l->rows[i].ctrs[k];
 
-		if (!r->container_id[0])
-			continue;
-		for (j = 0; j < n; j++)
-			if (strcmp(names[j].id, r->container_id) == 0) {
-				snprintf(r->container_name,
-					 sizeof(r->container_name), "%s",
-					 names[j].name);
-				break;
-			}
-	}
+			for (j = 0; j < n; j++)
+				if (strcmp(names[j].id, c->id) == 0) {
+					snprintf(c->name, sizeof(c->name), "%s",
+						 names[j].name);
+					break;
+				}
+		}
 }
 
 static int prefix_len(const struct sockaddr *mask)
@@ -487,11 +519,26 @@ static const char *cell(const struct nscap_nsrow *r, int c, char *buf,
 	case C_COMMAND:
 		return or_dash(r->comm);
 	case C_CONTAINER:
-		snprintf(buf, len, "%.*s", NSCAP_CONTAINER_SHORT_LEN,
-			 or_dash(r->container_id));
+		/* the first; "+2": two more share the namespace */
+		if (!r->nctrs)
+			return "-";
+		if (r->nctrs == 1)
+			snprintf(buf, len, "%.*s", NSCAP_CONTAINER_SHORT_LEN,
+				 r->ctrs[0].id);
+		else
+			snprintf(buf, len, "%.*s+%zu",
+				 NSCAP_CONTAINER_SHORT_LEN, r->ctrs[0].id,
+				 r->nctrs - 1);
 		return buf;
 	case C_NAME:
-		return or_dash(r->container_name);
+		/* every name known, in the containers' order */
+		buf[0] = '\0';
+		for (i = 0; i < r->nctrs && used < len; i++)
+			if (r->ctrs[i].name[0])
+				used += (size_t)snprintf(
+					buf + used, len - used, "%s%s",
+					used ? "," : "", r->ctrs[i].name);
+		return or_dash(buf);
 	default:
 		buf[0] = '\0';
 		for (i = 0; i < r->nnetns_names && used < len; i++)
@@ -539,6 +586,17 @@ static void write_text(FILE *out, const struct nscap_nslist *l)
 	}
 }
 
+/* c's members (null: no container), flat (container_id, ...) or not */
+static void put_ctr(FILE *out, const struct nscap_nsctr *c, bool flat)
+{
+	fputs(flat ? "\"container_id\": " : "\"id\": ", out);
+	nscap_json_put_string(out, c ? c->id : NULL);
+	fputs(", \"runtime\": ", out);
+	nscap_json_put_string(out, c && *c->runtime ? c->runtime : NULL);
+	fputs(flat ? ", \"container_name\": " : ", \"name\": ", out);
+	nscap_json_put_string(out, c && c->name[0] ? c->name : NULL);
+}
+
 static void write_json_row(FILE *out, const struct nscap_nsrow *r)
 {
 	size_t i, j;
@@ -550,15 +608,16 @@ static void write_json_row(FILE *out, const struct nscap_nsrow *r)
 		fputs("null", out);
 	fputs(", \"command\": ", out);
 	nscap_json_put_string(out, r->pid ? r->comm : NULL);
-	fprintf(out, ", \"processes\": %zu, \"container_id\": ", r->nprocs);
-	nscap_json_put_string(out, r->container_id[0] ? r->container_id : NULL);
-	fputs(", \"runtime\": ", out);
-	nscap_json_put_string(out,
-			      r->runtime && *r->runtime ? r->runtime : NULL);
-	fputs(", \"container_name\": ", out);
-	nscap_json_put_string(out,
-			      r->container_name[0] ? r->container_name : NULL);
-	fputs(", \"netns_names\": [", out);
+	fprintf(out, ", \"processes\": %zu, ", r->nprocs);
+	/* the first container flat, as before there was a list */
+	put_ctr(out, r->nctrs ? &r->ctrs[0] : NULL, true);
+	fputs(", \"containers\": [", out);
+	for (i = 0; i < r->nctrs; i++) {
+		fputs(i ? ", {" : "{", out);
+		put_ctr(out, &r->ctrs[i], false);
+		putc('}', out);
+	}
+	fputs("], \"netns_names\": [", out);
 	for (i = 0; i < r->nnetns_names; i++) {
 		if (i)
 			fputs(", ", out);
@@ -613,6 +672,7 @@ void nscap_nslist_free(struct nscap_nslist *l)
 		for (j = 0; j < l->rows[i].nnetns_names; j++)
 			free(l->rows[i].netns_names[j]);
 		free(l->rows[i].netns_names);
+		free(l->rows[i].ctrs);
 		free(l->rows[i].ifs);
 	}
 	free(l->rows);
@@ -633,7 +693,7 @@ int nscap_nslist_print(FILE *out, bool json, char *err)
 	/* names cost one CLI call per runtime: only when there are
 	 * containers to name */
 	for (i = 0; i < l.n; i++)
-		if (l.rows[i].container_id[0])
+		if (l.rows[i].nctrs)
 			break;
 	if (i < l.n && nscap_runtime_names(&names, &nnames) == 0) {
 		nscap_nslist_set_names(&l, names, nnames);

@@ -1,7 +1,8 @@
 /*
  * nscap -L: every network namespace on the host, one row each. One pass
- * over /proc (a stat of /proc/PID/ns/net per process; comm and cgroup only
- * for the lowest PID of each namespace), the names under /run/netns, one
+ * over /proc (a stat of /proc/PID/ns/net per process; the command of the
+ * lowest PID of each namespace, and the cgroup of each process but those
+ * in nscap's own namespace), the names under /run/netns, one
  * `ps` per installed container runtime CLI for container names, and, per
  * namespace, its interfaces and addresses listed from inside it (through
  * the namespace thread of ns.h, with getifaddrs(3): netlink, which answers
@@ -32,15 +33,25 @@ struct nscap_nsif {
 	size_t more; /* addresses beyond NSCAP_NSIF_MAXADDR, not kept */
 };
 
+/* A container that has a process in a namespace. */
+struct nscap_nsctr {
+	char id[NSCAP_CONTAINER_ID_LEN + 1];
+	const char *runtime;		   /* static, "" when unknown */
+	char name[NSCAP_RUNTIME_NAME_LEN]; /* or "" */
+};
+
 /* One network namespace. */
 struct nscap_nsrow {
 	unsigned long inode; /* as in net:[INODE] */
 	pid_t pid;	     /* its lowest PID; 0: no process (a name only) */
 	size_t nprocs;	     /* processes in it */
 	char comm[64];	     /* pid's command */
-	char container_id[NSCAP_CONTAINER_ID_LEN + 1]; /* pid's, or "" */
-	const char *runtime; /* static, "" when unknown */
-	char container_name[NSCAP_RUNTIME_NAME_LEN]; /* or "" */
+	/* the containers of its processes, each once, in the order of their
+	 * lowest PIDs (malloc'd): a pod's, or docker's --network container:
+	 * share one. In nscap's own namespace (the host's), pid's alone: a
+	 * read per host process would cost more than -L is worth */
+	struct nscap_nsctr *ctrs;
+	size_t nctrs;
 	char **netns_names; /* names under /run/netns (malloc'd) */
 	size_t nnetns_names;
 	bool ifs_known; /* false: the interfaces could not be listed */
@@ -62,7 +73,7 @@ struct nscap_nslist {
 int nscap_nslist_scan(const char *proc, const char *netns_dir,
 		      struct nscap_nslist *l, char *err);
 
-/* Fill container_name of each row whose container_id is in names. Pure. */
+/* Fill the name of each row's containers whose ID is in names. Pure. */
 void nscap_nslist_set_names(struct nscap_nslist *l,
 			    const struct nscap_runtime_name *names, size_t n);
 

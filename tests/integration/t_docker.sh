@@ -8,10 +8,11 @@
 # nscap finds the container by name, ID prefix and docker://ID through the
 # docker CLI (DOCKER_HOST names this test's daemon), captures the fetch,
 # and tshark finds the request in the file, with the container in the
-# interface's description; -L lists it; a container run with
-# --network container:NAME shares the namespace and is captured once; a
-# --network host container is the host's namespace; `docker stop` ends the
-# capture with "target process N (httpd) exited" and status 1.
+# interface's description; -L lists it in one row with a container run
+# with --network container:NAME, which shares the namespace (the two are
+# captured once); a --network host container is the host's namespace;
+# `docker stop` ends the capture with "target process N (httpd) exited"
+# and status 1.
 #
 # The daemons are private: their sockets, data and state are under the
 # lab's folder, containerd is this test's own (never a system one that a
@@ -162,18 +163,21 @@ grep -q " dev $BRIDGE " <<<"$route" && ! grep -q " via " <<<"$route" ||
 URL="http://203.0.113.2/index.html"
 http_wait "$URL?ready" "$TOKEN"
 
-# --- -L: the container beside its namespace --------------------------------
+# --- -L: the two containers beside their namespace ------------------------
 "$NSCAP" -L >"$LAB_DIR/l.out" 2>"$LAB_DIR/l.err" ||
 	fail "nscap -L: $(cat "$LAB_DIR/l.err")"
 row=$(awk -v i="$ino" '$1 == i' "$LAB_DIR/l.out")
 read -ra f <<<"$row"
-# the namespace's lowest PID names it: httpd's, or the container sharing
-# it, whose sleep may have a lower PID once PIDs wrap
-{ [ "${f[1]:-}" = "$pid" ] && [ "${f[2]:-}" = httpd ] &&
-	[ "${f[3]:-}" = "${id:0:12}" ] && [ "${f[4]:-}" = "$NAME" ]; } ||
-	{ [ "${f[1]:-}" = "$side_pid" ] && [ "${f[2]:-}" = sleep ] &&
-		[ "${f[3]:-}" = "${side_id:0:12}" ] && [ "${f[4]:-}" = "$NAME-side" ]; } ||
-	fail "-L row of the container: '$row'"
+# both containers in the one row, in the order of their lowest PIDs (the
+# side container's sleep may have the lower PID once PIDs wrap): the
+# first's ID and "+1", both names
+if [ "$pid" -lt "$side_pid" ]; then
+	want="$pid httpd ${id:0:12}+1 $NAME,$NAME-side"
+else
+	want="$side_pid sleep ${side_id:0:12}+1 $NAME-side,$NAME"
+fi
+[ "${f[1]:-} ${f[2]:-} ${f[3]:-} ${f[4]:-}" = "$want" ] ||
+	fail "-L row of the containers: '$row', not '$want'"
 grep -q "eth0=203.0.113.2/" <<<"${f[6]:-}" ||
 	fail "-L interfaces of the container: ${f[6]:-}"
 

@@ -199,7 +199,10 @@ head -n 1 "$LAB_DIR/p.out" | grep -Eq '^NETNS +PID +COMMAND +CONTAINER +NAME +NE
 row=$(awk -v i="$ino_ct" '$1 == i' "$LAB_DIR/p.out")
 [ -n "$row" ] || fail "-L: no row for $ct (net:[$ino_ct]): $(cat "$LAB_DIR/p.out")"
 read -ra f <<<"$row"
-[ "${f[1]}" = "$c1" ] && [ "${f[2]}" = sleep ] && [ "${f[3]}" = "${id1:0:12}" ] && [ "${f[5]}" = "$ct" ] ||
+# the first container (by its lowest PID), and one more: $id3's process
+# shares the namespace
+[ "${f[1]}" = "$c1" ] && [ "${f[2]}" = sleep ] && [ "${f[3]}" = "${id1:0:12}+1" ] &&
+	[ "${f[4]}" = - ] && [ "${f[5]}" = "$ct" ] ||
 	fail "-L row for $ct: $row"
 [ "${f[6]}" = "lo=127.0.0.1/8,eth0=203.0.113.1/24" ] || fail "-L interfaces of $ct: ${f[6]}"
 row=$(awk -v i="$ino" '$1 == i' "$LAB_DIR/p.out")
@@ -209,7 +212,7 @@ read -ra f <<<"$row"
 [ "$(awk -v i="$ino" '$1 == i' "$LAB_DIR/p.out" | wc -l)" -eq 1 ] || fail "-L: $a listed twice"
 
 probe -L --json || fail "resolve_probe -L --json: $(cat "$LAB_DIR/p.err")"
-python3 - "$LAB_DIR/p.out" "$ino_ct" "$id1" "$ct" "$c1" <<'EOF' || fail "-L --json: $(cat "$LAB_DIR/p.out")"
+python3 - "$LAB_DIR/p.out" "$ino_ct" "$id1" "$ct" "$c1" "$id3" <<'EOF' || fail "-L --json: $(cat "$LAB_DIR/p.out")"
 import json, sys
 rows = json.load(open(sys.argv[1]))
 ino, cid, name, pid = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
@@ -218,11 +221,14 @@ assert len(row) == 1, row
 r = row[0]
 assert r["pid"] == pid and r["command"] == "sleep", r
 assert r["container_id"] == cid and r["runtime"] == "docker", r
+assert r["containers"] == [{"id": c, "runtime": "docker", "name": None}
+                           for c in (cid, sys.argv[6])], r
 assert r["netns_names"] == [name], r
 assert r["interfaces"] == [{"name": "lo", "addresses": ["127.0.0.1/8"]},
                            {"name": "eth0", "addresses": ["203.0.113.1/24"]}], r
 assert all(set(x) == {"netns", "pid", "command", "processes", "container_id",
-                      "runtime", "container_name", "netns_names", "interfaces"}
+                      "runtime", "container_name", "containers", "netns_names",
+                      "interfaces"}
            for x in rows), rows
 EOF
 

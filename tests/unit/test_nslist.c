@@ -24,6 +24,7 @@
 
 #define ID_A "e817c105574b8182294745c2c37e4e675d50950e5ba550698b4e92ce27e0c0d8"
 #define ID_B "0ba8ac17e4e7a31fb82279503552fe94e64bab4745bf6fd2ff231e7c8ca8bed0"
+#define ID_C "5d2bbf1e0f7e3c8a9b4d6e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d"
 
 /* Pins escaping: JSON's two-character escapes, \u00XX for other control
  * characters and DEL, UTF-8 untouched; snprintf-like lengths, and a short
@@ -146,6 +147,7 @@ struct rows {
 	struct nscap_nslist l;
 	struct nscap_nsrow r[4];
 	struct nscap_nsif ifs_host[2], ifs_web[2];
+	struct nscap_nsctr ctrs_web[3];
 	char *names_web[2], *names_empty[1];
 };
 
@@ -172,7 +174,6 @@ static void make_rows(struct rows *x)
 	x->r[0].pid = 1;
 	x->r[0].nprocs = 120;
 	snprintf(x->r[0].comm, sizeof(x->r[0].comm), "systemd");
-	x->r[0].runtime = "";
 	x->r[0].ifs_known = true;
 	x->r[0].ifs = x->ifs_host;
 	x->r[0].nifs = 2;
@@ -181,9 +182,11 @@ static void make_rows(struct rows *x)
 	x->r[1].pid = 4242;
 	x->r[1].nprocs = 3;
 	snprintf(x->r[1].comm, sizeof(x->r[1].comm), "httpd");
-	snprintf(x->r[1].container_id, sizeof(x->r[1].container_id), ID_A);
-	x->r[1].runtime = "podman";
-	snprintf(x->r[1].container_name, sizeof(x->r[1].container_name), "web");
+	snprintf(x->ctrs_web[0].id, sizeof(x->ctrs_web[0].id), ID_A);
+	x->ctrs_web[0].runtime = "podman";
+	snprintf(x->ctrs_web[0].name, sizeof(x->ctrs_web[0].name), "web");
+	x->r[1].ctrs = x->ctrs_web;
+	x->r[1].nctrs = 1;
 	x->r[1].netns_names = x->names_web;
 	x->r[1].nnetns_names = 2;
 	x->r[1].ifs_known = true;
@@ -195,11 +198,9 @@ static void make_rows(struct rows *x)
 	x->r[2].pid = 31337;
 	x->r[2].nprocs = 1;
 	snprintf(x->r[2].comm, sizeof(x->r[2].comm), "sleep");
-	x->r[2].runtime = "";
 
 	/* a named namespace without processes or interfaces but lo down */
 	x->r[3].inode = 4026532500UL;
-	x->r[3].runtime = "";
 	x->r[3].netns_names = x->names_empty;
 	x->r[3].nnetns_names = 1;
 	x->r[3].ifs_known = true;
@@ -242,11 +243,29 @@ static void test_format_text(void **state)
 		"-\n");
 	free(s);
 
+	/* three containers share web's namespace (a pod; docker's --network
+	 * container:): the first's ID and how many more, every name known */
+	x.ctrs_web[1] = (struct nscap_nsctr){ID_B, "docker", ""};
+	x.ctrs_web[2] = (struct nscap_nsctr){ID_C, "docker", "web-side"};
+	x.r[1].nctrs = 3;
+	x.l.n = 2;
+	s = to_string(write_text, &x.l);
+	assert_string_equal(
+		s,
+		"NETNS        PID  COMMAND  CONTAINER       NAME          "
+		"NETNS-NAME  INTERFACES\n"
+		"4026531840     1  systemd  -               -             "
+		"-           lo=127.0.0.1/8+::1/128,ifb0\n"
+		"4026532300  4242  httpd    e817c105574b+2  web,web-side  "
+		"blue,green  lo=127.0.0.1/8,eth0=198.51.100.1/24+fe80::1/64\n");
+	free(s);
+	x.r[1].nctrs = 1;
+	x.l.n = 4;
+
 	/* control bytes (a process names itself; interfaces are named in the
 	 * namespace) reach no terminal: '?', as ps shows them, and the
 	 * columns stay aligned */
-	snprintf(x.r[1].container_name, sizeof(x.r[1].container_name),
-		 "w\033b");
+	snprintf(x.ctrs_web[0].name, sizeof(x.ctrs_web[0].name), "w\033b");
 	snprintf(x.ifs_web[1].name, IF_NAMESIZE, "e\001h0");
 	x.ifs_web[1].more = 6;
 	x.l.n = 2;
@@ -285,27 +304,45 @@ static void test_format_json(void **state)
 		"\"systemd\", "
 		"\"processes\": 120, \"container_id\": null, \"runtime\": "
 		"null, "
-		"\"container_name\": null, \"netns_names\": [], "
-		"\"interfaces\": "
+		"\"container_name\": null, \"containers\": [], "
+		"\"netns_names\": [], \"interfaces\": "
 		"[{\"name\": \"lo\", \"addresses\": [\"127.0.0.1/8\", "
 		"\"::1/128\"]}, {\"name\": \"ifb0\", \"addresses\": []}]},\n"
 		"  {\"netns\": 4026532300, \"pid\": 4242, \"command\": "
 		"\"httpd\", \"processes\": 3, \"container_id\": \"" ID_A "\", "
 		"\"runtime\": \"podman\", \"container_name\": \"web\", "
+		"\"containers\": [{\"id\": \"" ID_A "\", \"runtime\": "
+		"\"podman\", \"name\": \"web\"}], "
 		"\"netns_names\": [\"blue\", \"green\"], \"interfaces\": "
 		"[{\"name\": \"lo\", \"addresses\": [\"127.0.0.1/8\"]}, "
 		"{\"name\": \"eth0\", \"addresses\": [\"198.51.100.1/24\", "
 		"\"fe80::1/64\"]}]},\n"
 		"  {\"netns\": 4026532400, \"pid\": 31337, \"command\": "
 		"\"sleep\", \"processes\": 1, \"container_id\": null, "
-		"\"runtime\": null, \"container_name\": null, \"netns_names\": "
-		"[], \"interfaces\": null},\n"
+		"\"runtime\": null, \"container_name\": null, \"containers\": "
+		"[], \"netns_names\": [], \"interfaces\": null},\n"
 		"  {\"netns\": 4026532500, \"pid\": null, \"command\": null, "
 		"\"processes\": 0, \"container_id\": null, \"runtime\": null, "
-		"\"container_name\": null, \"netns_names\": [\"empty\\\"q\"], "
+		"\"container_name\": null, \"containers\": [], "
+		"\"netns_names\": [\"empty\\\"q\"], "
 		"\"interfaces\": []}\n"
 		"]\n");
 	free(s);
+
+	/* containers sharing the namespace: each in the list, the first flat
+	 * too */
+	x.ctrs_web[1] = (struct nscap_nsctr){ID_B, "", ""};
+	x.r[1].nctrs = 2;
+	s = to_string(write_json, &x.l);
+	assert_non_null(strstr(
+		s,
+		"\"container_id\": \"" ID_A "\", \"runtime\": \"podman\", "
+		"\"container_name\": \"web\", \"containers\": [{\"id\": "
+		"\"" ID_A "\", \"runtime\": \"podman\", \"name\": \"web\"}, "
+		"{\"id\": \"" ID_B "\", \"runtime\": null, \"name\": null}], "
+		"\"netns_names\""));
+	free(s);
+	x.r[1].nctrs = 1;
 
 	/* addresses beyond those kept are counted, not cut without a word */
 	x.ifs_web[1].more = 6;
@@ -346,12 +383,17 @@ static void test_set_names(void **state)
 
 	(void)state;
 	make_rows(&x);
-	x.r[1].container_name[0] = '\0';
+	x.ctrs_web[0].name[0] = '\0';
+	/* each container of a row, not the first alone */
+	x.ctrs_web[1] = (struct nscap_nsctr){ID_C, "docker", ""};
+	x.ctrs_web[2] = (struct nscap_nsctr){ID_B, "docker", ""};
+	x.r[1].nctrs = 3;
 	nscap_nslist_set_names(&x.l, names, 2);
-	assert_string_equal(x.r[1].container_name, "web-renamed");
-	assert_string_equal(x.r[0].container_name, "");
+	assert_string_equal(x.ctrs_web[0].name, "web-renamed");
+	assert_string_equal(x.ctrs_web[1].name, "");
+	assert_string_equal(x.ctrs_web[2].name, "other");
 	nscap_nslist_set_names(&x.l, names, 0);
-	assert_string_equal(x.r[1].container_name, "web-renamed");
+	assert_string_equal(x.ctrs_web[0].name, "web-renamed");
 }
 
 /* Remove the tree at dir, as `rm -rf` would, without a shell. */
@@ -391,9 +433,11 @@ static void mkdirs(const char *dir, const char *pid)
 	assert_int_equal(mkdir(path, 0755), 0);
 }
 
-/* Pins the scan: one row per inode, the lowest PID with its command and
- * container, process counts, rows sorted by PID; entries that are not
- * processes and /run/netns files that are not namespaces are skipped. */
+/* Pins the scan: one row per inode, the lowest PID with its command,
+ * every container of its processes once, in the order of their lowest PIDs
+ * (but in nscap's own namespace, the lowest PID's alone), process counts,
+ * rows sorted by PID; entries that are not processes and /run/netns files
+ * that are not namespaces are skipped. */
 static void test_scan_fake_proc(void **state)
 {
 	char dir[64], netns[128], a[256], b[256], err[NSCAP_ERRBUF];
@@ -403,27 +447,43 @@ static void test_scan_fake_proc(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/nscap-unit-nsl.XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	/* host: 30 and 10 share a namespace; 12 is a container alone */
+	/* host: 30, 10 and nscap (self) share a namespace, 30 is a --network
+	 * host container's; 12 and 16 are a container's, 14 another's that
+	 * shares its namespace, and 13 no container's */
 	mkdirs(dir, "30");
 	mkdirs(dir, "10");
 	mkdirs(dir, "12");
+	mkdirs(dir, "13");
+	mkdirs(dir, "14");
+	mkdirs(dir, "16");
 	mkdirs(dir, "self");
 	put(dir, "10/ns/net", "");
 	put(dir, "12/ns/net", "");
-	put(dir, "self/ns/net", "");
 	snprintf(a, sizeof(a), "%s/10/ns/net", dir);
+	assert_int_equal(stat(a, &st10), 0);
 	snprintf(b, sizeof(b), "%s/30/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
-	assert_int_equal(stat(a, &st10), 0);
+	snprintf(b, sizeof(b), "%s/self/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
 	snprintf(a, sizeof(a), "%s/12/ns/net", dir);
 	assert_int_equal(stat(a, &st12), 0);
+	snprintf(b, sizeof(b), "%s/13/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
+	snprintf(b, sizeof(b), "%s/14/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
+	snprintf(b, sizeof(b), "%s/16/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
 	put(dir, "10/comm", "init\n");
 	put(dir, "30/comm", "bash\n");
 	put(dir, "12/comm", "httpd\n");
 	put(dir, "10/cgroup", "0::/init.scope\n");
+	put(dir, "30/cgroup", "12:pids:/docker/" ID_B "\n");
 	put(dir, "12/cgroup",
 	    "8:pids:/libpod_parent/libpod-" ID_A "\n"
 	    "0::/libpod_parent/libpod-" ID_A "\n");
+	put(dir, "13/cgroup", "0::/user.slice\n");
+	put(dir, "14/cgroup", "12:pids:/docker/" ID_C "\n");
+	put(dir, "16/cgroup", "0::/libpod_parent/libpod-" ID_A "\n");
 	snprintf(netns, sizeof(netns), "%s/netns", dir);
 	assert_int_equal(mkdir(netns, 0755), 0);
 	put(netns, "stale", ""); /* a name whose mount is gone */
@@ -434,15 +494,19 @@ static void test_scan_fake_proc(void **state)
 	assert_int_equal(l.rows[0].inode, (unsigned long)st10.st_ino);
 	assert_int_equal(l.rows[0].nprocs, 2);
 	assert_string_equal(l.rows[0].comm, "init");
-	assert_string_equal(l.rows[0].container_id, "");
+	assert_int_equal(l.rows[0].nctrs, 0);
 	assert_int_equal(l.rows[0].nnetns_names, 0);
 	assert_false(l.rows[0].ifs_known);
 	assert_int_equal(l.rows[1].pid, 12);
 	assert_int_equal(l.rows[1].inode, (unsigned long)st12.st_ino);
-	assert_int_equal(l.rows[1].nprocs, 1);
+	assert_int_equal(l.rows[1].nprocs, 4);
 	assert_string_equal(l.rows[1].comm, "httpd");
-	assert_string_equal(l.rows[1].container_id, ID_A);
-	assert_string_equal(l.rows[1].runtime, "podman");
+	assert_int_equal(l.rows[1].nctrs, 2);
+	assert_string_equal(l.rows[1].ctrs[0].id, ID_A);
+	assert_string_equal(l.rows[1].ctrs[0].runtime, "podman");
+	assert_string_equal(l.rows[1].ctrs[0].name, "");
+	assert_string_equal(l.rows[1].ctrs[1].id, ID_C);
+	assert_string_equal(l.rows[1].ctrs[1].runtime, "docker");
 	nscap_nslist_free(&l);
 	assert_null(l.rows);
 	assert_int_equal(l.n, 0);
