@@ -155,5 +155,9 @@ $(B)/bench_floor: scripts/bench_floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PCAP_LIBS)
 
-bench: $(B)/nscap $(B)/udpgen $(BENCH_TOOLS)
+# The build's packages first (a fresh machine has no libpcap-dev; make runs
+# again to find it), then the build; bench.sh installs the tools it runs.
+bench:
+	scripts/deps.sh build
+	$(MAKE) --no-print-directory $(B)/nscap $(B)/udpgen $(BENCH_TOOLS)
 	scripts/bench.sh $(BENCH_ARGS)

@@ -4,10 +4,12 @@
 # nothing else (no apt-get update), so `make test` can run it every time.
 #
 # Usage: scripts/deps.sh          (as root when something is missing)
+#        scripts/deps.sh build    only what building nscap needs (make bench)
 set -euo pipefail
 
+BUILD=(build-essential pkg-config libpcap-dev)
 PACKAGES=(
-	build-essential pkg-config libpcap-dev libcmocka-dev
+	"${BUILD[@]}" libcmocka-dev
 	tshark tcpdump wireshark-common
 	iproute2 busybox-static util-linux procps psmisc curl
 	valgrind cppcheck clang-tidy clang-format strace
@@ -25,6 +27,14 @@ PACKAGES=(
 # packages conflict with docker.io). Installing it starts and enables no
 # daemon (below): a test's tool must not leave one running on the machine.
 command -v dockerd >/dev/null || PACKAGES+=(docker.io)
+case "${1:-}" in
+"") ;;
+build) PACKAGES=("${BUILD[@]}") ;;
+*)
+	echo "usage: scripts/deps.sh [build]" >&2
+	exit 2
+	;;
+esac
 
 installed() {
 	local status
