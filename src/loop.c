@@ -30,7 +30,7 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 	 * ready */
 	if (d->bulk && nscap_pkt_ns(hdr, d->h->nano) >= d->h->twin_since_ns)
 		d->h->twin_taken++;
-	d->ret = d->sink->write(d->sink->ctx, d->h->iface, hdr, data, d->err);
+	d->ret = d->sink->write(d->sink->ctx, d->h, hdr, data, d->err);
 	/* captured: handed to the writer, which writes it or counts it lost;
 	 * only a packet an autostop refused is not taken */
 	if (d->ret != -ECANCELED)

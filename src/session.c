@@ -1022,7 +1022,7 @@ static bool disk_fault(int e)
  * the writer. Not inlined: inlined, it made sink_write save six registers
  * for every packet, the common case too. */
 __attribute__((noinline)) static int
-sink_write_slow(struct nscap_session *s, unsigned int iface,
+sink_write_slow(struct nscap_session *s, const struct nscap_handle *from,
 		const struct pcap_pkthdr *h, const unsigned char *data,
 		char *err)
 {
@@ -1063,7 +1063,9 @@ sink_write_slow(struct nscap_session *s, unsigned int iface,
 			s->lost++;
 		return ret;
 	}
-	ret = s->ops->write(s->w, iface, h, data, err);
+	/* from->iface after act(): a new file numbers its interfaces anew,
+	 * without those that ended */
+	ret = s->ops->write(s->w, from->iface, h, data, err);
 	if (ret == 0)
 		nscap_rotate_wrote(&s->rs, rec, 1);
 	return ret;
@@ -1071,15 +1073,15 @@ sink_write_slow(struct nscap_session *s, unsigned int iface,
 
 /* Where every packet goes. The common case, one file and room on the
  * disk, goes straight to the writer: a tail call, nothing kept. */
-static int sink_write(void *ctx, unsigned int iface,
+static int sink_write(void *ctx, const struct nscap_handle *from,
 		      const struct pcap_pkthdr *h, const unsigned char *data,
 		      char *err)
 {
 	struct nscap_session *s = ctx;
 
 	if (s->full || s->rotating)
-		return sink_write_slow(s, iface, h, data, err);
-	return s->ops->write(s->w, iface, h, data, err);
+		return sink_write_slow(s, from, h, data, err);
+	return s->ops->write(s->w, from->iface, h, data, err);
 }
 
 /*

@@ -15,9 +15,12 @@
 
 /* Where packets go: the session's write (which may rotate files first). */
 struct nscap_sink {
-	/* 0, or a negative errno that ends the dispatch (err set) */
-	int (*write)(void *ctx, unsigned int iface, const struct pcap_pkthdr *h,
-		     const unsigned char *data, char *err);
+	/* a packet of handle from, as from->iface: 0, or a negative errno
+	 * that ends the dispatch (err set). The handle, not its number: a
+	 * new file numbers its interfaces anew (one that ended has none) */
+	int (*write)(void *ctx, const struct nscap_handle *from,
+		     const struct pcap_pkthdr *h, const unsigned char *data,
+		     char *err);
 	void *ctx;
 };
 

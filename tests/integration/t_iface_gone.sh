@@ -1,7 +1,8 @@
 # The interface disappears (the container's veth is deleted): nscap finishes
 # the file cleanly, says which interface went away, and exits 1. Also when
 # it went down first, which the socket reports while the delete that follows
-# wakes nobody (nscap ran on for ever, once).
+# wakes nobody (nscap ran on for ever, once). With -C, the files after
+# one of several interfaces went away label each packet rightly.
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
@@ -59,4 +60,37 @@ ip -n "$away" link set eth1 netns "$a"
 ip -n "$a" addr add 203.0.113.1/24 dev eth1
 ip -n "$a" link set eth1 up
 ended_whole move m
+
+# -C after one of three interfaces went away: the next files describe the
+# two left, and each packet is written as its own interface's (it was
+# written with the number it had in the file before: the second's packets
+# were labelled as the third's, and the third's ended the capture, "no
+# interface 2")
+c=$(lab_ns rot)
+d=$(lab_ns rotpeer)
+# gx carries nothing: a veth without addresses
+ip link add "$LAB_ID-tmp" netns "$c" type veth peer name gx netns "$d" &&
+	ip -n "$c" link set "$LAB_ID-tmp" name gx up || fail "cannot make gx"
+lab_link "$c" gy 198.51.100.1 "$d" gy 198.51.100.2
+lab_link "$c" gz 203.0.113.1 "$d" gz 203.0.113.2
+lab_bg "$NSCAP" -t "netns:$c" -i gx -i gy -i gz -w "$LAB_DIR/r.pcapng" -C 4k udp 2>"$LAB_DIR/r.err"
+wait_for 10 listening "$LAB_DIR/r.err" || fail "-C: nscap did not start"
+ip -n "$c" link del gx
+wait_for 5 grep -q "^nscap: capture on gx ended: " "$LAB_DIR/r.err" ||
+	fail "-C: gx's end not said: $(cat "$LAB_DIR/r.err")"
+for _ in 1 2; do
+	send "$d" 198.51.100.1 9999 30 300
+	send "$d" 203.0.113.1 9999 30 300
+done
+sleep 0.5
+kill -INT "$BG_PID"
+wait "$BG_PID"
+expect_status 0 $? "-C after gx went away: $(cat "$LAB_DIR/r.err")"
+files=("$LAB_DIR"/r.pcapng*)
+[ "${#files[@]}" -ge 3 ] || fail "-C: ${#files[@]} files, not 3 or more"
+labels=$(for f in "${files[@]}"; do
+	tshark -r "$f" -T fields -e frame.interface_name 2>/dev/null
+done | sed 's/.*://' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+[ "$labels" = "gy=60 gz=60 " ] ||
+	fail "-C: packets by interface over ${#files[@]} files: $labels (want gy=60 gz=60)"
 pass
