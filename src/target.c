@@ -226,10 +226,14 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 void nscap_target_read_comm(const char *proc, pid_t pid, char *buf, size_t len)
 {
 	char path[128];
+	size_t n;
 
 	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
 	(void)nscap_proc_read(path, buf, len);
-	buf[strcspn(buf, "\n")] = '\0';
+	/* the kernel's newline after it; one in the name is the name's */
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
 	/* a process names itself: no control byte reaches a terminal, a
 	 * message or a file */
 	nscap_text_tame_all(buf);
