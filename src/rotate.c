@@ -244,8 +244,12 @@ int nscap_rotate_parse_seconds(struct nscap_rotate_policy *p, const char *arg,
 			       char *err)
 {
 	uint64_t v;
+	int ret = whole(arg, UINT64_MAX / NS_PER_S, &v);
 
-	if (whole(arg, UINT64_MAX / NS_PER_S, &v))
+	if (ret == -ERANGE)
+		return nscap_seterr(err, 0,
+				    "number of seconds '%s' is too large", arg);
+	if (ret)
 		return nscap_seterr(err, 0,
 				    "invalid number of seconds '%s': expected "
 				    "a whole number greater than 0",
@@ -258,8 +262,13 @@ int nscap_rotate_parse_files(struct nscap_rotate_policy *p, const char *arg,
 			     char *err)
 {
 	uint64_t v;
+	int ret = whole(arg, UINT32_MAX, &v);
 
-	if (whole(arg, UINT32_MAX, &v))
+	if (ret == -ERANGE)
+		return nscap_seterr(err, 0,
+				    "number of output files '%s' is too large",
+				    arg);
+	if (ret)
 		return nscap_seterr(err, 0,
 				    "invalid number of output files '%s': "
 				    "expected a whole number greater than 0",

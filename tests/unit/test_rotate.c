@@ -746,6 +746,13 @@ static void test_parse_size_seconds_files(void **state)
 	assert_int_equal(nscap_rotate_parse_seconds(&p, "0", err), -EINVAL);
 	assert_int_equal(nscap_rotate_parse_seconds(&p, "-5", err), -EINVAL);
 	assert_int_equal(nscap_rotate_parse_seconds(&p, "1h", err), -EINVAL);
+	assert_string_equal(err, "invalid number of seconds '1h': expected a "
+				 "whole number greater than 0");
+	/* too large, as -C says it */
+	assert_int_equal(nscap_rotate_parse_seconds(&p, "99999999999", err),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "number of seconds '99999999999' is too large");
 	assert_true(p.seconds == 3600);
 
 	assert_int_equal(nscap_rotate_parse_files(&p, "10", err), 0);
@@ -754,6 +761,8 @@ static void test_parse_size_seconds_files(void **state)
 	assert_int_equal(nscap_rotate_parse_files(&p, "x", err), -EINVAL);
 	assert_int_equal(nscap_rotate_parse_files(&p, "4294967296", err),
 			 -EINVAL);
+	assert_string_equal(err,
+			    "number of output files '4294967296' is too large");
 	assert_int_equal(p.files, 10);
 }
 
