@@ -538,8 +538,9 @@ def chart(med, outdir, machine):
         with open(os.path.join(d, name + ".dat")) as f:
             vals = [v for line in f for v in line.split()[1:] if v != "?"]
         if not vals:
+            # an empty frame; y from 1, which a log scale (CPU) takes
             return ("set label 1 'not measured' at graph 0.5,0.5 center\n"
-                    "plot [0:1][0:1] 2 notitle\nunset label 1")
+                    "plot [0:1][1:10] 20 notitle\nunset label 1")
         high = max(float(v) for v in vals)
         top = "1" if high <= 0 else "*" if room is None else "%g" % (
             high * room)
