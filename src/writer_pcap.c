@@ -12,14 +12,18 @@
  *
  * A failed write (pcap_dump() stays silent: the flushes are where errors
  * show) discards the buffer with __fpurge(), so that nothing half-written
- * follows, and cuts a regular file back to its size at the last good
- * flush: whole records. libpcap's pcap_dump() writes nothing while the
+ * follows, and cuts a regular file back to its last whole record: the
+ * records of the failed flush that reached the file whole stay, as the
+ * pcapng writer's do (the file's size says how far the short write got,
+ * and the buffer, which holds the records from its start, where each one
+ * ends). libpcap's pcap_dump() writes nothing while the
  * FILE's error flag is set; clearerr() and fseeko() to that size put the
  * FILE where the next record goes, which resume() then lets happen.
  */
 #include <errno.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,10 +183,41 @@ static int cut_back(struct nscap_writer *w)
 	return 0;
 }
 
-/* A write failed with errno e: what was queued is lost, and so are extra
- * packets in hand. Returns -e with err set. */
+/* A flush of a regular file failed after a short write: the queued
+ * records that reached the file whole become good. Queued past the buffer
+ * (a record larger than it), stdio wrote from elsewhere: none. */
+static void keep_written(struct nscap_writer *w)
+{
+	uint64_t done, off = 0, n = 0;
+	struct stat st;
+
+	if (!w->regular || w->queued > PCAP_WRITER_BUFSIZE ||
+	    fstat(fileno(w->fp), &st) < 0 ||
+	    (uint64_t)st.st_size <= (uint64_t)w->base + w->good)
+		return;
+	done = (uint64_t)st.st_size - (uint64_t)w->base - w->good;
+	while (n < w->queued_pkts && off + PCAP_RECORD_HEAD <= w->queued) {
+		uint32_t caplen; /* the record's, in this host's order */
+		uint64_t end;
+
+		memcpy(&caplen, w->buf + off + 8, sizeof(caplen));
+		end = off + PCAP_RECORD_HEAD + caplen;
+		if (end > w->queued || end > done)
+			break;
+		off = end;
+		n++;
+	}
+	w->good += off;
+	w->queued -= off;
+	w->queued_pkts -= n;
+}
+
+/* A write failed with errno e: what was queued and did not reach the file
+ * whole is lost, and so are extra packets in hand. Returns -e with err
+ * set. */
 static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 {
+	keep_written(w);
 	w->lost += w->queued_pkts + extra;
 	w->queued = 0;
 	w->queued_pkts = 0;

@@ -958,14 +958,15 @@ static void test_record_larger_than_buffer(void **state)
 /*
  * A disk fault on flush: the file size limit falls inside the third of the
  * queued records, so the kernel takes two and a half (a short write), then
- * refuses (EFBIG). The file is cut back to the last good flush, the queued
- * packets are lost, and so is each packet written while failed. libpcap
- * reads the file to its last packet; after resume the next ones follow.
+ * refuses (EFBIG). The file is cut back to its last whole record: the two
+ * that reached it stay (as in pcapng), the other queued packets are lost,
+ * and so is each packet written while failed. libpcap reads the file to its
+ * last packet; after resume the next ones follow.
  */
 static void test_disk_full_on_flush(void **state)
 {
 	enum { A = 200, B = 50, C = 3, D = 20, LEN = 1000, REC = LEN + 16 };
-	static unsigned int want[A + D];
+	static unsigned int want[A + 2 + D];
 	struct nscap_writer_stats st = {0, 1, 0, 1};
 	struct cfg1 c;
 	struct tmp *t = *state;
@@ -987,9 +988,10 @@ static void test_disk_full_on_flush(void **state)
 	limit_file_size(good + 2 * REC + REC / 2);
 	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
 	assert_string_equal(err, "cannot write packets: File too large");
+	good += 2 * REC;
 	assert_int_equal(path_size(t->path), good);
 	assert_int_equal(nscap_writer_pcap.size(w), good);
-	assert_int_equal(nscap_writer_pcap.lost(w), B);
+	assert_int_equal(nscap_writer_pcap.lost(w), B - 2);
 	/* failed: each packet is refused with the same error and counted */
 	for (i = 0; i < C; i++) {
 		err[0] = '\0';
@@ -997,12 +999,12 @@ static void test_disk_full_on_flush(void **state)
 		assert_string_equal(err,
 				    "cannot write packets: File too large");
 	}
-	assert_int_equal(nscap_writer_pcap.lost(w), B + C);
+	assert_int_equal(nscap_writer_pcap.lost(w), B - 2 + C);
 	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
 	assert_int_equal(nscap_writer_pcap.stats(w, 0, &st, err), -EFBIG);
-	assert_int_equal(nscap_writer_pcap.lost(w), B + C);
+	assert_int_equal(nscap_writer_pcap.lost(w), B - 2 + C);
 	assert_int_equal(path_size(t->path), good);
-	seeds(want, &nwant, 0, A);
+	seeds(want, &nwant, 0, A + 2);
 	assert_reads_back(t->path, 0, want, nwant);
 
 	/* space again: the next packets follow the last whole record */
@@ -1019,8 +1021,9 @@ static void test_disk_full_on_flush(void **state)
 }
 
 /* A disk fault when the buffer fills, inside write(): that packet and the
- * queued ones are lost, the file is cut back, and close after the failure
- * returns 0 without writing anything. */
+ * queued ones that did not reach the file whole are lost, the file is cut
+ * back to its last whole record, and close after the failure returns 0
+ * without writing anything. */
 static void test_disk_full_when_buffer_fills(void **state)
 {
 	enum { LEN = 1000, REC = LEN + 16, MAX = 4000 };
@@ -1040,9 +1043,10 @@ static void test_disk_full_when_buffer_fills(void **state)
 		ret = write_seed(w, n, LEN, err);
 	assert_int_equal(ret, -EFBIG);
 	assert_string_equal(err, "cannot write packets: File too large");
-	/* the first buffer made it, the second (and the packet in hand) not */
+	/* the first buffer made it, the second up to the limit's last whole
+	 * record, and the packet in hand not */
 	kept = n - nscap_writer_pcap.lost(w);
-	assert_int_equal(kept, (BUFSIZE / REC));
+	assert_int_equal(kept, (BUFSIZE + BUFSIZE / 2 - 24) / REC);
 	assert_int_equal(path_size(t->path), 24 + kept * REC);
 	assert_int_equal(nscap_writer_pcap.size(w), 24 + kept * REC);
 	err[0] = '\0';
@@ -1078,7 +1082,8 @@ static void test_disk_full_big_record(void **state)
 }
 
 /* Appending to a file (O_APPEND, as "nscap -w - >>FILE"): a fault cuts
- * back to the writer's own last record, never into what was there. */
+ * back to the writer's own last whole record, never into what was there;
+ * counted from where its header starts. */
 static void test_disk_full_appending(void **state)
 {
 	enum { LEN = 100, REC = LEN + 16, OLD = 1000 };
@@ -1111,20 +1116,21 @@ static void test_disk_full_appending(void **state)
 	assert_int_equal(path_size(t->path), good);
 	for (i = 0; i < 5; i++)
 		write_seed_ok(w, 10 + i, LEN);
-	limit_file_size(good + REC / 2);
+	limit_file_size(good + REC + REC / 2);
 	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
-	assert_int_equal(path_size(t->path), good);
+	assert_int_equal(path_size(t->path), good + REC);
+	assert_int_equal(nscap_writer_pcap.lost(w), 4);
 	unlimit_file_size();
 	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
 	write_seed_ok(w, 15, LEN);
 	close_ok(w);
-	assert_int_equal(path_size(t->path), good + REC);
+	assert_int_equal(path_size(t->path), good + 2 * REC);
 	fd = open(t->path, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(read(fd, back, sizeof(back)), OLD);
 	close(fd);
 	assert_memory_equal(back, old, OLD);
-	seeds(want, &nwant, 0, 10);
+	seeds(want, &nwant, 0, 11);
 	seeds(want, &nwant, 15, 1);
 	assert_reads_back(t->path, OLD, want, nwant);
 }
