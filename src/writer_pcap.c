@@ -184,18 +184,24 @@ static int cut_back(struct nscap_writer *w)
 }
 
 /* A flush of a regular file failed after a short write: the queued
- * records that reached the file whole become good. Queued past the buffer
- * (a record larger than it), stdio wrote from elsewhere: none. */
+ * records that reached the file whole become good. The fd's offset says
+ * how far the write got (the file's size would count bytes that were there
+ * before, in a file not truncated). Queued past the buffer (a record larger
+ * than it), stdio wrote from elsewhere: none. glibc's stdio keeps the
+ * buffer's bytes in place from buf on (musl's setvbuf, for one, does not
+ * start at buf): elsewhere, none either. */
 static void keep_written(struct nscap_writer *w)
 {
+#ifdef __GLIBC__
 	uint64_t done, off = 0, n = 0;
-	struct stat st;
+	off_t pos;
 
-	if (!w->regular || w->queued > PCAP_WRITER_BUFSIZE ||
-	    fstat(fileno(w->fp), &st) < 0 ||
-	    (uint64_t)st.st_size <= (uint64_t)w->base + w->good)
+	if (!w->regular || w->queued > PCAP_WRITER_BUFSIZE)
 		return;
-	done = (uint64_t)st.st_size - (uint64_t)w->base - w->good;
+	pos = lseek(fileno(w->fp), 0, SEEK_CUR);
+	if (pos < 0 || (uint64_t)pos <= (uint64_t)w->base + w->good)
+		return;
+	done = (uint64_t)pos - (uint64_t)w->base - w->good;
 	while (n < w->queued_pkts && off + PCAP_RECORD_HEAD <= w->queued) {
 		uint32_t caplen; /* the record's, in this host's order */
 		uint64_t end;
@@ -210,6 +216,9 @@ static void keep_written(struct nscap_writer *w)
 	w->good += off;
 	w->queued -= off;
 	w->queued_pkts -= n;
+#else
+	(void)w;
+#endif
 }
 
 /* A write failed with errno e: what was queued and did not reach the file

@@ -1081,6 +1081,144 @@ static void test_disk_full_big_record(void **state)
 	assert_int_equal(walk(t->path, 0), 2);
 }
 
+/* A packet of seed with caplen bytes kept of len: its data fill()ed, or
+ * zeros (seed 0 then stands for none). */
+static int write_cut(struct nscap_writer *w, unsigned int seed, uint32_t caplen,
+		     uint32_t len, bool zeros, char *err)
+{
+	unsigned char *b = calloc(1, caplen + 1);
+	struct pcap_pkthdr h;
+	int ret;
+
+	assert_non_null(b);
+	memset(&h, 0, sizeof(h));
+	h.ts.tv_sec = SEC0 + (long)seed;
+	h.caplen = caplen;
+	h.len = len;
+	if (!zeros)
+		fill(b, caplen, seed);
+	ret = nscap_writer_pcap.write(w, 0, &h, b, err);
+	free(b);
+	return ret;
+}
+
+/* Records of mixed sizes, each cut (caplen < len), through three short
+ * writes: each keeps the whole records that reached the file, found by
+ * their caplen (not len), after a resume too; and a record larger than the
+ * buffer, all zeros, keeps nothing of itself (its bytes in the buffer are
+ * not records: read as records, zeros would be empty ones). */
+static void test_disk_full_mixed_records(void **state)
+{
+	static unsigned int want[64];
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w;
+	char err[NSCAP_ERRBUF] = "";
+	uint64_t good = 24, lost = 0, rec[30];
+	size_t nwant = 0;
+	unsigned int i;
+
+	for (i = 0; i < 30; i++)
+		rec[i] = 16 + 50 + 37 * (uint64_t)(i % 7);
+	w = open_file(t, config(&c, DLT_EN10MB, 262144, false, false));
+	for (i = 0; i < 10; i++)
+		assert_int_equal(write_cut(w, i, (uint32_t)rec[i] - 16, 1500,
+					   false, err),
+				 0);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	for (i = 0; i < 10; i++)
+		good += rec[i];
+	seeds(want, &nwant, 0, 10);
+	/* three of ten, and 5 bytes of the fourth */
+	for (i = 10; i < 20; i++)
+		assert_int_equal(write_cut(w, i, (uint32_t)rec[i] - 16, 1500,
+					   false, err),
+				 0);
+	limit_file_size(good + rec[10] + rec[11] + rec[12] + 5);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	good += rec[10] + rec[11] + rec[12];
+	lost += 7;
+	seeds(want, &nwant, 10, 3);
+	assert_int_equal(path_size(t->path), good);
+	assert_int_equal(nscap_writer_pcap.lost(w), lost);
+	/* resumed, then a second short write: one of five, and its header
+	 * but 1 byte of the second */
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	for (i = 20; i < 25; i++)
+		assert_int_equal(write_cut(w, i, (uint32_t)rec[i] - 16, 1500,
+					   false, err),
+				 0);
+	limit_file_size(good + rec[20] + 15);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	good += rec[20];
+	lost += 4;
+	seeds(want, &nwant, 20, 1);
+	assert_int_equal(path_size(t->path), good);
+	assert_int_equal(nscap_writer_pcap.lost(w), lost);
+	/* resumed, then a zero-filled record larger than the buffer, whose
+	 * last bytes, left in the buffer by stdio, fail to go out */
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	limit_file_size(good + BUFSIZE + 50);
+	assert_int_equal(
+		write_cut(w, 0, BUFSIZE + 100, BUFSIZE + 100, true, err),
+		-EFBIG);
+	lost += 1;
+	assert_int_equal(path_size(t->path), good);
+	assert_int_equal(nscap_writer_pcap.lost(w), lost);
+	unlimit_file_size();
+	assert_int_equal(nscap_writer_pcap.resume(w, err), 0);
+	assert_int_equal(write_cut(w, 25, 60, 1500, false, err), 0);
+	close_ok(w);
+	seeds(want, &nwant, 25, 1);
+	assert_int_equal(walk(t->path, 0), nwant);
+	assert_reads_back(t->path, 0, want, nwant);
+}
+
+/* Writing over a longer file, not truncated ("nscap -w - 1<>FILE"): a
+ * short write is measured by where it got to, not by the file's size,
+ * which counts the old bytes after it. */
+static void test_disk_full_over_old_bytes(void **state)
+{
+	enum { LEN = 100, REC = LEN + 16, OLD = 1 << 20 };
+	static unsigned int want[16];
+	struct cfg1 c;
+	struct tmp *t = *state;
+	struct nscap_writer *w = NULL;
+	char err[NSCAP_ERRBUF] = "", *old = malloc(OLD);
+	uint64_t good = 24 + 5 * REC;
+	size_t nwant = 0;
+	unsigned int i;
+	int fd;
+
+	assert_non_null(old);
+	memset(old, 'x', OLD);
+	fd = open(t->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, old, OLD), OLD);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	free(old);
+	assert_int_equal(nscap_writer_pcap.open(
+				 &w, fd,
+				 config(&c, DLT_EN10MB, 262144, false, false),
+				 err),
+			 0);
+	for (i = 0; i < 5; i++)
+		write_seed_ok(w, i, LEN);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), 0);
+	for (i = 5; i < 10; i++)
+		write_seed_ok(w, i, LEN);
+	limit_file_size(good + 2 * REC + 7);
+	assert_int_equal(nscap_writer_pcap.flush(w, err), -EFBIG);
+	assert_int_equal(nscap_writer_pcap.lost(w), 3);
+	assert_int_equal(path_size(t->path), good + 2 * REC);
+	unlimit_file_size();
+	close_ok(w);
+	seeds(want, &nwant, 0, 7);
+	assert_reads_back(t->path, 0, want, nwant);
+}
+
 /* Appending to a file (O_APPEND, as "nscap -w - >>FILE"): a fault cuts
  * back to the writer's own last whole record, never into what was there;
  * counted from where its header starts. */
@@ -1164,6 +1302,8 @@ int main(void)
 		T(test_disk_full_when_buffer_fills),
 		T(test_disk_full_big_record),
 		T(test_disk_full_appending),
+		T(test_disk_full_mixed_records),
+		T(test_disk_full_over_old_bytes),
 #undef T
 	};
 
