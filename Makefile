@@ -155,9 +155,10 @@ $(B)/bench_floor: scripts/bench_floor.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(PCAP_LIBS)
 
-# The build's packages first (a fresh machine has no libpcap-dev; make runs
-# again to find it), then the build; bench.sh installs the tools it runs.
+# The build's packages first where libpcap is not found (a fresh machine
+# has no libpcap-dev; make runs again to find it), then the build;
+# bench.sh installs the tools it runs.
 bench:
-	scripts/deps.sh build
+	$(PKG_CONFIG) --exists libpcap 2>/dev/null || scripts/deps.sh build
 	$(MAKE) --no-print-directory $(B)/nscap $(B)/udpgen $(BENCH_TOOLS)
 	scripts/bench.sh $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 /*
  * nscap -L (see nslist.h). Fast on a host with thousands of processes: the
  * scan is one readdir of /proc and one stat per process; the lowest PID of
- * each namespace has its comm read, and the processes outside nscap's own
+ * each namespace has its comm read, and the processes outside the host's
  * namespace (containers': a few each) their cgroup. Interfaces need the
  * namespace itself: each is entered once, through ns.h (the one place that
  * changes namespace), and listed there with getifaddrs(3).
@@ -222,16 +222,18 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 {
 	struct pid_ino *v = NULL;
 	size_t nv = 0, cap = 0, i;
-	unsigned long own = 0;
+	unsigned long host = 0;
 	char path[300];
 	struct stat st;
 	int ret;
 
 	l->rows = NULL;
 	l->n = 0;
-	snprintf(path, sizeof(path), "%s/self/ns/net", proc);
+	/* the host's: PID 1's (nscap's own may be another, under
+	 * ip netns exec or in a pod that sees the host's PIDs) */
+	snprintf(path, sizeof(path), "%s/1/ns/net", proc);
 	if (stat(path, &st) == 0)
-		own = (unsigned long)st.st_ino;
+		host = (unsigned long)st.st_ino;
 	ret = scan_procs(proc, &v, &nv, err);
 	if (ret)
 		return ret;
@@ -252,7 +254,7 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 			r->pid = v[i].pid; /* sorted: the lowest */
 			r->nprocs = 1;
 		}
-		if (r->nprocs > 1 && r->inode == own)
+		if (r->nprocs > 1 && r->inode == host)
 			continue;
 		ret = add_ctr(r, proc, v[i].pid);
 		if (ret)
@@ -506,6 +508,7 @@ static const char *cell(const struct nscap_nsrow *r, int c, char *buf,
 			size_t len)
 {
 	size_t i, used = 0;
+	bool named = false;
 
 	switch (c) {
 	case C_NETNS:
@@ -531,13 +534,15 @@ static const char *cell(const struct nscap_nsrow *r, int c, char *buf,
 				 r->nctrs - 1);
 		return buf;
 	case C_NAME:
-		/* every name known, in the containers' order */
+		/* in the containers' order, "-" for one without a name (a
+		 * pod's sandbox: "-,web,web-side"); "-" when none has one */
 		buf[0] = '\0';
-		for (i = 0; i < r->nctrs && used < len; i++)
-			if (r->ctrs[i].name[0])
-				used += (size_t)snprintf(
-					buf + used, len - used, "%s%s",
-					used ? "," : "", r->ctrs[i].name);
+		for (i = 0; i < r->nctrs && !named; i++)
+			named = r->ctrs[i].name[0] != '\0';
+		for (i = 0; named && i < r->nctrs && used < len; i++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 i ? "," : "",
+						 or_dash(r->ctrs[i].name));
 		return or_dash(buf);
 	default:
 		buf[0] = '\0';

@@ -2,7 +2,7 @@
  * nscap -L: every network namespace on the host, one row each. One pass
  * over /proc (a stat of /proc/PID/ns/net per process; the command of the
  * lowest PID of each namespace, and the cgroup of each process but those
- * in nscap's own namespace), the names under /run/netns, one
+ * in the host's namespace), the names under /run/netns, one
  * `ps` per installed container runtime CLI for container names, and, per
  * namespace, its interfaces and addresses listed from inside it (through
  * the namespace thread of ns.h, with getifaddrs(3): netlink, which answers
@@ -48,8 +48,8 @@ struct nscap_nsrow {
 	char comm[64];	     /* pid's command */
 	/* the containers of its processes, each once, in the order of their
 	 * lowest PIDs (malloc'd): a pod's, or docker's --network container:
-	 * share one. In nscap's own namespace (the host's), pid's alone: a
-	 * read per host process would cost more than -L is worth */
+	 * share one. In the host's namespace (PID 1's), pid's alone: a read
+	 * per host process would cost more than -L is worth */
 	struct nscap_nsctr *ctrs;
 	size_t nctrs;
 	char **netns_names; /* names under /run/netns (malloc'd) */

@@ -244,7 +244,8 @@ static void test_format_text(void **state)
 	free(s);
 
 	/* three containers share web's namespace (a pod; docker's --network
-	 * container:): the first's ID and how many more, every name known */
+	 * container:): the first's ID and how many more, each one's name in
+	 * their order, "-" for one without */
 	x.ctrs_web[1] = (struct nscap_nsctr){ID_B, "docker", ""};
 	x.ctrs_web[2] = (struct nscap_nsctr){ID_C, "docker", "web-side"};
 	x.r[1].nctrs = 3;
@@ -252,11 +253,11 @@ static void test_format_text(void **state)
 	s = to_string(write_text, &x.l);
 	assert_string_equal(
 		s,
-		"NETNS        PID  COMMAND  CONTAINER       NAME          "
+		"NETNS        PID  COMMAND  CONTAINER       NAME            "
 		"NETNS-NAME  INTERFACES\n"
-		"4026531840     1  systemd  -               -             "
+		"4026531840     1  systemd  -               -               "
 		"-           lo=127.0.0.1/8+::1/128,ifb0\n"
-		"4026532300  4242  httpd    e817c105574b+2  web,web-side  "
+		"4026532300  4242  httpd    e817c105574b+2  web,-,web-side  "
 		"blue,green  lo=127.0.0.1/8,eth0=198.51.100.1/24+fe80::1/64\n");
 	free(s);
 	x.r[1].nctrs = 1;
@@ -442,41 +443,43 @@ static void test_scan_fake_proc(void **state)
 {
 	char dir[64], netns[128], a[256], b[256], err[NSCAP_ERRBUF];
 	struct nscap_nslist l = {NULL, 0};
-	struct stat st10, st12;
+	struct stat st1, st12;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/nscap-unit-nsl.XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	/* host: 30, 10 and nscap (self) share a namespace, 30 is a --network
-	 * host container's; 12 and 16 are a container's, 14 another's that
-	 * shares its namespace, and 13 no container's */
+	/* host (PID 1's namespace): 1 and 30; 1 is a container's (a machine
+	 * that is itself one), 30 a --network host container's, not read: a
+	 * read per host process is not worth it. 12 and 16 are a container's,
+	 * 14 another's that shares its namespace, 13 no container's, and
+	 * nscap (self) is there too (ip netns exec): all of them are read */
 	mkdirs(dir, "30");
-	mkdirs(dir, "10");
+	mkdirs(dir, "1");
 	mkdirs(dir, "12");
 	mkdirs(dir, "13");
 	mkdirs(dir, "14");
 	mkdirs(dir, "16");
 	mkdirs(dir, "self");
-	put(dir, "10/ns/net", "");
+	put(dir, "1/ns/net", "");
 	put(dir, "12/ns/net", "");
-	snprintf(a, sizeof(a), "%s/10/ns/net", dir);
-	assert_int_equal(stat(a, &st10), 0);
+	snprintf(a, sizeof(a), "%s/1/ns/net", dir);
+	assert_int_equal(stat(a, &st1), 0);
 	snprintf(b, sizeof(b), "%s/30/ns/net", dir);
-	assert_int_equal(link(a, b), 0);
-	snprintf(b, sizeof(b), "%s/self/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
 	snprintf(a, sizeof(a), "%s/12/ns/net", dir);
 	assert_int_equal(stat(a, &st12), 0);
+	snprintf(b, sizeof(b), "%s/self/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
 	snprintf(b, sizeof(b), "%s/13/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
 	snprintf(b, sizeof(b), "%s/14/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
 	snprintf(b, sizeof(b), "%s/16/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
-	put(dir, "10/comm", "init\n");
+	put(dir, "1/comm", "init\n");
 	put(dir, "30/comm", "bash\n");
 	put(dir, "12/comm", "httpd\n");
-	put(dir, "10/cgroup", "0::/init.scope\n");
+	put(dir, "1/cgroup", "12:pids:/docker/" ID_C "\n");
 	put(dir, "30/cgroup", "12:pids:/docker/" ID_B "\n");
 	put(dir, "12/cgroup",
 	    "8:pids:/libpod_parent/libpod-" ID_A "\n"
@@ -490,11 +493,12 @@ static void test_scan_fake_proc(void **state)
 
 	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
 	assert_int_equal(l.n, 2);
-	assert_int_equal(l.rows[0].pid, 10);
-	assert_int_equal(l.rows[0].inode, (unsigned long)st10.st_ino);
+	assert_int_equal(l.rows[0].pid, 1);
+	assert_int_equal(l.rows[0].inode, (unsigned long)st1.st_ino);
 	assert_int_equal(l.rows[0].nprocs, 2);
 	assert_string_equal(l.rows[0].comm, "init");
-	assert_int_equal(l.rows[0].nctrs, 0);
+	assert_int_equal(l.rows[0].nctrs, 1);
+	assert_string_equal(l.rows[0].ctrs[0].id, ID_C);
 	assert_int_equal(l.rows[0].nnetns_names, 0);
 	assert_false(l.rows[0].ifs_known);
 	assert_int_equal(l.rows[1].pid, 12);
