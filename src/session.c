@@ -201,6 +201,7 @@ static uint64_t mono_ns(void)
 }
 
 static void shifted(struct nscap_session *s, size_t i, bool wait);
+static void brace(struct nscap_session *s, size_t owner, size_t except);
 
 /* When a wait for the rings' open blocks ends: a block's timeout. */
 static int64_t pending_deadline(void)
@@ -1212,6 +1213,7 @@ static void handle_gone(struct nscap_session *s, size_t i, const char *why)
 
 	fprintf(s->log, "nscap: capture on %s ended: %s\n",
 		hlabel(s, s->h[i], lb, sizeof(lb)), why);
+	brace(s, SIZE_MAX, i);
 	take_pending(s, i, pending_deadline());
 	end_handle(s, i);
 }
@@ -1398,6 +1400,7 @@ static void target_gone(struct nscap_session *s, size_t k)
 		int64_t deadline = pending_deadline();
 		size_t i;
 
+		brace(s, owner, SIZE_MAX);
 		for (i = 0; i < s->nh; i++) {
 			if (!s->h[i] || s->h[i]->owner != owner)
 				continue;
@@ -1751,6 +1754,42 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	while (step == NSCAP_GEAR_UP && (n = read_ring(s, i, false, err)) > 0)
 		;
 	return n < 0 ? n : 0;
+}
+
+/*
+ * Before the loop blocks to end a handle or a target's handles (take_pending
+ * waits until its deadline; closing a packet socket waits for an RCU grace
+ * period, 20 to 50 ms each here under strace, two for a handle with a
+ * twin), the other handles' new packets go to their twins' large rings: an
+ * immediate ring's few dozen slots overflowed meanwhile at a few thousand
+ * packets a second (a bug hunt: some 250 to 650 dropped on a busy interface
+ * when an idle one was deleted, or another target exited). Handles on their
+ * immediate ring (LIGHT) but those of owner and except go up as a busy
+ * wake-up takes them up, and what the immediate ring holds is read first;
+ * the gears bring them down again once traffic is light.
+ */
+static void brace(struct nscap_session *s, size_t owner, size_t except)
+{
+	char err[NSCAP_ERRBUF];
+	size_t i;
+
+	if (s->sig->stop || (s->o->count && s->captured >= s->o->count))
+		return;
+	for (i = 0; i < s->nh; i++) {
+		struct nscap_handle *h = s->h[i];
+
+		if (!h || i == except || h->owner == owner || !h->bulk ||
+		    h->gear.kind != NSCAP_GEAR_LIGHT || h->opening || h->stuck)
+			continue;
+		if (nscap_handle_up(h, err)) {
+			stop_switching(s, h, NSCAP_GEAR_LIGHT, err);
+			continue;
+		}
+		nscap_gear_busy(&h->gear, mono_ns());
+		say_gear(s, h, "bracing: reading blocks while another ends");
+		while (read_ring(s, i, false, err) > 0)
+			;
+	}
 }
 
 /* Read what ready handles hold. 0, or a stop reason with err set. Adds to
