@@ -749,12 +749,12 @@ static void fill(unsigned char *b, size_t n, unsigned int seed)
 		b[i] = (unsigned char)((size_t)seed * 31 + i);
 }
 
-/* A packet of caplen bytes at SEC0 + seed seconds, its data fill()ed with
- * seed: a reader can tell which it is. */
-static int write_seed(struct nscap_writer *w, unsigned int seed,
-		      uint32_t caplen, char *err)
+/* A packet of seed with caplen bytes kept of len: its data fill()ed, or
+ * zeros (seed 0 then stands for none). */
+static int write_cut(struct nscap_writer *w, unsigned int seed, uint32_t caplen,
+		     uint32_t len, bool zeros, char *err)
 {
-	unsigned char *b = malloc(caplen + 1);
+	unsigned char *b = calloc(1, caplen + 1);
 	struct pcap_pkthdr h;
 	int ret;
 
@@ -762,11 +762,20 @@ static int write_seed(struct nscap_writer *w, unsigned int seed,
 	memset(&h, 0, sizeof(h));
 	h.ts.tv_sec = SEC0 + (long)seed;
 	h.caplen = caplen;
-	h.len = caplen;
-	fill(b, caplen, seed);
+	h.len = len;
+	if (!zeros)
+		fill(b, caplen, seed);
 	ret = nscap_writer_pcap.write(w, 0, &h, b, err);
 	free(b);
 	return ret;
+}
+
+/* A packet of caplen bytes at SEC0 + seed seconds, its data fill()ed with
+ * seed: a reader can tell which it is. */
+static int write_seed(struct nscap_writer *w, unsigned int seed,
+		      uint32_t caplen, char *err)
+{
+	return write_cut(w, seed, caplen, caplen, false, err);
 }
 
 static void write_seed_ok(struct nscap_writer *w, unsigned int seed,
@@ -1079,27 +1088,6 @@ static void test_disk_full_big_record(void **state)
 	close_ok(w);
 	assert_int_equal(path_size(t->path), 24 + 26 + 36);
 	assert_int_equal(walk(t->path, 0), 2);
-}
-
-/* A packet of seed with caplen bytes kept of len: its data fill()ed, or
- * zeros (seed 0 then stands for none). */
-static int write_cut(struct nscap_writer *w, unsigned int seed, uint32_t caplen,
-		     uint32_t len, bool zeros, char *err)
-{
-	unsigned char *b = calloc(1, caplen + 1);
-	struct pcap_pkthdr h;
-	int ret;
-
-	assert_non_null(b);
-	memset(&h, 0, sizeof(h));
-	h.ts.tv_sec = SEC0 + (long)seed;
-	h.caplen = caplen;
-	h.len = len;
-	if (!zeros)
-		fill(b, caplen, seed);
-	ret = nscap_writer_pcap.write(w, 0, &h, b, err);
-	free(b);
-	return ret;
 }
 
 /* Records of mixed sizes, each cut (caplen < len), through three short
