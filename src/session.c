@@ -1293,6 +1293,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 
 	if (!s->w)
 		return; /* no file to add an interface to */
+	/* the listing waits for the kernel's lock on links, which a link
+	 * being deleted holds for as long as its unregistering takes */
+	brace(s, SIZE_MAX, SIZE_MAX);
 	/* later handles share the budget too: each new one gets the share of
 	 * one more */
 	if (s->o->buffer_kib == 0 && !s->dropped) {
