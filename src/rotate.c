@@ -240,41 +240,44 @@ int nscap_rotate_parse_size(struct nscap_rotate_policy *p, const char *arg,
 	return 0;
 }
 
+/* A whole number from 1 to max, the value of option what ("number of
+ * seconds"): 0, or -EINVAL with err saying why. */
+static int whole_arg(const char *arg, uint64_t max, const char *what,
+		     uint64_t *v, char *err)
+{
+	int ret = whole(arg, max, v);
+
+	if (ret == -ERANGE)
+		return nscap_seterr(err, 0, "%s '%s' is too large", what, arg);
+	if (ret)
+		return nscap_seterr(err, 0,
+				    "invalid %s '%s': expected a whole number "
+				    "greater than 0",
+				    what, arg);
+	return 0;
+}
+
 int nscap_rotate_parse_seconds(struct nscap_rotate_policy *p, const char *arg,
 			       char *err)
 {
-	uint64_t v;
-	int ret = whole(arg, UINT64_MAX / NS_PER_S, &v);
+	uint64_t v = 0;
+	int ret = whole_arg(arg, UINT64_MAX / NS_PER_S, "number of seconds", &v,
+			    err);
 
-	if (ret == -ERANGE)
-		return nscap_seterr(err, 0,
-				    "number of seconds '%s' is too large", arg);
-	if (ret)
-		return nscap_seterr(err, 0,
-				    "invalid number of seconds '%s': expected "
-				    "a whole number greater than 0",
-				    arg);
-	p->seconds = v;
-	return 0;
+	if (ret == 0)
+		p->seconds = v;
+	return ret;
 }
 
 int nscap_rotate_parse_files(struct nscap_rotate_policy *p, const char *arg,
 			     char *err)
 {
-	uint64_t v;
-	int ret = whole(arg, UINT32_MAX, &v);
+	uint64_t v = 0;
+	int ret = whole_arg(arg, UINT32_MAX, "number of output files", &v, err);
 
-	if (ret == -ERANGE)
-		return nscap_seterr(err, 0,
-				    "number of output files '%s' is too large",
-				    arg);
-	if (ret)
-		return nscap_seterr(err, 0,
-				    "invalid number of output files '%s': "
-				    "expected a whole number greater than 0",
-				    arg);
-	p->files = (unsigned int)v;
-	return 0;
+	if (ret == 0)
+		p->files = (unsigned int)v;
+	return ret;
 }
 
 bool nscap_rotate_multi(const struct nscap_rotate_policy *p)

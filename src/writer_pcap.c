@@ -14,9 +14,9 @@
  * show) discards the buffer with __fpurge(), so that nothing half-written
  * follows, and cuts a regular file back to its last whole record: the
  * records of the failed flush that reached the file whole stay, as the
- * pcapng writer's do (the file's size says how far the short write got,
+ * pcapng writer's do (the fd's offset says how far the short write got,
  * and the buffer, which holds the records from its start, where each one
- * ends). libpcap's pcap_dump() writes nothing while the
+ * ends; glibc only). libpcap's pcap_dump() writes nothing while the
  * FILE's error flag is set; clearerr() and fseeko() to that size put the
  * FILE where the next record goes, which resume() then lets happen.
  */
