@@ -188,6 +188,7 @@ done
 refused "${id2:0:12}" "no running container with ID prefix or name '${id2:0:12}'"
 # a bare number is a PID; none has it, a container's ID starts with it: said
 container "$id3"
+c3=${CT_LAST[0]}
 refused 98765432 "^nscap: cannot find process 98765432: No such process; a container's ID starts with 98765432: take it with docker://98765432$"
 resolves docker://98765432 id "$ino_ct" "${CT_LAST[0]}"
 refused "pid:98765432" "^nscap: cannot find process 98765432: No such process$"
@@ -200,8 +201,13 @@ row=$(awk -v i="$ino_ct" '$1 == i' "$LAB_DIR/p.out")
 [ -n "$row" ] || fail "-L: no row for $ct (net:[$ino_ct]): $(cat "$LAB_DIR/p.out")"
 read -ra f <<<"$row"
 # the first container (by its lowest PID), and one more: $id3's process
-# shares the namespace
-[ "${f[1]}" = "$c1" ] && [ "${f[2]}" = sleep ] && [ "${f[3]}" = "${id1:0:12}+1" ] &&
+# shares the namespace. Which is first: the lower PID's, and PIDs wrap
+if [ "$c1" -lt "$c3" ]; then
+	low=$c1 first=$id1 second=$id3
+else
+	low=$c3 first=$id3 second=$id1
+fi
+[ "${f[1]}" = "$low" ] && [ "${f[2]}" = sleep ] && [ "${f[3]}" = "${first:0:12}+1" ] &&
 	[ "${f[4]}" = - ] && [ "${f[5]}" = "$ct" ] ||
 	fail "-L row for $ct: $row"
 [ "${f[6]}" = "lo=127.0.0.1/8,eth0=203.0.113.1/24" ] || fail "-L interfaces of $ct: ${f[6]}"
@@ -212,7 +218,7 @@ read -ra f <<<"$row"
 [ "$(awk -v i="$ino" '$1 == i' "$LAB_DIR/p.out" | wc -l)" -eq 1 ] || fail "-L: $a listed twice"
 
 probe -L --json || fail "resolve_probe -L --json: $(cat "$LAB_DIR/p.err")"
-python3 - "$LAB_DIR/p.out" "$ino_ct" "$id1" "$ct" "$c1" "$id3" <<'EOF' || fail "-L --json: $(cat "$LAB_DIR/p.out")"
+python3 - "$LAB_DIR/p.out" "$ino_ct" "$first" "$ct" "$low" "$second" <<'EOF' || fail "-L --json: $(cat "$LAB_DIR/p.out")"
 import json, sys
 rows = json.load(open(sys.argv[1]))
 ino, cid, name, pid = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
