@@ -770,6 +770,25 @@ static int close_in_ns(void *arg, char *err)
 	return 0;
 }
 
+/* A deferred close (nscap_handle_close_later): the memory too. */
+static int close_free_in_ns(void *arg, char *err)
+{
+	struct nscap_handle *h = arg;
+
+	close_in_ns(h, err);
+	free(h->device);
+	free(h);
+	return 0;
+}
+
+void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h)
+{
+	if (h && (h->pcap || h->bulk) &&
+	    nscap_ns_defer(ns, close_free_in_ns, h) == 0)
+		return;
+	nscap_handle_close(ns, h);
+}
+
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h)
 {
 	if (!h)

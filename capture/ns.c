@@ -40,6 +40,13 @@ enum ns_state {
 	NS_QUIT,
 };
 
+/* A call handed over for later (nscap_ns_defer): nobody waits for it. */
+struct ns_job {
+	struct ns_job *next;
+	nscap_ns_fn fn;
+	void *arg;
+};
+
 struct nscap_ns {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -57,6 +64,9 @@ struct nscap_ns {
 	bool async;  /* the call under way is a posted one */
 	bool posted; /* posted, not yet reaped */
 	bool done;   /* posted and run: async_ret holds its result */
+	/* deferred calls, oldest first: run when no call waits */
+	struct ns_job *jobs, **jobs_tail;
+	bool retiring; /* end once the deferred calls have run */
 	char start_err[NSCAP_ERRBUF];
 };
 
@@ -188,6 +198,21 @@ out:
 	return ret;
 }
 
+/* Run a deferred call, ns->lock held (and let go meanwhile). */
+static void run_job(struct nscap_ns *ns)
+{
+	struct ns_job *job = ns->jobs;
+	char err[NSCAP_ERRBUF];
+
+	ns->jobs = job->next;
+	if (!ns->jobs)
+		ns->jobs_tail = &ns->jobs;
+	pthread_mutex_unlock(&ns->lock);
+	(void)job->fn(job->arg, err);
+	free(job);
+	pthread_mutex_lock(&ns->lock);
+}
+
 static void *ns_main(void *p)
 {
 	struct nscap_ns *ns = p;
@@ -199,7 +224,15 @@ static void *ns_main(void *p)
 	ns->ret = ret;
 	ns->state = ret ? NS_QUIT : NS_IDLE;
 	pthread_cond_broadcast(&ns->cond);
-	while (ns->state != NS_QUIT) {
+	for (;;) {
+		/* a call someone waits for comes before deferred ones */
+		if (ns->state != NS_REQUEST && ns->jobs) {
+			run_job(ns);
+			continue;
+		}
+		if (ns->state == NS_QUIT ||
+		    (ns->retiring && ns->state != NS_REQUEST))
+			break;
 		if (ns->state != NS_REQUEST) {
 			pthread_cond_wait(&ns->cond, &ns->lock);
 			continue;
@@ -241,6 +274,7 @@ int nscap_ns_start(struct nscap_ns **out, const struct nscap_ns_source *src,
 				    "thread");
 	ns->src = *src;
 	ns->state = NS_STARTING;
+	ns->jobs_tail = &ns->jobs;
 	ns->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (ns->done_fd < 0) {
 		ret = nscap_seterr(err, errno, "cannot start namespace thread");
@@ -325,6 +359,31 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	}
 	pthread_mutex_unlock(&ns->lock);
 	return ret;
+}
+
+int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg)
+{
+	struct ns_job *job = malloc(sizeof(*job));
+
+	if (!job)
+		return -ENOMEM;
+	job->next = NULL;
+	job->fn = fn;
+	job->arg = arg;
+	pthread_mutex_lock(&ns->lock);
+	*ns->jobs_tail = job;
+	ns->jobs_tail = &job->next;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
+	return 0;
+}
+
+void nscap_ns_retire(struct nscap_ns *ns)
+{
+	pthread_mutex_lock(&ns->lock);
+	ns->retiring = true;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
 }
 
 int nscap_ns_done_fd(const struct nscap_ns *ns)

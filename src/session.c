@@ -72,8 +72,11 @@ struct failed_iface {
 struct starget {
 	struct nscap_target t;
 	struct nscap_ns *ns; /* NULL when it shares another target's */
-	size_t owner;	     /* the target whose thread serves its namespace */
-	int watch_fd;	     /* -i all: the link-change doorbell, or -1 */
+	/* its process exited: the thread, ending once its closes are done
+	 * (joined at the session's close) */
+	struct nscap_ns *retired;
+	size_t owner; /* the target whose thread serves its namespace */
+	int watch_fd; /* -i all: the link-change doorbell, or -1 */
 	bool all;
 	bool gone;	       /* its process exited */
 	char label[LABEL_LEN]; /* for messages: "pid 42" or the target */
@@ -1192,9 +1195,12 @@ static void last_counts(struct nscap_session *s, size_t i)
 	}
 }
 
+/* Close handle i in its namespace thread, without waiting: closing a
+ * packet socket waits for a grace period (27 to 48 ms each here), and a
+ * loop blocked that long lets the other handles' rings overflow. */
 static void close_handle(struct nscap_session *s, size_t i)
 {
-	nscap_handle_close(s->tg[s->h[i]->owner].ns, s->h[i]);
+	nscap_handle_close_later(s->tg[s->h[i]->owner].ns, s->h[i]);
 	s->h[i] = NULL;
 }
 
@@ -1404,21 +1410,28 @@ static void target_gone(struct nscap_session *s, size_t k)
 		size_t i;
 
 		brace(s, owner, SIZE_MAX);
-		for (i = 0; i < s->nh; i++) {
-			if (!s->h[i] || s->h[i]->owner != owner)
-				continue;
-			take_pending(s, i, deadline);
-			end_handle(s, i);
-		}
+		/* what each ring holds, then each one's counters, then the
+		 * closes, handed to the thread: the loop goes on meanwhile */
+		for (i = 0; i < s->nh; i++)
+			if (s->h[i] && s->h[i]->owner == owner)
+				take_pending(s, i, deadline);
+		for (i = 0; i < s->nh; i++)
+			if (s->h[i] && s->h[i]->owner == owner)
+				last_counts(s, i);
+		for (i = 0; i < s->nh; i++)
+			if (s->h[i] && s->h[i]->owner == owner)
+				close_handle(s, i);
 		compact(s);
 		if (s->tg[owner].watch_fd >= 0) {
 			close(s->tg[owner].watch_fd);
 			s->tg[owner].watch_fd = -1;
 		}
-		/* nothing is left for its thread to do: it goes, and with it
-		 * nscap's hold on the dead namespace (its veths and all),
-		 * which would last as long as the capture of the others */
-		nscap_ns_stop(s->tg[owner].ns);
+		/* nothing is left for its thread to do but the closes: it
+		 * ends after them, and with it nscap's hold on the dead
+		 * namespace (its veths and all), which would last as long as
+		 * the capture of the others */
+		nscap_ns_retire(s->tg[owner].ns);
+		s->tg[owner].retired = s->tg[owner].ns;
 		s->tg[owner].ns = NULL;
 	}
 	fprintf(s->log, "nscap: target process %d (%s) exited; %s\n",
@@ -1760,16 +1773,18 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 }
 
 /*
- * Before the loop blocks to end a handle or a target's handles (take_pending
- * waits until its deadline; closing a packet socket waits for an RCU grace
- * period, 20 to 50 ms each here under strace, two for a handle with a
- * twin), the other handles' new packets go to their twins' large rings: an
- * immediate ring's few dozen slots overflowed meanwhile at a few thousand
- * packets a second (a bug hunt: some 250 to 650 dropped on a busy interface
- * when an idle one was deleted, or another target exited). Handles on their
- * immediate ring (LIGHT) but those of owner and except go up as a busy
- * wake-up takes them up, and what the immediate ring holds is read first;
- * the gears bring them down again once traffic is light.
+ * Before the loop may block while it ends a handle or a target's handles
+ * (take_pending waits until its deadline; -i all's listing waits for the
+ * links' lock, and for the closes handed to the same namespace thread:
+ * closing a packet socket waits for an RCU grace period, 20 to 50 ms each
+ * here, two for a handle with a twin), the other handles' new packets go
+ * to their twins' large rings: an immediate ring's few dozen slots
+ * overflowed meanwhile at a few thousand packets a second (a bug hunt,
+ * when the closes still blocked the loop: some 250 to 650 dropped on a
+ * busy interface when an idle one was deleted, or another target exited).
+ * Handles on their immediate ring (LIGHT) but those of owner and except go
+ * up as a busy wake-up takes them up, and what the immediate ring holds is
+ * read first; the gears bring them down again once traffic is light.
  */
 static void brace(struct nscap_session *s, size_t owner, size_t except)
 {
@@ -2485,6 +2500,7 @@ void nscap_session_close(struct nscap_session *s)
 		free(g->failed);
 		nscap_iface_list_free(&g->ifaces);
 		nscap_ns_stop(g->ns);
+		nscap_ns_stop(g->retired);
 		nscap_target_close(&g->t);
 	}
 	free(s->tg);

@@ -224,4 +224,13 @@ static inline uint64_t nscap_pkt_ns(const struct pcap_pkthdr *p, bool nano)
 /* Close h in ns; accepts NULL. */
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);
 
+/*
+ * Close h in ns without waiting: h is no longer the caller's. Closing a
+ * packet socket waits for an RCU grace period (tens of milliseconds here,
+ * two sockets with a twin), which the read loop must not spend blocked
+ * while other rings fill. nscap_ns_stop waits for it. Closes at once when
+ * it cannot be handed over (no memory). Accepts NULL.
+ */
+void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h);
+
 #endif

@@ -50,6 +50,24 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
  */
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
+/*
+ * Run fn(arg, err) in the namespace thread some time later, with nobody
+ * waiting for it: its result and message are dropped, and fn owns arg.
+ * Deferred calls run in the order given, whenever no call is waited for
+ * (nscap_ns_call and nscap_ns_post come first), and all before the thread
+ * ends. For work the caller must not block on, as closing packet sockets
+ * (each close waits for an RCU grace period). 0, or -ENOMEM (then fn was
+ * not taken).
+ */
+int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg);
+
+/*
+ * Let the thread end once its deferred calls have run, without waiting for
+ * it: no call may be made after this one but nscap_ns_stop, which joins
+ * the thread and frees ns.
+ */
+void nscap_ns_retire(struct nscap_ns *ns);
+
 /* An eventfd, readable once a posted call has run. */
 int nscap_ns_done_fd(const struct nscap_ns *ns);
 
@@ -63,7 +81,8 @@ bool nscap_ns_reap(struct nscap_ns *ns, bool wait, int *ret);
 /* Inode of the namespace entered (as in "net:[INODE]"). */
 unsigned long nscap_ns_inode(const struct nscap_ns *ns);
 
-/* Stop and join the thread; accepts NULL. */
+/* Stop and join the thread, once its deferred calls have run; accepts
+ * NULL. */
 void nscap_ns_stop(struct nscap_ns *ns);
 
 #endif

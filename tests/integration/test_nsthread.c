@@ -356,6 +356,117 @@ static void test_thread_pidfd(void **state)
 	pthread_join(t, NULL);
 }
 
+/* What deferred calls record: the order they ran in, and where. */
+struct order {
+	pthread_mutex_t lock;
+	char log[8];
+	size_t n;
+	unsigned long inode[8];
+	pid_t tid; /* the thread's, once a call ran */
+	int gate;  /* a pipe's read end the first call waits on, or -1 */
+};
+
+struct mark {
+	struct order *o;
+	char c;
+};
+
+static int record(void *arg, char *err)
+{
+	struct mark *m = arg;
+	struct order *o = m->o;
+	char b;
+
+	(void)err;
+	if (m->c == '1' && o->gate >= 0 && read(o->gate, &b, 1) < 0)
+		return -errno;
+	pthread_mutex_lock(&o->lock);
+	if (o->n < sizeof(o->log) - 1) {
+		o->inode[o->n] = inode_of("/proc/thread-self/ns/net");
+		o->log[o->n++] = m->c;
+	}
+	o->tid = (pid_t)syscall(SYS_gettid);
+	pthread_mutex_unlock(&o->lock);
+	return 0;
+}
+
+static void *open_gate(void *arg)
+{
+	int fd = *(int *)arg;
+
+	usleep(200000);
+	if (write(fd, "x", 1) < 0) {
+		/* the test fails on the order it reads */
+	}
+	return NULL;
+}
+
+/* Deferred calls run in the namespace, in the order given, after any call
+ * waited for that comes while one runs, and all before the thread stops
+ * (the session closes packet sockets so, without blocking its loop). */
+static void test_deferred(void **state)
+{
+	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
+	struct order o = {PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, 0, -1};
+	struct mark m1 = {&o, '1'}, m2 = {&o, '2'}, m3 = {&o, '3'};
+	struct mark m4 = {&o, '4'};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF];
+	pthread_t opener;
+	int gate[2];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(pipe(gate), 0);
+	o.gate = gate[0];
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
+	/* 1 waits for the gate (200 ms): meanwhile 2 is deferred and 3 is
+	 * called; 3 comes before 2 */
+	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
+	assert_int_equal(nscap_ns_defer(ns, record, &m2), 0);
+	assert_int_equal(pthread_create(&opener, NULL, open_gate, &gate[1]), 0);
+	assert_int_equal(nscap_ns_call(ns, record, &m3, err), 0);
+	assert_int_equal(nscap_ns_defer(ns, record, &m4), 0);
+	nscap_ns_stop(ns); /* runs 2 and 4 first */
+	pthread_join(opener, NULL);
+	close(gate[0]);
+	close(gate[1]);
+	assert_string_equal(o.log, "1324");
+	for (i = 0; i < o.n; i++)
+		assert_int_equal(o.inode[i], target_inode);
+}
+
+/* A retired thread ends by itself once its deferred calls have run (a
+ * target's thread, after its handles' closes), and is joined later. */
+static void test_retire(void **state)
+{
+	struct order o = {PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, 0, -1};
+	struct mark m1 = {&o, 'a'};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF], path[64];
+	struct stat st;
+	int tries;
+
+	(void)state;
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
+	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
+	nscap_ns_retire(ns);
+	for (tries = 0; tries < 500; tries++) {
+		pid_t tid;
+
+		pthread_mutex_lock(&o.lock);
+		tid = o.tid;
+		pthread_mutex_unlock(&o.lock);
+		snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
+		if (tid > 0 && stat(path, &st) < 0)
+			break;
+		usleep(10000);
+	}
+	assert_string_equal(o.log, "a");
+	assert_true(tries < 500); /* the thread ended, unjoined */
+	nscap_ns_stop(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +476,8 @@ int main(void)
 		cmocka_unit_test(test_nsfd),
 		cmocka_unit_test(test_leader_gone),
 		cmocka_unit_test(test_thread_pidfd),
+		cmocka_unit_test(test_deferred),
+		cmocka_unit_test(test_retire),
 	};
 
 	if (!getenv("NSC_TARGET_PID") || !getenv("NSC_TARGET_INODE") ||
