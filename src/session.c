@@ -1113,6 +1113,61 @@ static int disk_trouble(struct nscap_session *s, int e, char *err)
 	return 0;
 }
 
+#define RING_ROOM ((off_t)64 * 1024)
+
+/*
+ * --on-full=wait with a -W ring that has come round: the ring's next file
+ * replaces its oldest. That happens now, while the disk is full, and the
+ * current file (cut back to its last whole record) ends there. Waiting for
+ * a write to get through first, as any other new file does
+ * (new_file_waits), waited for ever: only the ring's going round frees its
+ * space. Where the oldest's space is too little, the next write fails and
+ * the wait goes on as before (with nothing more to remove). An oldest file
+ * under RING_ROOM bytes is left to wait with: closing the current file
+ * writes its statistics, and a failure there would end the capture. 0, or
+ * a negative errno with err set when the next file could not be made.
+ */
+static int ring_goes_round(struct nscap_session *s, char *err)
+{
+	struct nscap_rotate_decision d = {0};
+	char path[sizeof(s->path)], e[NSCAP_ERRBUF];
+	enum nscap_rotate_action a;
+	struct stat st;
+	int ret;
+
+	if (!s->full || !s->w || !s->o->rotate.files || !s->o->rotate.max_bytes)
+		return 0;
+	a = nscap_rotate_decide(&s->o->rotate, &s->rs, now_ns(), 0, true, &d);
+	if (a != NSCAP_ROTATE_NEXT || !d.replaces)
+		return 0;
+	if (nscap_rotate_filename(s->o->output, &s->o->rotate, d.index,
+				  (time_t)(d.name_ns / 1000000000u), path,
+				  sizeof(path), e))
+		return 0;
+	/* -W 1: the oldest is the current file */
+	if (strcmp(path, s->path) == 0 || stat(path, &st) < 0 ||
+	    st.st_size < RING_ROOM || s->ops->resume(s->w, e))
+		return 0;
+	s->full = false;
+	/* gone already (removed by someone else, or by the last try):
+	 * nothing to free, the wait goes on */
+	if (unlink(path) < 0) {
+		s->full = true;
+		return 0;
+	}
+	s->rs.file_bytes = s->ops->size(s->w);
+	ret = next_file(s, &d, err);
+	if (ret || s->full || strcmp(path, s->path) != 0)
+		return ret;
+	s->full_said = false;
+	if (!quiet(s))
+		fprintf(s->log,
+			"nscap: the disk is full: removed %s, the ring's "
+			"oldest file, to write it anew\n",
+			path);
+	return 0;
+}
+
 static void try_resume(struct nscap_session *s)
 {
 	char err[NSCAP_ERRBUF];
@@ -2083,6 +2138,8 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	}
 	if (ret == 0 && !s->full && must_flush(s))
 		ret = flush_file(s, err);
+	if (ret == 0)
+		ret = ring_goes_round(s, err);
 	try_resume(s);
 	keep_counts(s);
 	probe(s);

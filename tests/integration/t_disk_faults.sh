@@ -211,11 +211,48 @@ waiting_sized() {
 	mount -o remount,size=2m "$full"
 }
 
+# --on-full=wait with a -W ring that has come round, on a disk that fills
+# before the ring does (a file of 1.3 MB beside it in 2 MB): the ring's
+# next file replaces its oldest at once, which frees the space. It waited
+# for a write to get through first, for ever (nothing else frees space):
+# none of the 1000 sent late (1 MB, the ring goes round again) reached a
+# file. Now the two files hold most of the last of them; each time the
+# disk fills, what did not fit of the records queued is lost
+waiting_ring() {
+	local out="$full/r.$1" err="$LAB_DIR/err.waitr.$1" f n late=0
+	rm -f "$full"/*
+	dd if=/dev/zero of="$full/filler" bs=1k count=1300 status=none ||
+		fail "cannot write the filler"
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 400k -W 2 -w "$out" \
+		'udp portrange 9998-9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "-W, --on-full=wait: nscap did not start"
+	udp 3000 2000
+	grep -q 'dropping packets until there is space' "$err" ||
+		fail "-W $1, --on-full=wait: no word of the full disk: $(cat "$err")"
+	grep -q "^nscap: the disk is full: removed $out[01], the ring's oldest file, to write it anew$" "$err" ||
+		fail "-W $1, --on-full=wait: the ring did not go round: $(cat "$err")"
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9998 -n 1000 -s 1000 -r 1000 -t 30 >/dev/null
+	sleep 1.5
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "-W $1, --on-full=wait: exit $?: $(cat "$err")"
+	[ "$(ls "$out"* | wc -l)" -eq 2 ] || fail "-W $1, --on-full=wait: $(ls -l "$full")"
+	for f in "$out"*; do
+		readable "$f" >/dev/null
+		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
+		late=$((late + n))
+	done
+	[ "$late" -ge 300 ] ||
+		fail "-W $1, --on-full=wait: $late of the 1000 sent late are in the files: $(cat "$err")"
+	rm -f "$full"/*
+}
+
 disk_full pcapng
 disk_full pcap
 waiting_sized pcapng
 waiting_sized pcap
 waiting_rotating
+waiting_ring pcapng
+waiting_ring pcap
 killed pcapng
 killed pcap
 waiting
