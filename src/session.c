@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -1130,8 +1131,9 @@ static int disk_trouble(struct nscap_session *s, int e, char *err)
 static int ring_goes_round(struct nscap_session *s, char *err)
 {
 	struct nscap_rotate_decision d = {0};
-	char path[sizeof(s->path)], e[NSCAP_ERRBUF];
+	char path[sizeof(s->path)], dir[sizeof(s->path)], e[NSCAP_ERRBUF];
 	enum nscap_rotate_action a;
+	struct statvfs vfs;
 	struct stat st;
 	int ret;
 
@@ -1144,22 +1146,32 @@ static int ring_goes_round(struct nscap_session *s, char *err)
 				  (time_t)(d.name_ns / 1000000000u), path,
 				  sizeof(path), e))
 		return 0;
-	/* -W 1: the oldest is the current file */
+	/* -W 1: the oldest is the current file; another name for it (a hard
+	 * link) keeps its space */
 	if (strcmp(path, s->path) == 0 || stat(path, &st) < 0 ||
-	    st.st_size < RING_ROOM || s->ops->resume(s->w, e))
+	    st.st_size < RING_ROOM || st.st_nlink > 1 || unlink(path) < 0)
+		return 0;
+	/* a file still open elsewhere (tail -f, an uploader) keeps its space
+	 * until it is closed, and another writer may take it first: closing
+	 * the current file, which writes its statistics, would then fail and
+	 * end the capture. Without the room, the wait goes on (the oldest is
+	 * gone: the next tries find nothing to remove) */
+	dir_of(path, dir, sizeof(dir));
+	if (statvfs(dir, &vfs) < 0 ||
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)RING_ROOM ||
+	    s->ops->resume(s->w, e))
 		return 0;
 	s->full = false;
-	/* gone already (removed by someone else, or by the last try):
-	 * nothing to free, the wait goes on */
-	if (unlink(path) < 0) {
-		s->full = true;
-		return 0;
-	}
 	s->rs.file_bytes = s->ops->size(s->w);
+	/* a turn of the ring, not a SIGHUP (which would say more, even with
+	 * -q, when the next file cannot be made) */
+	d.reason = NSCAP_ROTATE_BY_SIZE;
 	ret = next_file(s, &d, err);
 	if (ret || s->full || strcmp(path, s->path) != 0)
 		return ret;
 	s->full_said = false;
+	/* a SIGHUP that came while the disk was full asked for this file */
+	s->sig->rotate = 0;
 	if (!quiet(s))
 		fprintf(s->log,
 			"nscap: the disk is full: removed %s, the ring's "
@@ -1251,7 +1263,7 @@ static void last_counts(struct nscap_session *s, size_t i)
 }
 
 /* Close handle i in its namespace thread, without waiting: closing a
- * packet socket waits for a grace period (27 to 48 ms each here), and a
+ * packet socket waits for a grace period (20 to 50 ms each here), and a
  * loop blocked that long lets the other handles' rings overflow. */
 static void close_handle(struct nscap_session *s, size_t i)
 {

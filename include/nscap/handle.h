@@ -229,7 +229,8 @@ void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);
  * packet socket waits for an RCU grace period (tens of milliseconds here,
  * two sockets with a twin), which the read loop must not spend blocked
  * while other rings fill. nscap_ns_stop waits for it. Closes at once when
- * it cannot be handed over (no memory). Accepts NULL.
+ * it cannot be handed over (no memory). A call posted for h
+ * (nscap_handle_open_post) must have been reaped first. Accepts NULL.
  */
 void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h);
 

@@ -246,6 +246,40 @@ waiting_ring() {
 	rm -f "$full"/*
 }
 
+# the same, with the oldest file held open elsewhere (a tail -f): removing
+# it frees nothing until it is closed, and closing the current file (its
+# statistics) would fail and end the capture. The ring waits instead, and
+# goes on once the holder lets go
+waiting_ring_held() {
+	local out="$full/h.pcapng" err="$LAB_DIR/err.waith" f n late=0
+	rm -f "$full"/*
+	dd if=/dev/zero of="$full/filler" bs=1k count=1300 status=none ||
+		fail "cannot write the filler"
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 400k -W 2 -w "$out" \
+		'udp portrange 9998-9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "-W held, --on-full=wait: nscap did not start"
+	exec 9<"${out}0"
+	udp 3000 2000
+	sleep 1.5
+	[ -d "/proc/$BG_PID" ] || { exec 9<&-; fail "-W held, --on-full=wait: nscap stopped: $(cat "$err")"; }
+	! grep -q "the ring's oldest file" "$err" ||
+		{ exec 9<&-; fail "-W held, --on-full=wait: went round with no room: $(cat "$err")"; }
+	exec 9<&-
+	sleep 1.5 # a try every second: the space is back
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9998 -n 50 -s 1000 -r 100 -t 30 >/dev/null
+	sleep 1.5
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "-W held, --on-full=wait: exit $?: $(cat "$err")"
+	for f in "$out"*; do
+		readable "$f" >/dev/null
+		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
+		late=$((late + n))
+	done
+	[ "$late" -ge 40 ] ||
+		fail "-W held, --on-full=wait: $late of the 50 sent late are in the files: $(cat "$err")"
+	rm -f "$full"/*
+}
+
 disk_full pcapng
 disk_full pcap
 waiting_sized pcapng
@@ -253,6 +287,7 @@ waiting_sized pcap
 waiting_rotating
 waiting_ring pcapng
 waiting_ring pcap
+waiting_ring_held
 killed pcapng
 killed pcap
 waiting

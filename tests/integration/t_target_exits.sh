@@ -73,7 +73,7 @@ expect_status 1 $? "one of two targets exited"
 
 # stream mode: a target's handles are closed in its namespace thread while
 # the loop reads on. Each packet socket's close waits for an RCU grace
-# period (30 to 50 ms here, two sockets a handle), and while the loop
+# period (20 to 50 ms here, two sockets a handle), and while the loop
 # waited for them, another target's busy interface at 3,000 pps lost 186
 # to 523 of its 3,000 packets (its immediate ring holds a few dozen); now
 # none, or a few where the machine stalls. Up to three tries, for a noisy
