@@ -66,7 +66,10 @@ struct nscap_ns {
 	bool done;   /* posted and run: async_ret holds its result */
 	/* deferred calls, oldest first: run when no call waits */
 	struct ns_job *jobs, **jobs_tail;
-	bool retiring; /* end once the deferred calls have run */
+	pthread_t worker;  /* runs them (worker_main) */
+	bool worker_on;	   /* it runs */
+	bool worker_ended; /* it ended, and is to be joined */
+	bool retiring;	   /* end once the deferred calls have run */
 	char start_err[NSCAP_ERRBUF];
 };
 
@@ -213,6 +216,27 @@ static void run_job(struct nscap_ns *ns)
 	pthread_mutex_lock(&ns->lock);
 }
 
+/*
+ * The deferred calls' thread: started by the namespace thread, it is in the
+ * same namespaces (a new thread takes its creator's network and mount
+ * namespaces, and shares its root), and runs them in order until none is
+ * left, so that a close (a grace period each) never holds up a call that
+ * the loop waits for: a listing of -i all after a deletion, statistics.
+ */
+static void *worker_main(void *p)
+{
+	struct nscap_ns *ns = p;
+
+	pthread_mutex_lock(&ns->lock);
+	while (ns->jobs)
+		run_job(ns);
+	ns->worker_on = false;
+	ns->worker_ended = true;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
+	return NULL;
+}
+
 static void *ns_main(void *p)
 {
 	struct nscap_ns *ns = p;
@@ -225,15 +249,31 @@ static void *ns_main(void *p)
 	ns->state = ret ? NS_QUIT : NS_IDLE;
 	pthread_cond_broadcast(&ns->cond);
 	for (;;) {
-		/* a call someone waits for comes before deferred ones */
-		if (ns->state != NS_REQUEST && ns->jobs) {
-			run_job(ns);
+		if (ns->worker_ended) {
+			ns->worker_ended = false;
+			pthread_mutex_unlock(&ns->lock);
+			pthread_join(ns->worker, NULL);
+			pthread_mutex_lock(&ns->lock);
 			continue;
 		}
-		if (ns->state == NS_QUIT ||
-		    (ns->retiring && ns->state != NS_REQUEST))
-			break;
+		if (ns->jobs && !ns->worker_on) {
+			/* signals stay blocked in it, as here */
+			if (pthread_create(&ns->worker, NULL, worker_main,
+					   ns) == 0) {
+				ns->worker_on = true;
+				continue;
+			}
+			/* no thread: here, after any call waited for */
+			if (ns->state != NS_REQUEST) {
+				run_job(ns);
+				continue;
+			}
+		}
 		if (ns->state != NS_REQUEST) {
+			/* stopped or retired: once the deferred calls ran */
+			if ((ns->state == NS_QUIT || ns->retiring) &&
+			    !ns->jobs && !ns->worker_on)
+				break;
 			pthread_cond_wait(&ns->cond, &ns->lock);
 			continue;
 		}

@@ -1842,16 +1842,18 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 /*
  * Before the loop may block while it ends a handle or a target's handles
  * (take_pending waits until its deadline; -i all's listing waits for the
- * links' lock, and for the closes handed to the same namespace thread:
- * closing a packet socket waits for an RCU grace period, 20 to 50 ms each
- * here, two for a handle with a twin), the other handles' new packets go
- * to their twins' large rings: an immediate ring's few dozen slots
- * overflowed meanwhile at a few thousand packets a second (a bug hunt,
- * when the closes still blocked the loop: some 250 to 650 dropped on a
- * busy interface when an idle one was deleted, or another target exited).
- * Handles on their immediate ring (LIGHT) but those of owner and except go
- * up as a busy wake-up takes them up, and what the immediate ring holds is
- * read first; the gears bring them down again once traffic is light.
+ * links' lock while a deleted link unregisters), the other handles' new
+ * packets go to their twins' large rings: an immediate ring's few dozen
+ * slots overflow in a moment at a few thousand packets a second. A bug
+ * hunt saw 250 to 650 dropped on a busy interface when an idle one was
+ * deleted, or another target exited, when the loop still closed the
+ * handles itself (closing a packet socket waits for an RCU grace period,
+ * 20 to 50 ms here); with the closes on the namespace's worker
+ * (nscap_handle_close_later), the lab lost none there with or without
+ * this, which stays for the waits that remain. Handles on their immediate
+ * ring (LIGHT) but those of owner and except go up as a busy wake-up takes
+ * them up, and what the immediate ring holds is read first; the gears
+ * bring them down again once traffic is light.
  */
 static void brace(struct nscap_session *s, size_t owner, size_t except)
 {

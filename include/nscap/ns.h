@@ -51,13 +51,14 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
 /*
- * Run fn(arg, err) in the namespace thread some time later, with nobody
- * waiting for it: its result and message are dropped, and fn owns arg.
- * Deferred calls run in the order given, whenever no call is waited for
- * (nscap_ns_call and nscap_ns_post come first), and all before the thread
- * ends. For work the caller must not block on, as closing packet sockets
- * (each close waits for an RCU grace period). 0, or -ENOMEM (then fn was
- * not taken).
+ * Run fn(arg, err) in the namespace soon, with nobody waiting for it: its
+ * result and message are dropped, and fn owns arg. Deferred calls run in
+ * the order given, on a thread the namespace thread starts for them (in
+ * its namespaces, sysfs too), so that calls made meanwhile
+ * (nscap_ns_call, nscap_ns_post) do not wait for them; all have run before
+ * the namespace thread ends. For work the caller must not block on, as
+ * closing packet sockets (each close waits for an RCU grace period). 0, or
+ * -ENOMEM (then fn was not taken).
  */
 int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg);
 

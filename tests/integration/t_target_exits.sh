@@ -102,7 +102,7 @@ stream_try() {
 		fail "the exit went unseen: $(cat "$LAB_DIR/err5")"
 	case $line in
 	*", 3000 received by filter, "*) ;;
-	*) fail "the sender's 3000 packets did not all reach the filter: $line" ;;
+	*) fail "the sender's 3000 packets did not all reach the filter (try $((tries + 1))): $(cat "$LAB_DIR/err5")" ;;
 	esac
 	dropped=${line##*filter, }
 	dropped=${dropped%% dropped*}

@@ -362,8 +362,9 @@ struct order {
 	char log[8];
 	size_t n;
 	unsigned long inode[8];
-	pid_t tid; /* the thread's, once a call ran */
-	int gate;  /* a pipe's read end the first call waits on, or -1 */
+	bool sysfs[8]; /* /sys showed the namespace's nsconly0 */
+	pid_t tid;     /* the thread's, once a call ran */
+	int gate;      /* a pipe's read end the first call waits on, or -1 */
 };
 
 struct mark {
@@ -382,7 +383,10 @@ static int record(void *arg, char *err)
 		return -errno;
 	pthread_mutex_lock(&o->lock);
 	if (o->n < sizeof(o->log) - 1) {
+		struct stat st;
+
 		o->inode[o->n] = inode_of("/proc/thread-self/ns/net");
+		o->sysfs[o->n] = stat("/sys/class/net/nsconly0", &st) == 0;
 		o->log[o->n++] = m->c;
 	}
 	o->tid = (pid_t)syscall(SYS_gettid);
@@ -401,13 +405,15 @@ static void *open_gate(void *arg)
 	return NULL;
 }
 
-/* Deferred calls run in the namespace, in the order given, after any call
- * waited for that comes while one runs, and all before the thread stops
- * (the session closes packet sockets so, without blocking its loop). */
+/* Deferred calls run in the namespace (its sysfs too), in the order given,
+ * on a thread of their own: a call waited for that comes while one runs
+ * does not wait for it. All run before the thread stops. (The session
+ * closes packet sockets so, without blocking its loop or its calls.) */
 static void test_deferred(void **state)
 {
 	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
-	struct order o = {PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, 0, -1};
+	struct order o = {
+		PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, {false}, 0, -1};
 	struct mark m1 = {&o, '1'}, m2 = {&o, '2'}, m3 = {&o, '3'};
 	struct mark m4 = {&o, '4'};
 	struct nscap_ns *ns = NULL;
@@ -421,7 +427,7 @@ static void test_deferred(void **state)
 	o.gate = gate[0];
 	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
 	/* 1 waits for the gate (200 ms): meanwhile 2 is deferred and 3 is
-	 * called; 3 comes before 2 */
+	 * called; 3 runs at once, before 1 ends */
 	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
 	assert_int_equal(nscap_ns_defer(ns, record, &m2), 0);
 	assert_int_equal(pthread_create(&opener, NULL, open_gate, &gate[1]), 0);
@@ -431,16 +437,19 @@ static void test_deferred(void **state)
 	pthread_join(opener, NULL);
 	close(gate[0]);
 	close(gate[1]);
-	assert_string_equal(o.log, "1324");
-	for (i = 0; i < o.n; i++)
+	assert_string_equal(o.log, "3124");
+	for (i = 0; i < o.n; i++) {
 		assert_int_equal(o.inode[i], target_inode);
+		assert_true(o.sysfs[i]);
+	}
 }
 
 /* A retired thread ends by itself once its deferred calls have run (a
  * target's thread, after its handles' closes), and is joined later. */
 static void test_retire(void **state)
 {
-	struct order o = {PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, 0, -1};
+	struct order o = {
+		PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, {false}, 0, -1};
 	struct mark m1 = {&o, 'a'};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF], path[64];
