@@ -77,9 +77,18 @@ lab_link() {
 
 # lab_target NS: a process living in NS (the "container"); prints its PID.
 # Cleanup kills every process left in the lab's namespaces.
+# It waits (up to 5 s) until ip has entered NS and become sleep: a target
+# taken before is in the host's namespace, named "ip" (a CI run captured
+# the host's eth0 so, and saw none of the lab's packets).
 lab_target() {
+	local pid i
 	ip netns exec "$1" sleep 600 >/dev/null 2>&1 &
-	echo "$!"
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	echo "$pid"
 }
 
 # lab_bg CMD...: run CMD in the background, killed at cleanup; sets BG_PID.
