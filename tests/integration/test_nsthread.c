@@ -450,29 +450,31 @@ static void test_retire(void **state)
 {
 	struct order o = {
 		PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, {false}, 0, -1};
-	struct mark m1 = {&o, 'a'};
+	struct mark m0 = {&o, 't'}, m1 = {&o, 'a'};
 	struct nscap_ns *ns = NULL;
-	char err[NSCAP_ERRBUF], path[64];
+	char err[NSCAP_ERRBUF], path[64], log[sizeof(o.log)];
 	struct stat st;
+	pid_t tid;
 	int tries;
 
 	(void)state;
 	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
+	/* a call waited for runs on the namespace thread itself */
+	assert_int_equal(nscap_ns_call(ns, record, &m0, err), 0);
+	pthread_mutex_lock(&o.lock);
+	tid = o.tid;
+	pthread_mutex_unlock(&o.lock);
+	assert_true(tid > 0);
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
 	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
 	nscap_ns_retire(ns);
-	for (tries = 0; tries < 500; tries++) {
-		pid_t tid;
-
-		pthread_mutex_lock(&o.lock);
-		tid = o.tid;
-		pthread_mutex_unlock(&o.lock);
-		snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
-		if (tid > 0 && stat(path, &st) < 0)
-			break;
+	for (tries = 0; tries < 500 && stat(path, &st) == 0; tries++)
 		usleep(10000);
-	}
-	assert_string_equal(o.log, "a");
-	assert_true(tries < 500); /* the thread ended, unjoined */
+	assert_true(tries < 500); /* the namespace thread ended, unjoined */
+	pthread_mutex_lock(&o.lock);
+	memcpy(log, o.log, sizeof(log));
+	pthread_mutex_unlock(&o.lock);
+	assert_string_equal(log, "ta");
 	nscap_ns_stop(ns);
 }
 
