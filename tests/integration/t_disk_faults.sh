@@ -211,6 +211,30 @@ waiting_sized() {
 	mount -o remount,size=2m "$full"
 }
 
+# ring_start OUT ERR WHAT: the tmpfs emptied, 1.3 MB of it taken by a
+# filler, and nscap started on a -C 400k -W 2 ring named OUT (the files
+# OUT0 and OUT1), --on-full=wait, stderr to ERR
+ring_start() {
+	rm -f "$full"/*
+	dd if=/dev/zero of="$full/filler" bs=1k count=1300 status=none ||
+		fail "cannot write the filler"
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 400k -W 2 -w "$1" \
+		'udp portrange 9998-9999' 2>"$2"
+	wait_for 10 listening "$2" || fail "$3: nscap did not start"
+}
+
+# late_in OUT: every file of ring OUT readable; prints how many of its
+# packets went to port 9998 (those sent late)
+late_in() {
+	local f n late=0
+	for f in "$1"*; do
+		readable "$f" >/dev/null || exit 1
+		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
+		late=$((late + n))
+	done
+	echo "$late"
+}
+
 # --on-full=wait with a -W ring that has come round, on a disk that fills
 # before the ring does (a file of 1.3 MB beside it in 2 MB): the ring's
 # next file replaces its oldest at once, which frees the space. It waited
@@ -219,13 +243,8 @@ waiting_sized() {
 # file. Now the two files hold most of the last of them; each time the
 # disk fills, what did not fit of the records queued is lost
 waiting_ring() {
-	local out="$full/r.$1" err="$LAB_DIR/err.waitr.$1" f n late=0
-	rm -f "$full"/*
-	dd if=/dev/zero of="$full/filler" bs=1k count=1300 status=none ||
-		fail "cannot write the filler"
-	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 400k -W 2 -w "$out" \
-		'udp portrange 9998-9999' 2>"$err"
-	wait_for 10 listening "$err" || fail "-W, --on-full=wait: nscap did not start"
+	local out="$full/r.$1" err="$LAB_DIR/err.waitr.$1" late
+	ring_start "$out" "$err" "-W $1, --on-full=wait"
 	udp 3000 2000
 	grep -q 'dropping packets until there is space' "$err" ||
 		fail "-W $1, --on-full=wait: no word of the full disk: $(cat "$err")"
@@ -236,11 +255,7 @@ waiting_ring() {
 	kill -INT "$BG_PID"
 	wait "$BG_PID" || fail "-W $1, --on-full=wait: exit $?: $(cat "$err")"
 	[ "$(ls "$out"* | wc -l)" -eq 2 ] || fail "-W $1, --on-full=wait: $(ls -l "$full")"
-	for f in "$out"*; do
-		readable "$f" >/dev/null
-		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
-		late=$((late + n))
-	done
+	late=$(late_in "$out") || exit 1
 	[ "$late" -ge 300 ] ||
 		fail "-W $1, --on-full=wait: $late of the 1000 sent late are in the files: $(cat "$err")"
 	rm -f "$full"/*
@@ -251,13 +266,8 @@ waiting_ring() {
 # statistics) would fail and end the capture. The ring waits instead, and
 # goes on once the holder lets go
 waiting_ring_held() {
-	local out="$full/h.pcapng" err="$LAB_DIR/err.waith" f n late=0
-	rm -f "$full"/*
-	dd if=/dev/zero of="$full/filler" bs=1k count=1300 status=none ||
-		fail "cannot write the filler"
-	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 400k -W 2 -w "$out" \
-		'udp portrange 9998-9999' 2>"$err"
-	wait_for 10 listening "$err" || fail "-W held, --on-full=wait: nscap did not start"
+	local out="$full/h.pcapng" err="$LAB_DIR/err.waith" late
+	ring_start "$out" "$err" "-W held, --on-full=wait"
 	exec 9<"${out}0"
 	udp 3000 2000
 	sleep 1.5
@@ -270,11 +280,7 @@ waiting_ring_held() {
 	sleep 1.5
 	kill -INT "$BG_PID"
 	wait "$BG_PID" || fail "-W held, --on-full=wait: exit $?: $(cat "$err")"
-	for f in "$out"*; do
-		readable "$f" >/dev/null
-		n=$(tshark -r "$f" -Y 'udp.dstport == 9998' 2>/dev/null | wc -l)
-		late=$((late + n))
-	done
+	late=$(late_in "$out") || exit 1
 	[ "$late" -ge 40 ] ||
 		fail "-W held, --on-full=wait: $late of the 50 sent late are in the files: $(cat "$err")"
 	rm -f "$full"/*
