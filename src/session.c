@@ -2247,12 +2247,18 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 				*why = STOP_READER_GONE;
 				goto out;
 			}
-			if (sl.kind[i] == SLOT_SHIFTED)
+			if (sl.kind[i] == SLOT_SHIFTED) {
 				reap_shifts(s, sl.idx[i]);
-			else if (sl.kind[i] == SLOT_PIDFD)
+			} else if (sl.kind[i] == SLOT_PIDFD) {
 				target_gone(s, sl.idx[i]);
-			else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
-				 nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
+				/* one a wake-up: each may wait for its rings'
+				 * last block (a block timeout), and the others
+				 * are read in between (t_exits_stop). Those
+				 * left are still readable: the next wait
+				 * returns at once */
+				break;
+			} else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
+				   nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
 				attach_new(s, sl.idx[i]);
 		}
 	}

@@ -82,9 +82,10 @@ bool nscap_loop_new_stop(const struct nscap_wait *wt);
  * Wait until wt->deadline_ms for h to hand over what the kernel has
  * accepted but still holds (a TPACKET_V3 block is handed over when full or
  * when its timeout expires), until h->captured reaches want, taking at most
- * max packets; from both rings of a handle with a twin. Returns the packets
- * taken; -EINTR when a new stop signal came (the caller stops waiting for other
- * handles too); or a negative errno as nscap_loop_dispatch.
+ * max packets; from both rings of a handle with a twin. Past the deadline
+ * (at the call too), what is ready is still taken, without waiting. Returns the
+ * packets taken; -EINTR when a new stop signal came (the caller stops waiting
+ * for other handles too); or a negative errno as nscap_loop_dispatch.
  */
 int nscap_loop_wait_pending(struct nscap_handle *h,
 			    const struct nscap_sink *sink, uint64_t want,
