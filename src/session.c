@@ -1114,6 +1114,14 @@ static int disk_trouble(struct nscap_session *s, int e, char *err)
 	return 0;
 }
 
+/* The writer has resumed after a disk fault: packets go to it again, and
+ * the file was cut back: -C counts from what it holds. */
+static void writing_again(struct nscap_session *s)
+{
+	s->full = false;
+	s->rs.file_bytes = s->ops->size(s->w);
+}
+
 #define RING_ROOM ((off_t)64 * 1024)
 
 /*
@@ -1161,8 +1169,7 @@ static int ring_goes_round(struct nscap_session *s, char *err)
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)RING_ROOM ||
 	    s->ops->resume(s->w, e))
 		return 0;
-	s->full = false;
-	s->rs.file_bytes = s->ops->size(s->w);
+	writing_again(s);
 	/* a turn of the ring, not a SIGHUP (which would say more, even with
 	 * -q, when the next file cannot be made) */
 	d.reason = NSCAP_ROTATE_BY_SIZE;
@@ -1186,13 +1193,10 @@ static void try_resume(struct nscap_session *s)
 
 	if (!s->full || !s->w || mono_ns() - s->full_since < 1000000000u)
 		return;
-	if (s->ops->resume(s->w, err) == 0) {
-		s->full = false;
-		/* the file was cut back: -C counts from what it holds */
-		s->rs.file_bytes = s->ops->size(s->w);
-	} else {
+	if (s->ops->resume(s->w, err) == 0)
+		writing_again(s);
+	else
 		s->full_since = mono_ns();
-	}
 }
 
 /*
@@ -1299,6 +1303,26 @@ static void compact(struct nscap_session *s)
 		if (s->h[i])
 			s->h[n++] = s->h[i];
 	s->nh = n;
+}
+
+/*
+ * End the handles of target owner (SIZE_MAX: every handle): every one's
+ * counters before any is closed. A close waits for the kernel (a grace
+ * period; where it cannot be handed over, the loop waits), and meanwhile a
+ * later handle's ring took the traffic after a stop and counted drops that
+ * were none (a hunt: 160 of a second interface's, its file whole).
+ */
+static void end_handles(struct nscap_session *s, size_t owner)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && (owner == SIZE_MAX || s->h[i]->owner == owner))
+			last_counts(s, i);
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && (owner == SIZE_MAX || s->h[i]->owner == owner))
+			close_handle(s, i);
+	compact(s);
 }
 
 static bool same_iface(const struct failed_iface *x,
@@ -1477,18 +1501,12 @@ static void target_gone(struct nscap_session *s, size_t k)
 		size_t i;
 
 		brace(s, owner, SIZE_MAX);
-		/* what each ring holds, then each one's counters, then the
-		 * closes, handed to the thread: the loop goes on meanwhile */
+		/* what each ring holds, then the handles ended: the loop goes
+		 * on while their closes run */
 		for (i = 0; i < s->nh; i++)
 			if (s->h[i] && s->h[i]->owner == owner)
 				take_pending(s, i, deadline);
-		for (i = 0; i < s->nh; i++)
-			if (s->h[i] && s->h[i]->owner == owner)
-				last_counts(s, i);
-		for (i = 0; i < s->nh; i++)
-			if (s->h[i] && s->h[i]->owner == owner)
-				close_handle(s, i);
-		compact(s);
+		end_handles(s, owner);
 		if (s->tg[owner].watch_fd >= 0) {
 			close(s->tg[owner].watch_fd);
 			s->tg[owner].watch_fd = -1;
@@ -2484,18 +2502,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	if (s->full && s->w && s->ops->resume(s->w, err) == 0)
 		s->full = false;
 	/* the counters go into the file, then the last flush, then what was
-	 * lost, then the close. Every handle's counters before any handle is
-	 * closed: closing one waits for the kernel (a grace period), and
-	 * meanwhile a later one's ring took the traffic after the stop and
-	 * counted drops that were none (a hunt: 160 of a second interface's,
-	 * its file whole) */
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i])
-			last_counts(s, i);
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i])
-			close_handle(s, i);
-	s->nh = 0;
+	 * lost, then the close */
+	end_handles(s, SIZE_MAX);
 	if (s->w) {
 		char cerr[NSCAP_ERRBUF];
 		int r;
