@@ -88,16 +88,22 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
 
 /*
  * The program: member = map[0].member; with NSCAP_FANOUT_WATCH, count the
- * packets that come less than NSCAP_FANOUT_BURST_NS after the first of
- * their run (map[0].start, .count), and at NSCAP_FANOUT_BURST_PACKETS
- * store and return member 0, the twin; otherwise the immediate ring, 1.
- * With watch false, only the member (for a map that nscap cannot read).
+ * packets sent to the immediate ring (map[0].sent), and with map[0].room
+ * or more of them unread (sent - ack, as nscap stores ack) store and
+ * return member 0, the twin; then count the packets that come less than
+ * NSCAP_FANOUT_BURST_NS after the first of their run (map[0].start,
+ * .count), and at NSCAP_FANOUT_BURST_PACKETS do the same; otherwise the
+ * immediate ring, 1. With watch false, only the member (for a map that
+ * nscap cannot read).
  */
 int nscap_fanout_load(int map, bool watch)
 {
 	const int16_t member = offsetof(struct nscap_fanout_value, member);
 	const int16_t count = offsetof(struct nscap_fanout_value, count);
 	const int16_t start = offsetof(struct nscap_fanout_value, start_ns);
+	const int16_t sent = offsetof(struct nscap_fanout_value, sent);
+	const int16_t ack = offsetof(struct nscap_fanout_value, ack);
+	const int16_t room = offsetof(struct nscap_fanout_value, room);
 	union bpf_attr attr;
 	struct bpf_insn prog[] = {
 		/* 0: r0 = lookup(map, &(u32){0}); if !r0 return 0 */
@@ -108,43 +114,57 @@ int nscap_fanout_load(int map, bool watch)
 		     map),
 		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
 		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 20, 0), /* 27 */
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 28, 0), /* 35 */
 		/* 7: r6 = value; r0 = member; unless watching, return it */
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0),
 		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_6, member,
 		     0),
-		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 16, /* 26 */
+		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 24, /* 34 */
 		     NSCAP_FANOUT_WATCH),
-		/* 10: r8 = now - start; a new run when it is over the bound */
+		/* 10: one more sent (atomic: packets come on several CPUs at
+		 * once); r8 = sent - ack, in 32 bits (sent wraps); at room or
+		 * more, the twin from now on */
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 1),
+		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, sent,
+		     BPF_ADD | BPF_FETCH),
+		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_7, BPF_REG_6, ack, 0),
+		insn(BPF_ALU | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
+		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_7, BPF_REG_6, room, 0),
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_7, 0, 1, 0), /* 18 */
+		insn(BPF_JMP | BPF_JGE | BPF_X, BPF_REG_8, BPF_REG_7,
+		     9, /* 27 */
+		     0),
+		/* 18: r8 = now - start; a new run when it is over the bound */
 		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ktime_get_ns),
 		insn(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_7, BPF_REG_6, start,
 		     0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_8, BPF_REG_0, 0, 0),
 		insn(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
-		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 7, /* 22 */
+		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 7, /* 30 */
 		     NSCAP_FANOUT_BURST_NS),
-		/* 15: one more in the run (an atomic add: packets come on
-		 * several CPUs at once); below the bound, the immediate ring;
-		 * at it, the twin from now on */
+		/* 23: one more in the run; below the bound, the immediate
+		 * ring; at it, the twin from now on */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 1),
 		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, count,
 		     BPF_ADD | BPF_FETCH),
 		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
-		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 5, /* 24 */
+		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 5, /* 32 */
 		     NSCAP_FANOUT_BURST_PACKETS),
+		/* 27: the twin */
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, member, 0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 22: a new run begins with this packet */
+		/* 30: a new run begins with this packet */
 		insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_0, start,
 		     0),
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, count, 1),
-		/* 24 */
+		/* 32 */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 26: the member, as read */
+		/* 34: the member, as read */
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 27 */
+		/* 35 */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
@@ -174,7 +194,7 @@ int nscap_fanout_attach(int fd, int prog)
 
 int nscap_fanout_choose(int map, uint32_t *mem, unsigned int member)
 {
-	struct nscap_fanout_value value = {member, 0, 0};
+	struct nscap_fanout_value value = {.member = member};
 	uint32_t key = 0;
 	union bpf_attr attr;
 

@@ -580,14 +580,60 @@ int nscap_handle_down(struct nscap_handle *h, char *err)
 _Static_assert(offsetof(struct nscap_fanout_value, member) == 0,
 	       "the member is the value's first word");
 
+/* The map's value, where it is mapped and watched. */
+static struct nscap_fanout_value *watched(const struct nscap_handle *h)
+{
+	return h->bulk && h->primed && h->watch
+		       ? (struct nscap_fanout_value *)(void *)h->map_mem
+		       : NULL;
+}
+
+/* The switch point the program watches for, as nscap has learnt it. */
+static uint32_t switch_point(const struct nscap_handle *h)
+{
+	/* libpcap's default ring where the handle has none of its own */
+	size_t ring = h->cfg.buffer_bytes ? h->cfg.buffer_bytes : 2u << 20;
+
+	return nscap_watch_mix_room(
+		&h->mix,
+		nscap_ring_immediate_room(
+			ring, nscap_ring_immediate_snaplen(h->cfg.snaplen)));
+}
+
 void nscap_handle_watch(struct nscap_handle *h)
 {
-	/* a store: it cannot fail; without a mapped map, or where the kernel
-	 * refused the watching program, the immediate ring is chosen already
-	 * (the plain program would read WATCH as member 0) */
-	if (h->bulk && h->primed && h->watch)
-		__atomic_store_n(&h->map_mem[0], NSCAP_FANOUT_WATCH,
-				 __ATOMIC_RELEASE);
+	struct nscap_fanout_value *v = watched(h);
+
+	/* stores: they cannot fail; without a mapped map, or where the
+	 * kernel refused the watching program, the immediate ring is chosen
+	 * already (the plain program would read WATCH as member 0). The
+	 * program counts from here: none is unread but what came while
+	 * settling, which is read next. */
+	if (!v)
+		return;
+	h->acked = __atomic_load_n(&v->sent, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&v->room, switch_point(h), __ATOMIC_RELAXED);
+	__atomic_store_n(&v->ack, h->acked, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
+}
+
+uint32_t nscap_handle_sent(const struct nscap_handle *h)
+{
+	const struct nscap_fanout_value *v = watched(h);
+
+	return v ? __atomic_load_n(&v->sent, __ATOMIC_ACQUIRE) : 0;
+}
+
+void nscap_handle_ack(struct nscap_handle *h, uint32_t sent, uint64_t read)
+{
+	struct nscap_fanout_value *v = watched(h);
+
+	if (!v)
+		return;
+	nscap_watch_mix_add(&h->mix, sent - h->acked, read);
+	h->acked = sent;
+	__atomic_store_n(&v->room, switch_point(h), __ATOMIC_RELAXED);
+	__atomic_store_n(&v->ack, sent, __ATOMIC_RELEASE);
 }
 
 bool nscap_handle_kernel_up(const struct nscap_handle *h)

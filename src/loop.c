@@ -45,6 +45,9 @@ int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
 	struct dispatch_ctx d = {h, sink, bulk ? h->bulk : h->pcap,
 				 0, bulk, err};
 	uint64_t before = h->captured;
+	/* the fanout program's count before the read: what it sent after
+	 * this may still be in the ring when the read ends */
+	uint32_t sent = bulk ? 0 : nscap_handle_sent(h);
 	int n;
 
 	n = pcap_dispatch(d.p, max, on_packet, (unsigned char *)&d);
@@ -54,6 +57,9 @@ int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
 		nscap_seterr(err, 0, "%s", pcap_geterr(d.p));
 		return -ENETDOWN;
 	}
+	/* fewer than max: the ring is empty */
+	if (!bulk && n < max)
+		nscap_handle_ack(h, sent, h->captured - before);
 	return (int)(h->captured - before);
 }
 

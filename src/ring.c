@@ -3,8 +3,6 @@
 
 #define GATHER_US_PER_PACKET 4
 #define GATHER_MAX_US 1000
-/* what a ring slot holds besides the packet: TPACKET_V2's header, aligned */
-#define SLOT_OVERHEAD 128
 /* gather no longer than it takes to fill 1/GATHER_RING_SHARE of the ring */
 #define GATHER_RING_SHARE 4
 
@@ -27,7 +25,8 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen)
 {
-	uint64_t slot = (uint64_t)(snaplen > 0 ? snaplen : 0) + SLOT_OVERHEAD;
+	uint64_t slot = (uint64_t)(snaplen > 0 ? snaplen : 0) +
+			NSCAP_RING_SLOT_OVERHEAD;
 	uint64_t share = ring_bytes / slot / GATHER_RING_SHARE, us;
 
 	if (last < NSCAP_RING_GATHER_MIN || share == 0)

@@ -108,6 +108,10 @@ struct nscap_handle {
 	bool busy_meanwhile; /* a busy wake-up while it was */
 	bool stuck;	     /* a switch failed: no more switching */
 	bool primed; /* the immediate ring is open, and its copies dropped */
+	/* the fanout program's watch (fanout.h): its count at nscap's last
+	 * read, and how many it counts for each packet nscap reads */
+	uint32_t acked;
+	struct nscap_watch_mix mix;
 	char job_err[NSCAP_ERRBUF];
 };
 
@@ -165,10 +169,21 @@ int nscap_handle_down(struct nscap_handle *h, char *err);
  * On the immediate ring (LIGHT): let the fanout program send h's packets to
  * the twin by itself at the first sign of a burst (capture/fanout.h), as
  * nscap, woken by its first packet, would too late for the immediate ring's
- * few slots. Has it? Then nscap_handle_kernel_up. A store: no error.
+ * few slots, or when half of them are unread. Has it? Then
+ * nscap_handle_kernel_up. Stores: no error.
  */
 void nscap_handle_watch(struct nscap_handle *h);
 bool nscap_handle_kernel_up(const struct nscap_handle *h);
+
+/*
+ * What the program counts as unread in the immediate ring: take
+ * nscap_handle_sent before a read of it, and pass it to nscap_handle_ack
+ * with the packets read once the read has left the ring empty (0 and
+ * nothing, unwatched). The switch point learns from the two
+ * (nscap_watch_mix_room).
+ */
+uint32_t nscap_handle_sent(const struct nscap_handle *h);
+void nscap_handle_ack(struct nscap_handle *h, uint32_t sent, uint64_t read);
 
 /*
  * An interface that goes down and then away: the socket reports the down

@@ -58,6 +58,72 @@ static inline int nscap_ring_immediate_snaplen(int snaplen)
 		       : snaplen;
 }
 
+/* What an immediate ring's slot holds besides the packet: TPACKET_V2's
+ * header, aligned. */
+#define NSCAP_RING_SLOT_OVERHEAD 128
+
+/* Unread packets in an immediate ring of ring_bytes with snapshot length
+ * snaplen at which its fanout program sends the next ones to the twin
+ * (fanout.h): half its slots as counted here, at least 1; 15 for 2 MiB at
+ * 65599 (snaplen 0: that; the kernel maps 32 slots there, a block of 128
+ * KiB each). Inline: the namespace side (capture/handle.c) uses it. */
+static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
+{
+	size_t slot =
+		(size_t)(snaplen > 0 ? snaplen : NSCAP_IMMEDIATE_RING_SNAPLEN) +
+		NSCAP_RING_SLOT_OVERHEAD;
+	size_t half = ring_bytes / slot / 2;
+
+	return half == 0 ? 1 : half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
+}
+
+/*
+ * The fanout program counts every packet it sends to the immediate ring,
+ * those that the capture filter then drops too; nscap reads only those it
+ * keeps. So that a narrow filter on a busy link does not move the capture
+ * to the twin every few dozen packets (a lab: 17 times in 3 s at 1,000
+ * other packets a second), the switch point grows by how many the program
+ * counted for each one nscap read, learnt at each read of the ring (a
+ * switch made by the program is read too, and teaches it). Recent packets
+ * weigh most: the totals are halved past NSCAP_WATCH_MIX_SPAN.
+ */
+struct nscap_watch_mix {
+	uint64_t sent; /* counted by the program */
+	uint64_t read; /* read by nscap */
+};
+#define NSCAP_WATCH_MIX_SPAN 4096u
+/* The most a switch point may grow to. */
+#define NSCAP_WATCH_ROOM_MAX (1u << 24)
+
+/* A read of the ring took read packets; the program counted sent since the
+ * read before. Inline, as those below: capture/handle.c uses them. */
+static inline void nscap_watch_mix_add(struct nscap_watch_mix *m, uint32_t sent,
+				       uint64_t read)
+{
+	m->sent += sent;
+	m->read += read;
+	while (m->sent > NSCAP_WATCH_MIX_SPAN ||
+	       m->read > NSCAP_WATCH_MIX_SPAN) {
+		m->sent /= 2;
+		m->read /= 2;
+	}
+}
+
+/* The switch point for a ring whose own is base (nscap_ring_immediate_room):
+ * base times the packets counted for each one read (none read: as if one
+ * were), at least base, at most NSCAP_WATCH_ROOM_MAX. */
+static inline uint32_t nscap_watch_mix_room(const struct nscap_watch_mix *m,
+					    uint32_t base)
+{
+	uint64_t room;
+
+	if (m->sent <= m->read)
+		return base;
+	room = (uint64_t)base * m->sent / (m->read ? m->read : 1);
+	return room > NSCAP_WATCH_ROOM_MAX ? NSCAP_WATCH_ROOM_MAX
+					   : (uint32_t)room;
+}
+
 /*
  * Microseconds to let packets gather before the next wake-up in immediate
  * mode, after one that read last packets, rate packets a second coming in,

@@ -40,6 +40,68 @@ static void test_immediate_snaplen(void **state)
 	assert_int_equal(nscap_ring_immediate_snaplen(100), 100);
 }
 
+/* the fanout program's switch point: half the immediate ring's slots */
+static void test_immediate_room(void **state)
+{
+	(void)state;
+	/* libpcap's 2 MiB at the capped snapshot length: 31 slots (a lab
+	 * stalled nscap 50 ms at 2,000 packets a second: 28 or so stayed) */
+	assert_int_equal(nscap_ring_immediate_room(2u << 20, 65599), 15);
+	/* 0: the capped length */
+	assert_int_equal(nscap_ring_immediate_room(2u << 20, 0), 15);
+	/* a small snapshot length: many slots */
+	assert_int_equal(nscap_ring_immediate_room(2u << 20, 100),
+			 (2u << 20) / 228 / 2);
+	/* many handles share the budget: a ring of a few slots still
+	 * switches, at the first unread packet at least */
+	assert_int_equal(nscap_ring_immediate_room(256u << 10, 65599), 1);
+	assert_int_equal(nscap_ring_immediate_room(1000, 65599), 1);
+}
+
+/* the switch point learns how many packets the program counts for each one
+ * nscap reads (a narrow filter on a busy link) */
+static void test_watch_mix(void **state)
+{
+	struct nscap_watch_mix m = {0, 0};
+	int i;
+
+	(void)state;
+	/* nothing learnt yet, or every packet kept: the ring's own */
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 15);
+	nscap_watch_mix_add(&m, 10, 10);
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 15);
+	/* a stall with no filter: the program switched at 15, nscap read
+	 * them all: still the ring's own */
+	nscap_watch_mix_add(&m, 15, 15);
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 15);
+	/* one kept of every 50 (1,000 other packets a second, 20 kept) */
+	m = (struct nscap_watch_mix){0, 0};
+	for (i = 0; i < 20; i++)
+		nscap_watch_mix_add(&m, 50, 1);
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 15 * 50);
+	/* a switch by the program with none kept: the next point is further
+	 * (15 x 15), and further again after that one */
+	m = (struct nscap_watch_mix){0, 0};
+	nscap_watch_mix_add(&m, 15, 0);
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 225);
+	nscap_watch_mix_add(&m, 225, 0);
+	assert_int_equal(nscap_watch_mix_room(&m, 15), 15 * 240);
+	/* capped */
+	for (i = 0; i < 100; i++)
+		nscap_watch_mix_add(&m, 4000, 0);
+	assert_int_equal(nscap_watch_mix_room(&m, 1u << 20),
+			 NSCAP_WATCH_ROOM_MAX);
+	/* recent packets weigh most: the mix changes to every packet kept,
+	 * and within a few spans the point is back near the ring's own */
+	m = (struct nscap_watch_mix){0, 0};
+	for (i = 0; i < 100; i++)
+		nscap_watch_mix_add(&m, 50, 1);
+	for (i = 0; i < 20000; i++)
+		nscap_watch_mix_add(&m, 1, 1);
+	assert_true(m.sent <= NSCAP_WATCH_MIX_SPAN);
+	assert_true(nscap_watch_mix_room(&m, 15) <= 16);
+}
+
 /* A few packets: no wait. More: 4 us each up to 1 ms, but never more than
  * a quarter of the ring's slots (snaplen + 128 bytes each) at the rate. */
 static void test_gather(void **state)
@@ -314,6 +376,8 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_gather),
 		cmocka_unit_test(test_immediate_snaplen),
+		cmocka_unit_test(test_immediate_room),
+		cmocka_unit_test(test_watch_mix),
 		cmocka_unit_test(test_gear_up),
 		cmocka_unit_test(test_gear_down),
 		cmocka_unit_test(test_gear_long_silence),
