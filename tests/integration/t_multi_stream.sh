@@ -41,25 +41,25 @@ grep -q "$pa2" "$LAB_DIR/names" && fail "the shared namespace was captured twice
 # nscap up some 120 ms at 2,000 packets a second does (t_stall.sh); the
 # closes are now off the loop, and the immediate ring moves to the twin when
 # nscap falls behind, so one clean try of three is the bar.
-stop_try() { # N: one try, to port 9990 + N
-	local port=$((9990 + $1))
+stop_try() { # N: one try, to port 9990 + N, into its own stop.N.err
+	local port=$((9990 + $1)) e=$LAB_DIR/stop.$1.err
 	ip netns exec "$hub" timeout 20 "$UDPGEN" -d 198.51.100.129 -p "$port" \
 		-n 30000 -r 2000 -t 15 >/dev/null &
 	gen=$!
 	LAB_PIDS+=("$gen")
 	sleep 0.5
 	lab_bg bash -c '"$0" -t "$1" -t "$2" -i eth0 -w - udp port "$4" 2>"$3" | cat >/dev/null' \
-		"$NSCAP" "$pa" "$pb" "$LAB_DIR/stop.err" "$port"
-	wait_for 10 listening "$LAB_DIR/stop.err" || fail "stop: nscap did not start"
+		"$NSCAP" "$pa" "$pb" "$e" "$port"
+	wait_for 10 listening "$e" || fail "stop: nscap did not start"
 	sleep 1.5
 	pkill -INT -f "nscap -t $pa -t $pb -i eth0 -w - udp port $port" ||
 		fail "stop: no nscap to stop"
 	wait "$BG_PID"
 	kill "$gen" 2>/dev/null
-	grep -q '^0 packets dropped by kernel$' "$LAB_DIR/stop.err"
+	grep -q '^0 packets dropped by kernel$' "$e"
 }
 for t in 1 2 3; do
 	stop_try "$t" && pass
-	echo "stop, try $t: $(grep 'dropped by kernel$' "$LAB_DIR/stop.err" | tail -n 1)"
+	echo "stop, try $t: $(grep 'dropped by kernel$' "$LAB_DIR/stop.$t.err" | tail -n 1)"
 done
-fail "stop: drops after the stop: $(cat "$LAB_DIR/stop.err")"
+fail "stop: drops after the stop: $(cat "$LAB_DIR/stop.3.err")"

@@ -27,11 +27,12 @@ for _ in range(3):
 ' "$1"
 }
 
-try() { # N: one try, its port 9010 + N
-	local port=$((9010 + $1)) np
+try() { # N: one try, its port 9010 + N, its files (a try's err must not
+	# show the try before's lines)
+	local port=$((9010 + $1)) np e=$LAB_DIR/err.$1 out=$LAB_DIR/out.$1.pcap
 	lab_bg bash -c '"$0" -vv -F pcap -t "$1" -w - udp port "$4" 2>"$2" | cat >"$3"' \
-		"$NSCAP" "$pid" "$LAB_DIR/err" "$LAB_DIR/out.pcap" "$port"
-	wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start: $(cat "$LAB_DIR/err")"
+		"$NSCAP" "$pid" "$e" "$out" "$port"
+	wait_for 10 listening "$e" || fail "nscap did not start: $(cat "$e")"
 	np=$(pgrep -f "^$NSCAP -vv -F pcap -t $pid -w - udp port $port") ||
 		fail "no nscap to hold up"
 	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p "$port" -n 8000 -r 4000 \
@@ -39,29 +40,34 @@ try() { # N: one try, its port 9010 + N
 	sender=$!
 	LAB_PIDS+=("$sender")
 	# the first packets bring it down from the twin
-	wait_for 2 grep -q settled "$LAB_DIR/err" ||
-		fail "nscap did not come down to the immediate ring: $(cat "$LAB_DIR/err")"
+	wait_for 2 grep -q settled "$e" ||
+		fail "nscap did not come down to the immediate ring: $(cat "$e")"
 	sleep 0.1
 	hold "$np" || fail "cannot hold nscap up"
 	wait "$sender" || fail "udpgen failed"
 	sleep 0.2
 	kill -INT "$np"
 	wait "$BG_PID"
-	err=$(cat "$LAB_DIR/err")
+	err=$(cat "$e")
 	if grep -q "no block-mode twin" <<<"$err"; then
 		skip "this kernel gives no fanout group with an eBPF program: $err"
 	fi
-	grep -q "busy: reading blocks (the kernel switched)" <<<"$err" ||
-		fail "the program did not switch to the twin: $err"
+	# a hold that begins while nscap settles (the program watches only
+	# once it has) loses what does not fit: a try in some 50 lost 69
+	if ! grep -q "busy: reading blocks (the kernel switched)" <<<"$err"; then
+		why="the program did not switch to the twin: $err"
+		return 1
+	fi
 	captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$err")
 	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
-	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" "$port" 2>&1) ||
+	counts=$("$HERE/seqcheck.py" "$out" "$port" 2>&1) ||
 		fail "the stream is out of order: $counts"
 	read -r _ n _ <<<"$counts"
 	[ "$n" = "$captured" ] || fail "$captured captured, $n in the stream"
 	# the veth may lose a few on a busy machine before any tap sees them
 	[ "$n" -ge 7500 ] || fail "only $n of 8000 captured: $err"
 	echo "try $1: $dropped dropped, $n captured"
+	why="$dropped dropped while nscap was held up: $err"
 	[ "$dropped" = 0 ]
 }
 
@@ -92,4 +98,4 @@ narrow
 for t in 1 2 3; do
 	try "$t" && pass
 done
-fail "every try dropped packets while nscap was held up: $err"
+fail "no try of three was clean; the last: $why"
