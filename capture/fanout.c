@@ -87,14 +87,14 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
 }
 
 /*
- * The program: member = map[0].member; with NSCAP_FANOUT_WATCH, count the
- * packets sent to the immediate ring (map[0].sent), and with map[0].room
- * or more of them unread (sent - ack, as nscap stores ack) store and
- * return member 0, the twin; then count the packets that come less than
- * NSCAP_FANOUT_BURST_NS after the first of their run (map[0].start,
- * .count), and at NSCAP_FANOUT_BURST_PACKETS do the same; otherwise the
- * immediate ring, 1. With watch false, only the member (for a map that
- * nscap cannot read).
+ * The program: member = map[0].member; on the immediate ring (1, or
+ * NSCAP_FANOUT_WATCH) count the packet in map[0].sent; with
+ * NSCAP_FANOUT_WATCH, when map[0].room or more sent before it are unread
+ * (sent - ack, as nscap stores ack), store and return member 0, the twin;
+ * then count the packets that come less than NSCAP_FANOUT_BURST_NS after
+ * the first of their run (map[0].start, .count), and at
+ * NSCAP_FANOUT_BURST_PACKETS do the same; otherwise the immediate ring, 1.
+ * With watch false, only the member (for a map that nscap cannot read).
  */
 int nscap_fanout_load(int map, bool watch)
 {
@@ -115,19 +115,22 @@ int nscap_fanout_load(int map, bool watch)
 		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
 		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
 		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 28, 0), /* 35 */
-		/* 7: r6 = value; r0 = member; unless watching, return it */
+		/* 7: r6 = value; r0 = member; the twin: return it */
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0),
 		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_6, member,
 		     0),
-		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 24, /* 34 */
-		     NSCAP_FANOUT_WATCH),
-		/* 10: one more sent (atomic: packets come on several CPUs at
-		 * once); r8 = sent - ack, in 32 bits (sent wraps); at room or
-		 * more, the twin from now on */
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 24, 0), /* 34 */
+		/* 10: r8 = sent before this packet, which is counted (atomic:
+		 * packets come on several CPUs at once; counted while nscap
+		 * settles too, so that what waits then counts as unread);
+		 * unless watching, return the member */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 1),
 		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, sent,
 		     BPF_ADD | BPF_FETCH),
-		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
+		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 21, /* 34 */
+		     NSCAP_FANOUT_WATCH),
+		/* 13: r8 -= ack, in 32 bits (sent wraps): the unread; with
+		 * room of them or more, the twin from now on */
 		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_7, BPF_REG_6, ack, 0),
 		insn(BPF_ALU | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
 		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_7, BPF_REG_6, room, 0),

@@ -588,16 +588,18 @@ static struct nscap_fanout_value *watched(const struct nscap_handle *h)
 		       : NULL;
 }
 
-/* The switch point the program watches for, as nscap has learnt it. */
-static uint32_t switch_point(const struct nscap_handle *h)
+/* The immediate ring's bytes: libpcap's default where the handle has no
+ * size of its own. */
+static size_t ring_bytes(const struct nscap_handle *h)
 {
-	/* libpcap's default ring where the handle has none of its own */
-	size_t ring = h->cfg.buffer_bytes ? h->cfg.buffer_bytes : 2u << 20;
+	return h->cfg.buffer_bytes ? h->cfg.buffer_bytes : 2u << 20;
+}
 
-	return nscap_watch_mix_room(
-		&h->mix,
-		nscap_ring_immediate_room(
-			ring, nscap_ring_immediate_snaplen(h->cfg.snaplen)));
+/* The immediate ring's own switch point (half its slots). */
+static uint32_t ring_room(const struct nscap_handle *h)
+{
+	return nscap_ring_immediate_room(
+		ring_bytes(h), nscap_ring_immediate_snaplen(h->cfg.snaplen));
 }
 
 void nscap_handle_watch(struct nscap_handle *h)
@@ -606,14 +608,13 @@ void nscap_handle_watch(struct nscap_handle *h)
 
 	/* stores: they cannot fail; without a mapped map, or where the
 	 * kernel refused the watching program, the immediate ring is chosen
-	 * already (the plain program would read WATCH as member 0). The
-	 * program counts from here: none is unread but what came while
-	 * settling, which is read next. */
+	 * already (the plain program would read WATCH as member 0). ack
+	 * stays: the program has counted what came while nscap settled,
+	 * unread still. */
 	if (!v)
 		return;
-	h->acked = __atomic_load_n(&v->sent, __ATOMIC_ACQUIRE);
-	__atomic_store_n(&v->room, switch_point(h), __ATOMIC_RELAXED);
-	__atomic_store_n(&v->ack, h->acked, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->room, nscap_watch_mix_room(&h->mix, ring_room(h)),
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
 }
 
@@ -630,9 +631,17 @@ void nscap_handle_ack(struct nscap_handle *h, uint32_t sent, uint64_t read)
 
 	if (!v)
 		return;
-	nscap_watch_mix_add(&h->mix, sent - h->acked, read);
+	/* a read of a whole ring: the ring was full, and may have dropped
+	 * packets since the read before; those are not the filter's (the mix
+	 * would grow the switch point past the ring for good). A read of
+	 * less: the ring never filled since. */
+	if (read < nscap_ring_immediate_slots(
+			   ring_bytes(h),
+			   nscap_ring_immediate_snaplen(h->cfg.snaplen)))
+		nscap_watch_mix_add(&h->mix, sent - h->acked, read);
 	h->acked = sent;
-	__atomic_store_n(&v->room, switch_point(h), __ATOMIC_RELAXED);
+	__atomic_store_n(&v->room, nscap_watch_mix_room(&h->mix, ring_room(h)),
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ack, sent, __ATOMIC_RELEASE);
 }
 

@@ -25,17 +25,18 @@
  *
  * With NSCAP_FANOUT_WATCH the program also keeps the immediate ring from
  * overflowing while nscap is held up (a reader that does not keep up, a
- * busy CPU): it counts the packets it sends there (sent), nscap stores in
- * ack the count it has read up to, and once room or more are unread the
- * program stores 0 and chooses the twin. The immediate ring's slots are
- * few (32 for 2 MiB: one per packet, a 128 KiB block each), 16 ms at 2,000
- * packets a second; the twin's blocks (32 of 256 KiB in 8 MiB), each handed
- * over at its timeout with what it holds, last 32 timeouts (32 ms for one
- * interface) however light the traffic. A switch keeps the order: nscap
- * empties the immediate ring before it reads the twin. Packets that the
- * capture filter drops are counted too: nscap sets room by how many the
- * program counts for each one it reads (nscap_watch_mix_room in ring.h).
- * room 0: no such watch.
+ * busy CPU): it counts the packets that come while the immediate ring is
+ * chosen (sent; while nscap settles too), nscap stores in ack the count it
+ * has read up to, and when room are unread the program stores 0 and
+ * chooses the twin for the next. The immediate ring's slots are few (one
+ * per packet: 32 for 2 MiB, a 128 KiB block each, 4 MiB mapped, as
+ * libpcap rounds up), 16 ms at 2,000 packets a second; the twin's blocks
+ * (32 of 256 KiB in 8 MiB), each handed over at its timeout with what it
+ * holds, last 32 timeouts (32 ms for one interface) however light the
+ * traffic. A switch keeps the order: nscap empties the immediate ring
+ * before it reads the twin. Packets that the capture filter drops are
+ * counted too: nscap sets room by how many the program counts for each
+ * one it reads (nscap_watch_mix_room in ring.h). room 0: no such watch.
  */
 struct nscap_fanout_value {
 	uint32_t member;

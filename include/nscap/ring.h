@@ -62,17 +62,24 @@ static inline int nscap_ring_immediate_snaplen(int snaplen)
  * header, aligned. */
 #define NSCAP_RING_SLOT_OVERHEAD 128
 
-/* Unread packets in an immediate ring of ring_bytes with snapshot length
- * snaplen at which its fanout program sends the next ones to the twin
- * (fanout.h): half its slots as counted here, at least 1; 15 for 2 MiB at
- * 65599 (snaplen 0: that; the kernel maps 32 slots there, a block of 128
- * KiB each). Inline: the namespace side (capture/handle.c) uses it. */
+/* The slots of an immediate ring of ring_bytes with snapshot length snaplen
+ * (0: NSCAP_IMMEDIATE_RING_SNAPLEN), as counted here: 31 for 2 MiB at
+ * 65599, where the kernel maps 32 (libpcap rounds up; a 128 KiB block
+ * each). Inline, as those below: the namespace side (capture/handle.c)
+ * uses them. */
+static inline size_t nscap_ring_immediate_slots(size_t ring_bytes, int snaplen)
+{
+	return ring_bytes /
+	       ((size_t)(snaplen > 0 ? snaplen : NSCAP_IMMEDIATE_RING_SNAPLEN) +
+		NSCAP_RING_SLOT_OVERHEAD);
+}
+
+/* Unread packets that may wait in such a ring before its fanout program
+ * sends the next ones to the twin (fanout.h): half its slots, at least 1;
+ * 15 for 2 MiB at 65599. */
 static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
 {
-	size_t slot =
-		(size_t)(snaplen > 0 ? snaplen : NSCAP_IMMEDIATE_RING_SNAPLEN) +
-		NSCAP_RING_SLOT_OVERHEAD;
-	size_t half = ring_bytes / slot / 2;
+	size_t half = nscap_ring_immediate_slots(ring_bytes, snaplen) / 2;
 
 	return half == 0 ? 1 : half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
 }
@@ -111,7 +118,7 @@ static inline void nscap_watch_mix_add(struct nscap_watch_mix *m, uint32_t sent,
 
 /* The switch point for a ring whose own is base (nscap_ring_immediate_room):
  * base times the packets counted for each one read (none read: as if one
- * were), at least base, at most NSCAP_WATCH_ROOM_MAX. */
+ * were), rounded up, at least base, at most NSCAP_WATCH_ROOM_MAX. */
 static inline uint32_t nscap_watch_mix_room(const struct nscap_watch_mix *m,
 					    uint32_t base)
 {
@@ -119,7 +126,10 @@ static inline uint32_t nscap_watch_mix_room(const struct nscap_watch_mix *m,
 
 	if (m->sent <= m->read)
 		return base;
-	room = (uint64_t)base * m->sent / (m->read ? m->read : 1);
+	/* rounded up: a ring of a few slots gains one at the first packet
+	 * that the filter drops now and then */
+	room = ((uint64_t)base * m->sent + (m->read ? m->read : 1) - 1) /
+	       (m->read ? m->read : 1);
 	return room > NSCAP_WATCH_ROOM_MAX ? NSCAP_WATCH_ROOM_MAX
 					   : (uint32_t)room;
 }
