@@ -94,6 +94,7 @@ static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off,
  * then count the packets that come less than NSCAP_FANOUT_BURST_NS after
  * the first of their run (map[0].start, .count), and at
  * NSCAP_FANOUT_BURST_PACKETS do the same; otherwise the immediate ring, 1.
+ * A packet sent to the twin is not left in sent.
  * With watch false, only the member (for a map that nscap cannot read).
  */
 int nscap_fanout_load(int map, bool watch)
@@ -114,12 +115,12 @@ int nscap_fanout_load(int map, bool watch)
 		     map),
 		insn(0, 0, 0, 0, 0), /* the upper half of the 64-bit load */
 		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 28, 0), /* 35 */
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 30, 0), /* 37 */
 		/* 7: r6 = value; r0 = member; the twin: return it */
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0),
 		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_6, member,
 		     0),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 24, 0), /* 34 */
+		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 26, 0), /* 36 */
 		/* 10: r8 = sent before this packet, which is counted (atomic:
 		 * packets come on several CPUs at once; counted while nscap
 		 * settles too, so that what waits then counts as unread);
@@ -127,7 +128,7 @@ int nscap_fanout_load(int map, bool watch)
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 1),
 		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, sent,
 		     BPF_ADD | BPF_FETCH),
-		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 21, /* 34 */
+		insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 23, /* 36 */
 		     NSCAP_FANOUT_WATCH),
 		/* 13: r8 -= ack, in 32 bits (sent wraps): the unread; with
 		 * room of them or more, the twin from now on */
@@ -144,7 +145,7 @@ int nscap_fanout_load(int map, bool watch)
 		     0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_8, BPF_REG_0, 0, 0),
 		insn(BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_8, BPF_REG_7, 0, 0),
-		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 7, /* 30 */
+		insn(BPF_JMP | BPF_JGT | BPF_K, BPF_REG_8, 0, 9, /* 32 */
 		     NSCAP_FANOUT_BURST_NS),
 		/* 23: one more in the run; below the bound, the immediate
 		 * ring; at it, the twin from now on */
@@ -152,22 +153,26 @@ int nscap_fanout_load(int map, bool watch)
 		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, count,
 		     BPF_ADD | BPF_FETCH),
 		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1),
-		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 5, /* 32 */
+		insn(BPF_JMP | BPF_JLT | BPF_K, BPF_REG_8, 0, 7, /* 34 */
 		     NSCAP_FANOUT_BURST_PACKETS),
-		/* 27: the twin */
+		/* 27: the twin, and this packet uncounted: it is not in the
+		 * immediate ring (so nscap learns no filter from a switch) */
+		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, -1),
+		insn(BPF_STX | BPF_ATOMIC | BPF_W, BPF_REG_6, BPF_REG_8, sent,
+		     BPF_ADD),
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, member, 0),
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 30: a new run begins with this packet */
+		/* 32: a new run begins with this packet */
 		insn(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_0, start,
 		     0),
 		insn(BPF_ST | BPF_MEM | BPF_W, BPF_REG_6, 0, count, 1),
-		/* 32 */
+		/* 34 */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 34: the member, as read */
+		/* 36: the member, as read */
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-		/* 35 */
+		/* 37 */
 		insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};

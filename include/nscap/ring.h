@@ -75,11 +75,13 @@ static inline size_t nscap_ring_immediate_slots(size_t ring_bytes, int snaplen)
 }
 
 /* Unread packets that may wait in such a ring before its fanout program
- * sends the next ones to the twin (fanout.h): half its slots, at least 1;
- * 15 for 2 MiB at 65599. */
+ * sends the next ones to the twin (fanout.h): half its slots, rounded up
+ * (a ring of 3 keeps 2: a packet that the filter will drop, such as the
+ * ICMP error a target sends at once for a closed UDP port, then makes no
+ * switch), at least 1; 16 for 2 MiB at 65599. */
 static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
 {
-	size_t half = nscap_ring_immediate_slots(ring_bytes, snaplen) / 2;
+	size_t half = (nscap_ring_immediate_slots(ring_bytes, snaplen) + 1) / 2;
 
 	return half == 0 ? 1 : half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
 }

@@ -3,7 +3,7 @@
 # there, and 25 ms held up overflowed them (tcpdump -U --immediate-mode has
 # as few: a lab lost 215 with tcpdump, 215 with nscap before, 82 now, held
 # up 3 x 50 ms at 2,000 a second). The fanout program counts what nscap has
-# not read yet and moves the packets to the twin at 15 (fanout.h): nothing
+# not read yet and moves the packets to the twin at 16 (fanout.h): nothing
 # is lost, and the stream keeps its order. Three tries: a machine busy
 # enough may hold nscap up longer than the twin lasts (32 blocks, each
 # handed over after 1 ms); without the program's watch every try loses some
@@ -72,7 +72,7 @@ try() { # N: one try, its port 9010 + N, its files (a try's err must not
 }
 
 # A narrow filter on a busy link: the program counts the packets that the
-# filter then drops too, so 15 of them between two kept ones made a switch
+# filter then drops too, so 16 of them between two kept ones made a switch
 # (17 in 3 s at 1,000 a second, 20 kept). nscap learns the mix at each
 # read, and the switch point grows with it: one or two switches in all.
 narrow() {
