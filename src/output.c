@@ -75,6 +75,17 @@ int nscap_output_set_nonblock(int fd, bool on)
 	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
 }
 
+/* Grow a pipe or FIFO to NSCAP_PIPE_BYTES, unless it is larger; where the
+ * kernel refuses (a socket, pipe-max-size or the user's pipe pages lower),
+ * it stays as it is. */
+static void grow_pipe(int fd)
+{
+	int now = fcntl(fd, F_GETPIPE_SZ);
+
+	if (now >= 0 && now < NSCAP_PIPE_BYTES)
+		(void)fcntl(fd, F_SETPIPE_SZ, NSCAP_PIPE_BYTES);
+}
+
 int nscap_output_open(const char *path, struct nscap_output *out,
 		      unsigned int how, char *err)
 {
@@ -122,6 +133,8 @@ int nscap_output_open(const char *path, struct nscap_output *out,
 			return nscap_seterr(err, errno, "cannot open %s", path);
 	}
 	out->kind = nscap_output_kind_of(fd);
+	if (out->kind == NSCAP_OUTPUT_PIPE)
+		grow_pipe(fd);
 	/* a pipe of nscap's own is non-blocking only when asked; anything
 	 * else opened here blocks */
 	e = 0;

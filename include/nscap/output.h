@@ -40,6 +40,15 @@ enum nscap_output_kind nscap_output_kind_of(int fd);
  * handler may call it (errno is changed). */
 int nscap_output_set_nonblock(int fd, bool on);
 
+/*
+ * A pipe or FIFO to write to is grown to this (F_SETPIPE_SZ; pipe-max-size,
+ * the most a user may ask, is 1 MiB by default): a reader that stops for a
+ * moment (Wireshark busy drawing) then holds seconds of light traffic, a
+ * 64 KiB pipe a quarter of a second at 2,000 packets a second. Beyond
+ * that, nscap waits for the reader, and its rings take what comes.
+ */
+#define NSCAP_PIPE_BYTES (1 << 20)
+
 /* nscap_output_open's how: */
 #define NSCAP_OUTPUT_NONBLOCK 2u /* a pipe: non-blocking writes */
 
@@ -51,7 +60,8 @@ int nscap_output_set_nonblock(int fd, bool on);
  * copy of fd 1. A FIFO with no reader gives -ENXIO at once (the caller
  * tries again: opening never blocks). A pipe or FIFO of its own is non-blocking
  * with NSCAP_OUTPUT_NONBLOCK, else blocking, whatever it was; so is a file.
- * Returns 0, or a negative errno with err set and nothing created.
+ * A pipe or FIFO is grown to NSCAP_PIPE_BYTES. Returns 0, or a negative errno
+ * with err set and nothing created.
  */
 int nscap_output_open(const char *path, struct nscap_output *out,
 		      unsigned int how, char *err);

@@ -46,7 +46,8 @@ lab_bg bash -c '{ "$0" -t "$1" -w - udp port 9997 2>"$2"; echo $? >"$3"; } |
 	{ echo $BASHPID >"$4"; sleep 30; cat; } >/dev/null 2>&1' \
 	"$NSCAP" "$pid" "$LAB_DIR/stall.err" "$LAB_DIR/stall.rc" "$LAB_DIR/stall.reader"
 wait_for 10 listening "$LAB_DIR/stall.err" || fail "stall: nscap did not start"
-send "$b" 198.51.100.1 9997 3000 20000
+# megabytes, more than the pipe nscap grows to 1 MiB holds
+send "$b" 198.51.100.1 9997 20000 20000
 n=$(pgrep -f "^$NSCAP -t $pid -w - udp port 9997") || fail "stall: no nscap"
 LAB_PIDS+=("$n" "$(cat "$LAB_DIR/stall.reader")")
 kill -INT "$n"

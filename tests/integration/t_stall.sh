@@ -94,7 +94,47 @@ narrow() {
 		fail "narrow: $switches switches to the twin: $(cat "$LAB_DIR/narrow.err")"
 }
 
+# The reader held up instead (Wireshark busy drawing): nscap grows its
+# pipe to 1 MiB, which holds 4 s of this stream, where a 64 KiB pipe held a
+# quarter of a second and then nscap waited, its rings overflowing (a lab,
+# the reader stopped 2 x 1 s at 2,000 a second: 2,537 lost before, tcpdump
+# -U --immediate-mode 2,252, now 0). The reader reports the pipe's size.
+reader() {
+	lab_bg bash -c '"$0" -t "$1" -w - udp port 9030 2>"$2" | python3 -c "
+import fcntl, sys, time
+end = time.time() + 5
+while True:  # F_GETPIPE_SZ, until nscap has grown it
+    n = fcntl.fcntl(0, 1032)
+    if n >= 1 << 20 or time.time() > end:
+        break
+    time.sleep(0.05)
+open(sys.argv[1], \"w\").write(str(n))
+while sys.stdin.buffer.read(65536):
+    pass
+" "$3"' "$NSCAP" "$pid" "$LAB_DIR/reader.err" "$LAB_DIR/pipe_size"
+	wait_for 10 listening "$LAB_DIR/reader.err" || fail "reader: nscap did not start"
+	wait_for 10 test -s "$LAB_DIR/pipe_size" || fail "reader: no pipe size"
+	[ "$(cat "$LAB_DIR/pipe_size")" -ge $((1 << 20)) ] ||
+		fail "reader: the pipe holds $(cat "$LAB_DIR/pipe_size") bytes"
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9030 -n 6000 -r 2000 \
+		-t 10 >/dev/null &
+	sender=$!
+	LAB_PIDS+=("$sender")
+	sleep 0.5
+	rd=$(pgrep -P "$BG_PID" -x python3) || fail "reader: no reader"
+	kill -STOP "$rd"
+	sleep 1
+	kill -CONT "$rd"
+	wait "$sender" || fail "reader: udpgen failed"
+	sleep 0.3
+	pkill -INT -f "^$NSCAP -t $pid -w - udp port 9030" || fail "reader: no nscap to stop"
+	wait "$BG_PID"
+	grep -q '^0 packets dropped by kernel$' "$LAB_DIR/reader.err" ||
+		fail "reader: held up 1 s: $(cat "$LAB_DIR/reader.err")"
+}
+
 narrow
+reader
 for t in 1 2 3; do
 	try "$t" && pass
 done

@@ -214,8 +214,8 @@ static void test_truncates_existing_file(void **state)
 	close(out.fd);
 }
 
-/* Pins a FIFO: opened as it is, a pipe, not created; what is already in
- * it stays and what we write follows. */
+/* Pins a FIFO: opened as it is, a pipe, not created, grown; what is
+ * already in it stays and what we write follows. */
 static void test_fifo_written_as_it_is(void **state)
 {
 	struct tmp *t = *state;
@@ -237,6 +237,9 @@ static void test_fifo_written_as_it_is(void **state)
 	alarm(0);
 	assert_false(out.created);
 	assert_int_equal(out.kind, NSCAP_OUTPUT_PIPE);
+	/* grown, as the reader's end sees it (1 MiB: what any user may ask
+	 * by default) */
+	assert_true(fcntl(rd, F_GETPIPE_SZ) >= NSCAP_PIPE_BYTES);
 	assert_int_equal(write(out.fd, "xyz", 3), 3);
 	assert_int_equal(read(rd, buf, sizeof(buf) - 1), 6);
 	assert_string_equal(buf, "prexyz");
