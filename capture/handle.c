@@ -588,18 +588,13 @@ static struct nscap_fanout_value *watched(const struct nscap_handle *h)
 		       : NULL;
 }
 
-/* The immediate ring's bytes: libpcap's default where the handle has no
- * size of its own. */
-static size_t ring_bytes(const struct nscap_handle *h)
+/* The immediate ring's slots (libpcap's default ring where the handle
+ * has no size of its own). */
+static size_t ring_slots(const struct nscap_handle *h)
 {
-	return h->cfg.buffer_bytes ? h->cfg.buffer_bytes : 2u << 20;
-}
-
-/* The immediate ring's own switch point (half its slots). */
-static uint32_t ring_room(const struct nscap_handle *h)
-{
-	return nscap_ring_immediate_room(
-		ring_bytes(h), nscap_ring_immediate_snaplen(h->cfg.snaplen));
+	return nscap_ring_immediate_slots(
+		h->cfg.buffer_bytes ? h->cfg.buffer_bytes : 2u << 20,
+		nscap_ring_immediate_snaplen(h->cfg.snaplen));
 }
 
 void nscap_handle_watch(struct nscap_handle *h)
@@ -613,7 +608,9 @@ void nscap_handle_watch(struct nscap_handle *h)
 	 * unread still. */
 	if (!v)
 		return;
-	__atomic_store_n(&v->room, nscap_watch_mix_room(&h->mix, ring_room(h)),
+	__atomic_store_n(&v->room,
+			 nscap_watch_mix_room(
+				 &h->mix, nscap_ring_slots_room(ring_slots(h))),
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
 }
@@ -628,20 +625,22 @@ uint32_t nscap_handle_sent(const struct nscap_handle *h)
 void nscap_handle_ack(struct nscap_handle *h, uint32_t sent, uint64_t read)
 {
 	struct nscap_fanout_value *v = watched(h);
+	size_t slots;
 
 	if (!v)
 		return;
+	slots = ring_slots(h);
 	/* a read of a whole ring: the ring was full, and may have dropped
 	 * packets since the read before; those are not the filter's (the mix
 	 * would grow the switch point past the ring for good). A read of
 	 * less: the ring never filled since. */
-	if (read < nscap_ring_immediate_slots(
-			   ring_bytes(h),
-			   nscap_ring_immediate_snaplen(h->cfg.snaplen)))
+	if (read < slots)
 		nscap_watch_mix_add(&h->mix, sent - h->acked, read);
 	h->acked = sent;
-	__atomic_store_n(&v->room, nscap_watch_mix_room(&h->mix, ring_room(h)),
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(
+		&v->room,
+		nscap_watch_mix_room(&h->mix, nscap_ring_slots_room(slots)),
+		__ATOMIC_RELAXED);
 	__atomic_store_n(&v->ack, sent, __ATOMIC_RELEASE);
 }
 

@@ -107,6 +107,7 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 			    char *err)
 {
 	uint64_t taken = 0;
+	bool late = false, took = false;
 
 	/* the older packets first (nscap_handle_twin_first); the immediate
 	 * ring only once primed */
@@ -114,8 +115,6 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 	int ring = h->bulk && !h->primed ? -1 : h->fd;
 	struct pollfd pfd[2] = {{twin_first ? h->bulk_fd : ring, POLLIN, 0},
 				{twin_first ? ring : h->bulk_fd, POLLIN, 0}};
-
-	bool late = false, took = false;
 
 	while (h->captured < want && taken < max) {
 		int64_t left = wt->deadline_ms - nscap_loop_now_ms();

@@ -25,9 +25,9 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen)
 {
-	uint64_t slot = (uint64_t)(snaplen > 0 ? snaplen : 0) +
-			NSCAP_RING_SLOT_OVERHEAD;
-	uint64_t share = ring_bytes / slot / GATHER_RING_SHARE, us;
+	uint64_t share = nscap_ring_immediate_slots(ring_bytes, snaplen) /
+			 GATHER_RING_SHARE;
+	uint64_t us;
 
 	if (last < NSCAP_RING_GATHER_MIN || share == 0)
 		return 0;

@@ -74,16 +74,24 @@ static inline size_t nscap_ring_immediate_slots(size_t ring_bytes, int snaplen)
 		NSCAP_RING_SLOT_OVERHEAD);
 }
 
-/* Unread packets that may wait in such a ring before its fanout program
- * sends the next ones to the twin (fanout.h): half its slots, rounded up
- * (a ring of 3 keeps 2: a packet that the filter will drop, such as the
- * ICMP error a target sends at once for a closed UDP port, then makes no
- * switch), at least 1; 16 for 2 MiB at 65599. */
-static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
+/* Unread packets that may wait in an immediate ring of slots before its
+ * fanout program sends the next ones to the twin (fanout.h): half its
+ * slots, rounded up (a ring of 3 keeps 2: a packet that the filter will
+ * drop, such as the ICMP error a target sends at once for a closed UDP
+ * port, then makes no switch), at least 1. */
+static inline uint32_t nscap_ring_slots_room(size_t slots)
 {
-	size_t half = (nscap_ring_immediate_slots(ring_bytes, snaplen) + 1) / 2;
+	size_t half = (slots + 1) / 2;
 
 	return half == 0 ? 1 : half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
+}
+
+/* The same for a ring of ring_bytes with snapshot length snaplen: 16 for
+ * 2 MiB at 65599. */
+static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
+{
+	return nscap_ring_slots_room(
+		nscap_ring_immediate_slots(ring_bytes, snaplen));
 }
 
 /*
@@ -144,7 +152,7 @@ static inline uint32_t nscap_watch_mix_room(const struct nscap_watch_mix *m,
  * longer than it takes the traffic to fill a quarter of the ring's slots.
  * In immediate mode (TPACKET_V2) libpcap gives every packet a slot of the
  * snapshot length (plus a header) on a link with offloads, whatever the
- * packet's size: the ring holds ring_bytes / (snaplen + 128) packets.
+ * packet's size: the ring holds nscap_ring_immediate_slots packets.
  */
 uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
 			      int snaplen);
