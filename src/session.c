@@ -205,6 +205,7 @@ static uint64_t mono_ns(void)
 }
 
 static void shifted(struct nscap_session *s, size_t i, bool wait);
+static void open_ahead(struct nscap_session *s, size_t k);
 static void brace(struct nscap_session *s, size_t owner, size_t except);
 
 /* When a wait for the rings' open blocks ends: a block's timeout. */
@@ -1722,6 +1723,76 @@ static void settle(struct nscap_session *s, size_t i)
 }
 
 /*
+ * Handle i's immediate ring is open before its first wake-up: opened ahead
+ * (open_ahead), or before a privilege drop. If no packet has come yet, go
+ * down now: the first packets are then read as they come, not a block's
+ * timeout later from the twin. The fanout program guards the immediate ring
+ * from its first packet on (a burst, or half its slots unread, goes to the
+ * twin by itself: fanout.h), where without it a flood that begins the
+ * capture overflowed the ring (docs/BENCHMARKS.md, experiments 16 and 25);
+ * without the watching program, or once packets have come, the first
+ * wake-up decides, and a quiet one holds a moment first (HOLD).
+ */
+static void start_light(struct nscap_session *s, size_t i)
+{
+	struct nscap_handle *h = s->h[i];
+	char err[NSCAP_ERRBUF];
+
+	if (h->gear.kind != NSCAP_GEAR_BULK || !h->gear.fresh || h->stuck)
+		return;
+	if (!h->watch || s->sig->stop ||
+	    (s->o->count && s->captured >= s->o->count) ||
+	    !nscap_handle_twin_empty(h)) {
+		h->gear.hold = true;
+		return;
+	}
+	if (nscap_handle_down(h, err)) {
+		stop_switching(s, h, NSCAP_GEAR_BULK, err);
+		return;
+	}
+	say_gear(s, h, "quiet: reading each packet, from the start");
+	/* a packet the twin took just before the switch is seen at the
+	 * peek: SETTLE waits for it then */
+	settle(s, i);
+}
+
+/*
+ * Stream mode, as root: open the immediate ring of a handle of target k
+ * that has seen no packet yet, in the namespace thread, without waiting (one
+ * handle at a time: its thread runs one posted call; the next when this one
+ * is reaped). Until now it was opened only at the first quiet wake-up, and
+ * a capture's first packets waited for the twin's block timeout and then for
+ * the ring's set-up (the kernel waits for a grace period): 0.8 to 1.1 ms
+ * for the first three packets at 200 a second (experiment 25). Not while
+ * packets come: a flow running at start fills the twin's blocks, and its
+ * first wake-up decides as before.
+ */
+static void open_ahead(struct nscap_session *s, size_t k)
+{
+	char err[NSCAP_ERRBUF];
+	size_t i;
+
+	if (!s->immediate || s->dropped || s->sig->stop || !s->tg[k].ns)
+		return;
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
+			return;
+	for (i = 0; i < s->nh; i++) {
+		struct nscap_handle *h = s->h[i];
+
+		if (!h || h->owner != k || !h->bulk || h->pcap || h->stuck ||
+		    !h->watch || h->gear.kind != NSCAP_GEAR_BULK ||
+		    !h->gear.fresh || !nscap_handle_twin_empty(h))
+			continue;
+		/* -EBUSY: another call in the namespace; the next reap
+		 * tries again */
+		if (nscap_handle_open_post(s->tg[k].ns, h, err) == 0)
+			h->ahead = true;
+		return;
+	}
+}
+
+/*
  * Handle i's immediate ring, opened for a switch down, may be open now
  * (with wait: once it is): then switch, and let the immediate ring wait for
  * the twin's last block (SETTLE). If traffic came back meanwhile, or the
@@ -1731,11 +1802,14 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 {
 	struct nscap_handle *h = s->h[i];
 	char err[NSCAP_ERRBUF];
+	bool ahead;
 	int n;
 
 	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
 	if (n == 0)
 		return;
+	ahead = h->ahead;
+	h->ahead = false;
 	if (n == -ENETDOWN || n == -ENODEV) {
 		/* the interface was down as the ring opened (libpcap opens
 		 * none on it), or renamed again and again: a restart or a
@@ -1758,6 +1832,10 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
 	}
+	if (n > 0 && ahead) {
+		start_light(s, i);
+		return;
+	}
 	if (n > 0)
 		n = nscap_handle_down(h, err);
 	if (n == 0)
@@ -1774,6 +1852,7 @@ static void reap_shifts(struct nscap_session *s, size_t k)
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
 			shifted(s, i, false);
+	open_ahead(s, k);
 }
 
 /*
@@ -2276,8 +2355,11 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 				 * returns at once */
 				break;
 			} else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
-				   nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
+				   nscap_watch_drain(
+					   s->tg[sl.idx[i]].watch_fd)) {
 				attach_new(s, sl.idx[i]);
+				open_ahead(s, sl.idx[i]);
+			}
 		}
 	}
 out:
@@ -2407,9 +2489,6 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	for (i = 0; ret == 0 && s->cred.drop && i < s->nh; i++) {
 		ret = nscap_handle_open_immediate(s->tg[s->h[i]->owner].ns,
 						  s->h[i], err);
-		/* open before the first wake-up: its first switch down holds
-		 * a moment, as opening the ring makes it wait as root */
-		s->h[i]->gear.hold = s->h[i]->primed;
 	}
 	if (ret == 0)
 		ret = drop(s, err);
@@ -2480,6 +2559,13 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
+	/* a ring opened before the drop goes down now if nothing has come,
+	 * and as root each quiet handle's is opened now (start_light) */
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i]->primed)
+			start_light(s, i);
+	for (i = 0; i < s->ntg; i++)
+		open_ahead(s, i);
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);

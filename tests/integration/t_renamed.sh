@@ -1,9 +1,12 @@
-# A stream's immediate ring is opened at the first switch to it, by name
-# (libpcap's way), maybe long after the start: an interface renamed
-# meanwhile, whose old name is now another interface's, must still get its
-# own ring. nscap opened the other interface's, which could not join the
-# twin's fanout group. Now it asks the twin's socket which interface it is
-# bound to, and opens that by its name now.
+# A stream's immediate ring is opened by name (libpcap's way), at the start
+# when nothing has come, else at the first switch to it, maybe long after
+# the start: an interface renamed meanwhile, whose old name is now another
+# interface's, must still get its own ring. nscap opened the other
+# interface's, which could not join the twin's fanout group. Now it asks the
+# twin's socket which interface it is bound to, and opens that by its name
+# now. A flow runs as each capture starts (port 9998, at 50,000 a second:
+# every wake-up busy), so that the ring is not opened ahead, and the first
+# switch down comes after the rename (or the down).
 . "$(dirname "$0")/lib.sh"
 command -v tshark >/dev/null || skip "tshark missing"
 a=$(lab_ns a)
@@ -12,11 +15,30 @@ lab_link "$a" ea 198.51.100.1 "$b" eb 198.51.100.2
 pid=$(lab_target "$a")
 cd "$LAB_DIR" || fail "no lab dir"
 
-lab_bg bash -c '"$0" -vv -t "$1" -i ea -w - "udp port 9999" 2>"$2" | cat >"$3"' \
+# busy_start: the flow, until busy_stop (at most 10 s)
+busy_start() {
+	ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9998 -n 500000 -r 50000 \
+		-t 10 >/dev/null &
+	flow=$!
+	LAB_PIDS+=("$flow")
+	sleep 0.2
+}
+busy_stop() {
+	kill "$flow" 2>/dev/null
+	wait "$flow" 2>/dev/null
+}
+# port FILE: the packets to port 9999 in FILE
+port_count() {
+	tshark -r "$1" -Y "udp.dstport == 9999" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+busy_start
+lab_bg bash -c '"$0" -vv -t "$1" -i ea -w - "udp portrange 9998-9999" 2>"$2" | cat >"$3"' \
 	"$NSCAP" "$pid" s.err s.pcapng
 wait_for 10 listening s.err || fail "nscap did not start: $(cat s.err)"
 sleep 0.3
-# no packet yet: the immediate ring is not open. ea becomes er, and a new
+busy_stop
+# busy so far: the immediate ring is not open. ea becomes er, and a new
 # veth takes the name ea
 ip -n "$a" link set ea down
 ip -n "$a" link set ea name er
@@ -33,16 +55,20 @@ pkill -INT -f "nscap -vv -t $pid -i ea" || fail "no nscap to stop"
 wait "$BG_PID"
 grep -q "quiet: reading each packet" s.err ||
 	fail "never on the immediate ring: $(cat s.err)"
+# opened after the rename, not ahead
+! grep -q "from the start" s.err || fail "the ring was opened ahead: $(cat s.err)"
 ! grep -q "cannot" s.err || fail "$(cat s.err)"
-[ "$(pcap_count s.pcapng)" -eq 5 ] || fail "$(pcap_count s.pcapng) of 5 packets: $(cat s.err)"
+[ "$(port_count s.pcapng)" -eq 5 ] || fail "$(port_count s.pcapng) of 5 packets: $(cat s.err)"
 # the first switch made while the interface is down (its wake-up comes at
 # the down): libpcap opens no ring on it, and the switching stopped for
 # the whole capture ("cannot capture on ...: That device is not up; reading
 # blocks"); now the twin goes on and the ring opens once it is up
-lab_bg bash -c '"$0" -vv -t "$1" -i er -w - "udp port 9999" 2>"$2" | cat >"$3"' \
+busy_start
+lab_bg bash -c '"$0" -vv -t "$1" -i er -w - "udp portrange 9998-9999" 2>"$2" | cat >"$3"' \
 	"$NSCAP" "$pid" d.err d.pcapng
 wait_for 10 listening d.err || fail "down: nscap did not start: $(cat d.err)"
 sleep 0.3
+busy_stop
 ip -n "$a" link set er down
 sleep 1
 ip -n "$a" link set er up
@@ -52,7 +78,10 @@ sleep 0.5
 pkill -INT -f "nscap -vv -t $pid -i er" || fail "down: no nscap to stop"
 wait "$BG_PID"
 ! grep -q "cannot" d.err || fail "down: $(cat d.err)"
-[ "$(pcap_count d.pcapng)" -eq 5 ] || fail "down: $(pcap_count d.pcapng) of 5 packets: $(cat d.err)"
+! grep -q "from the start" d.err || fail "down: the ring was opened ahead: $(cat d.err)"
+grep -q "down: reading blocks until it is up" d.err ||
+	fail "down: no switch was tried while it was down: $(cat d.err)"
+[ "$(port_count d.pcapng)" -eq 5 ] || fail "down: $(port_count d.pcapng) of 5 packets: $(cat d.err)"
 # the last word of the gears: on the immediate ring
 last=$(grep "^nscap: er: " d.err | tail -n 1)
 case $last in
