@@ -145,8 +145,10 @@ struct nscap_session {
 	bool disk_lost; /* the disk was full (or failing) at some point */
 	bool nano;	/* the handles' timestamps are in nanoseconds */
 	bool dropped;	/* privileges are gone: no new handle can be opened */
-	bool at_once;	/* a second stop gave up a write to a stalled reader */
-	bool usage;	/* the output is a terminal: a usage error (status 2) */
+	uint64_t first_wake_ns; /* monotonic: run's first wake-up, packets or
+				   not (FIRST_WAKE_NS); UINT64_MAX: done */
+	bool at_once; /* a second stop gave up a write to a stalled reader */
+	bool usage;   /* the output is a terminal: a usage error (status 2) */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
 	bool out_own;	   /* the output's description is nscap's alone */
 	bool out_created;  /* and nscap created the file */
@@ -205,7 +207,6 @@ static uint64_t mono_ns(void)
 }
 
 static void shifted(struct nscap_session *s, size_t i, bool wait);
-static void open_ahead(struct nscap_session *s, size_t k);
 static void brace(struct nscap_session *s, size_t owner, size_t except);
 
 /* When a wait for the rings' open blocks ends: a block's timeout. */
@@ -1723,76 +1724,6 @@ static void settle(struct nscap_session *s, size_t i)
 }
 
 /*
- * Handle i's immediate ring is open before its first wake-up: opened ahead
- * (open_ahead), or before a privilege drop. If no packet has come yet, go
- * down now: the first packets are then read as they come, not a block's
- * timeout later from the twin. The fanout program guards the immediate ring
- * from its first packet on (a burst, or half its slots unread, goes to the
- * twin by itself: fanout.h), where without it a flood that begins the
- * capture overflowed the ring (docs/BENCHMARKS.md, experiments 16 and 25);
- * without the watching program, or once packets have come, the first
- * wake-up decides, and a quiet one holds a moment first (HOLD).
- */
-static void start_light(struct nscap_session *s, size_t i)
-{
-	struct nscap_handle *h = s->h[i];
-	char err[NSCAP_ERRBUF];
-
-	if (h->gear.kind != NSCAP_GEAR_BULK || !h->gear.fresh || h->stuck)
-		return;
-	if (!h->watch || s->sig->stop ||
-	    (s->o->count && s->captured >= s->o->count) ||
-	    !nscap_handle_twin_empty(h)) {
-		h->gear.hold = true;
-		return;
-	}
-	if (nscap_handle_down(h, err)) {
-		stop_switching(s, h, NSCAP_GEAR_BULK, err);
-		return;
-	}
-	say_gear(s, h, "quiet: reading each packet, from the start");
-	/* a packet the twin took just before the switch is seen at the
-	 * peek: SETTLE waits for it then */
-	settle(s, i);
-}
-
-/*
- * Stream mode, as root: open the immediate ring of a handle of target k
- * that has seen no packet yet, in the namespace thread, without waiting (one
- * handle at a time: its thread runs one posted call; the next when this one
- * is reaped). Until now it was opened only at the first quiet wake-up, and
- * a capture's first packets waited for the twin's block timeout and then for
- * the ring's set-up (the kernel waits for a grace period): 0.8 to 1.1 ms
- * for the first three packets at 200 a second (experiment 25). Not while
- * packets come: a flow running at start fills the twin's blocks, and its
- * first wake-up decides as before.
- */
-static void open_ahead(struct nscap_session *s, size_t k)
-{
-	char err[NSCAP_ERRBUF];
-	size_t i;
-
-	if (!s->immediate || s->dropped || s->sig->stop || !s->tg[k].ns)
-		return;
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
-			return;
-	for (i = 0; i < s->nh; i++) {
-		struct nscap_handle *h = s->h[i];
-
-		if (!h || h->owner != k || !h->bulk || h->pcap || h->stuck ||
-		    !h->watch || h->gear.kind != NSCAP_GEAR_BULK ||
-		    !h->gear.fresh || !nscap_handle_twin_empty(h))
-			continue;
-		/* -EBUSY: another call in the namespace; the next reap
-		 * tries again */
-		if (nscap_handle_open_post(s->tg[k].ns, h, err) == 0)
-			h->ahead = true;
-		return;
-	}
-}
-
-/*
  * Handle i's immediate ring, opened for a switch down, may be open now
  * (with wait: once it is): then switch, and let the immediate ring wait for
  * the twin's last block (SETTLE). If traffic came back meanwhile, or the
@@ -1802,14 +1733,11 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 {
 	struct nscap_handle *h = s->h[i];
 	char err[NSCAP_ERRBUF];
-	bool ahead;
 	int n;
 
 	n = nscap_handle_open_reap(s->tg[h->owner].ns, h, wait, err);
 	if (n == 0)
 		return;
-	ahead = h->ahead;
-	h->ahead = false;
 	if (n == -ENETDOWN || n == -ENODEV) {
 		/* the interface was down as the ring opened (libpcap opens
 		 * none on it), or renamed again and again: a restart or a
@@ -1832,10 +1760,6 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
 	}
-	if (n > 0 && ahead) {
-		start_light(s, i);
-		return;
-	}
 	if (n > 0)
 		n = nscap_handle_down(h, err);
 	if (n == 0)
@@ -1852,7 +1776,6 @@ static void reap_shifts(struct nscap_session *s, size_t k)
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
 			shifted(s, i, false);
-	open_ahead(s, k);
 }
 
 /*
@@ -2104,6 +2027,24 @@ static bool must_probe(const struct nscap_session *s)
 
 /* How long ppoll may sleep: until a time limit, or the next flush of a
  * file, or for ever. */
+/*
+ * In immediate mode, the read loop wakes this long after the start whether
+ * packets came or not. Every wake-up is a gear decision for every handle
+ * (read_ready, shift_gear), and a handle still on its twin from the start
+ * goes down at its first quiet one (nscap_gear_next): its immediate ring is
+ * opened and switched to then. With nothing to wake it, that waited for the
+ * first packet, which went through the twin's block timeout and, with the
+ * next ones, the ring's set-up (a grace period): the first three packets
+ * of every latency run at 200 a second took 0.3 to 1.1 ms, against 0.12
+ * to 0.18 for tcpdump (docs/BENCHMARKS.md, experiment 25). The fanout
+ * program guards the immediate ring once settled (a flood that then begins
+ * the stream goes to the twin: experiments 16, 19). Not at once: a flow
+ * running at start brings its first wake-up in a block timeout, which then
+ * decides, and opening the ring at once took CPU from its first packets
+ * and made an early stop wait for the set-up (experiment 25).
+ */
+#define FIRST_WAKE_NS (10 * (uint64_t)1000000u)
+
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
 	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX;
@@ -2123,6 +2064,7 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 	}
 	if (!s->stream)
 		sooner(&until, s->last_flush + 1000000000u, mono);
+	sooner(&until, s->first_wake_ns, mono);
 	if (s->full)
 		sooner(&until, s->full_since + 1000000000u, mono);
 	if (must_probe(s))
@@ -2332,6 +2274,8 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 		ret = read_ready(s, &sl, &plain, why, err);
 		if (ret == 0)
 			ret = housekeeping(s, why, err);
+		if (mono_ns() >= s->first_wake_ns)
+			s->first_wake_ns = UINT64_MAX;
 		if (ret)
 			break;
 		if (s->immediate)
@@ -2355,11 +2299,8 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 				 * returns at once */
 				break;
 			} else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
-				   nscap_watch_drain(
-					   s->tg[sl.idx[i]].watch_fd)) {
+				   nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
 				attach_new(s, sl.idx[i]);
-				open_ahead(s, sl.idx[i]);
-			}
 		}
 	}
 out:
@@ -2489,6 +2430,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	for (i = 0; ret == 0 && s->cred.drop && i < s->nh; i++) {
 		ret = nscap_handle_open_immediate(s->tg[s->h[i]->owner].ns,
 						  s->h[i], err);
+		/* open before the first wake-up: its first switch down holds
+		 * a moment, as opening the ring makes it wait as root */
+		s->h[i]->gear.hold = s->h[i]->primed;
 	}
 	if (ret == 0)
 		ret = drop(s, err);
@@ -2559,13 +2503,8 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
-	/* a ring opened before the drop goes down now if nothing has come,
-	 * and as root each quiet handle's is opened now (start_light) */
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i]->primed)
-			start_light(s, i);
-	for (i = 0; i < s->ntg; i++)
-		open_ahead(s, i);
+	s->first_wake_ns =
+		s->immediate ? mono_ns() + FIRST_WAKE_NS : UINT64_MAX;
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);

@@ -105,7 +105,6 @@ struct nscap_handle {
 	 * of these goes into twin_accepted and twin_dropped at each read) */
 	struct nscap_lib_counts lib, lib_bulk;
 	bool opening;	     /* the immediate ring is being opened (a job) */
-	bool ahead;	     /* opened ahead: no switch down decided yet */
 	bool busy_meanwhile; /* a busy wake-up while it was */
 	bool stuck;	     /* a switch failed: no more switching */
 	bool primed; /* the immediate ring is open, and its copies dropped */

@@ -178,18 +178,18 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * Down: fewer than NSCAP_GEAR_DOWN_PPS packets a second over a window of
  * NSCAP_GEAR_WINDOW_NS in BULK, with no wake-up of NSCAP_GEAR_UP_PACKETS or
  * more in it; or, from the start in BULK, a first wake-up with fewer than
- * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first). In BULK
- * light traffic waits for its block's timeout, 1 to 2 ms.
+ * NSCAP_GEAR_UP_PACKETS (a flow already running fills a block first; with
+ * nothing coming, the read loop's own first wake-up soon after the start,
+ * so that the first packets find the immediate ring). In BULK light traffic
+ * waits for its block's timeout, 1 to 2 ms.
  * Hold: a flood's first packet can lead the rest by some 200 us (measured:
  * docs/BENCHMARKS.md, experiment 17), so the first wake-up may look quiet
- * while a burst is on its way. When the immediate ring is already open then
- * (hold set: opened before a privilege drop, or ahead as root, but packets
- * came before it was), going down at once put such bursts into its few
- * slots while it settles; the handle first holds on the block ring for
- * NSCAP_GEAR_HOLD_NS, and a busy wake-up meanwhile makes it BULK. Where the
- * ring has to be opened first, that takes as long or longer and is
- * cancelled the same way. Open before any packet came, the caller goes
- * down at once instead (the fanout program then guards the ring).
+ * while a burst is on its way. When the immediate ring is already open at
+ * the start (hold set: it was opened before a privilege drop), going down
+ * at once put such bursts into its few slots; the handle first holds on the
+ * block ring for NSCAP_GEAR_HOLD_NS, and a busy wake-up meanwhile makes it
+ * BULK. As root the ring is opened only then, which takes as long or longer
+ * and is cancelled the same way.
  *
  * The twin's block timeout has a cost even when no packet comes: the kernel
  * runs its retire timer every timeout for as long as the ring exists, empty

@@ -1,0 +1,51 @@
+# A stream with nothing coming is on its immediate ring before its first
+# packet: nscap wakes once soon after the start, packets or not, and its
+# gears go down then, as at a first quiet wake-up. Before, nothing woke it
+# until the first packet, which waited for the twin's block timeout, and
+# the next ones for the ring's set-up (0.3 to 1.1 ms each at 200 a second:
+# docs/BENCHMARKS.md, experiment 25). Then light packets, and a flood as
+# the stream's first busy traffic: the fanout program sends the flood to the
+# twin, the light packets are all there, and nothing is lost that nscap
+# does not count. As root (the ring opened in the background) and as nobody
+# (-Z: opened before the drop, its first switch holds 2 ms).
+. "$(dirname "$0")/lib.sh"
+a=$(lab_ns target)
+b=$(lab_ns peer)
+lab_link "$a" eth0 198.51.100.1 "$b" eth0 198.51.100.2
+pid=$(lab_target "$a")
+
+first() { # NSCAP_ARGS...
+	rm -f "$LAB_DIR/err" "$LAB_DIR/out.pcap"
+	# the filter keeps the link's own packets (ARP) from waking nscap
+	lab_bg bash -c '"$0" -vv $4 -F pcap -t "$1" -w - "udp portrange 9998-9999" 2>"$2" | cat >"$3"' \
+		"$NSCAP" "$pid" "$LAB_DIR/err" "$LAB_DIR/out.pcap" "$*"
+	wait_for 10 listening "$LAB_DIR/err" || fail "$*: nscap did not start: $(cat "$LAB_DIR/err")"
+	if grep -q "no block-mode twin" "$LAB_DIR/err"; then
+		skip "$*: this kernel gives no fanout group with an eBPF program: $(cat "$LAB_DIR/err")"
+	fi
+	# nothing sent yet
+	wait_for 5 grep -q settled "$LAB_DIR/err" ||
+		fail "$*: not on the immediate ring before the first packet: $(cat "$LAB_DIR/err")"
+	send "$b" 198.51.100.1 9998 3 100
+	send "$b" 198.51.100.1 9999 100000 0
+	sleep 0.3
+	pkill -INT -f "nscap -vv $* -F pcap -t $pid" || fail "$*: no nscap to stop"
+	wait "$BG_PID"
+
+	err=$(cat "$LAB_DIR/err")
+	grep -q "busy: reading blocks" <<<"$err" || fail "$*: the flood never went to the twin: $err"
+	captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$err")
+	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
+	[ -n "$captured" ] && [ -n "$dropped" ] || fail "$*: no statistics: $err"
+	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" 9998 9999) ||
+		fail "$*: stream out of order or duplicated: $counts"
+	awk '$1 == 9998 && $2 == 3 {ok = 1} END {exit !ok}' <<<"$counts" ||
+		fail "$*: light packets lost: $counts"
+	total=$(awk '{n += $2} END {print n}' <<<"$counts")
+	[ "$total" -eq "$captured" ] || fail "$*: stream holds $total packets, nscap says $captured: $counts"
+	[ $((total + dropped)) -ge 100003 ] || fail "$*: lost without a count: $counts, $dropped dropped"
+}
+
+first --no-drop
+first -Z nobody
+pass
