@@ -8,9 +8,11 @@
 # switch to it, and as nobody (-Z), where it is opened before privileges
 # are dropped and switching works without them; and twice more, as nobody
 # and as root, with a filter that rejects the flow running at start: nothing
-# comes, and the handle must be on its immediate ring before the first
-# packet (nscap wakes soon after the start for it: experiment 25), where as
-# nobody the first switch down must hold a moment first (experiment 18).
+# comes through, and the handle is on its immediate ring before the first
+# light packet, where as nobody the first switch down must hold a moment
+# first (experiment 18). (What wakes nscap there is the flow's packets that
+# reach the twin before libpcap's filter is on, which it then filters out;
+# with no traffic at all, its own first wake-up: t_first_packet.sh.)
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
