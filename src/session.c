@@ -123,6 +123,8 @@ struct nscap_session {
 	uint64_t last_counts; /* when the handles' counters were last read */
 	uint64_t last_sigs;   /* when pending signals were last let in */
 	uint64_t last_probe;  /* when probe() last asked */
+	uint64_t wake_ns;     /* a wake-up the gears asked for, packets or not
+				 (wake_by; monotonic); UINT64_MAX: none */
 	int out_flags;	      /* wait_output's: the fd's flags to put back */
 	int64_t dup_until_ms; /* a stop signal before this is a duplicate */
 	struct nscap_privdrop_cred cred;
@@ -145,10 +147,8 @@ struct nscap_session {
 	bool disk_lost; /* the disk was full (or failing) at some point */
 	bool nano;	/* the handles' timestamps are in nanoseconds */
 	bool dropped;	/* privileges are gone: no new handle can be opened */
-	uint64_t first_wake_ns; /* monotonic: run's first wake-up, packets or
-				   not (FIRST_WAKE_NS); UINT64_MAX: done */
-	bool at_once; /* a second stop gave up a write to a stalled reader */
-	bool usage;   /* the output is a terminal: a usage error (status 2) */
+	bool at_once;	/* a second stop gave up a write to a stalled reader */
+	bool usage;	/* the output is a terminal: a usage error (status 2) */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
 	bool out_own;	   /* the output's description is nscap's alone */
 	bool out_created;  /* and nscap created the file */
@@ -204,6 +204,35 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * In immediate mode, the read loop wakes this long after the start whether
+ * packets came or not. Every wake-up is a gear decision for every handle
+ * (read_ready, shift_gear), and a handle still on its twin from the start
+ * goes down at its first quiet one (nscap_gear_next): its immediate ring is
+ * opened and switched to then. With nothing to wake it, that waited for the
+ * first packet, which went through the twin's block timeout and, with the
+ * next ones, the ring's set-up (a grace period): the first three packets
+ * of every latency run at 200 a second took 0.3 to 1.1 ms, against 0.12
+ * to 0.18 for tcpdump (docs/BENCHMARKS.md, experiment 25). The fanout
+ * program guards the immediate ring once settled (a flood that then begins
+ * the stream goes to the twin: experiments 16, 19). Not at once: a flow
+ * running at start brings its first wake-up in a block timeout, which then
+ * decides, and opening the ring at once took CPU from its first packets
+ * and made an early stop wait for the set-up (experiment 25).
+ */
+#define FIRST_WAKE_NS (10 * (uint64_t)1000000u)
+/* A decision put off because the namespace thread was busy (-EBUSY): again
+ * this soon, packets or not. */
+#define RETRY_WAKE_NS (1 * (uint64_t)1000000u)
+
+/* Have the read loop wake by at (monotonic), packets or not: each wake-up
+ * is a gear decision for every handle (read_ready, shift_gear). */
+static void wake_by(struct nscap_session *s, uint64_t at)
+{
+	if (at < s->wake_ns)
+		s->wake_ns = at;
 }
 
 static void shifted(struct nscap_session *s, size_t i, bool wait);
@@ -1473,6 +1502,10 @@ static void attach_new(struct nscap_session *s, size_t k)
 		s->rs.file_bytes += s->ops->size(s->w) - before;
 		s->rs.close_bytes = s->ops->trailer_size(s->w);
 		h->iface = s->next_iface++;
+		/* a quiet interface goes to its immediate ring at once, as at
+		 * the start */
+		if (h->bulk)
+			wake_by(s, mono_ns() + FIRST_WAKE_NS);
 		if (noted)
 			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))
@@ -1754,8 +1787,10 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
 	}
-	if (n > 0 && h->busy_meanwhile) {
-		/* traffic came back while the ring opened: stay */
+	if (n > 0 && (h->busy_meanwhile || s->sig->stop ||
+		      (s->o->count && s->captured >= s->o->count))) {
+		/* traffic came back while the ring opened, or the capture
+		 * is ending: stay */
 		h->busy_meanwhile = false;
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
@@ -1827,8 +1862,9 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		n = nscap_handle_open_post(s->tg[h->owner].ns, h, err);
 		if (n == -EBUSY) {
 			/* another handle's call in the same namespace:
-			 * decide again at the next wake-up */
+			 * decide again in a moment */
 			h->gear = was;
+			wake_by(s, mono_ns() + RETRY_WAKE_NS);
 			return 0;
 		}
 	} else if (step == NSCAP_GEAR_DOWN) {
@@ -1893,6 +1929,8 @@ static void brace(struct nscap_session *s, size_t owner, size_t except)
 			continue;
 		}
 		nscap_gear_busy(&h->gear, mono_ns());
+		/* back down after a quiet window, traffic or not */
+		wake_by(s, mono_ns() + NSCAP_GEAR_WINDOW_NS + RETRY_WAKE_NS);
 		say_gear(s, h, "bracing: reading blocks while another ends");
 		while (read_ring(s, i, false, err) > 0)
 			;
@@ -2027,24 +2065,6 @@ static bool must_probe(const struct nscap_session *s)
 
 /* How long ppoll may sleep: until a time limit, or the next flush of a
  * file, or for ever. */
-/*
- * In immediate mode, the read loop wakes this long after the start whether
- * packets came or not. Every wake-up is a gear decision for every handle
- * (read_ready, shift_gear), and a handle still on its twin from the start
- * goes down at its first quiet one (nscap_gear_next): its immediate ring is
- * opened and switched to then. With nothing to wake it, that waited for the
- * first packet, which went through the twin's block timeout and, with the
- * next ones, the ring's set-up (a grace period): the first three packets
- * of every latency run at 200 a second took 0.3 to 1.1 ms, against 0.12
- * to 0.18 for tcpdump (docs/BENCHMARKS.md, experiment 25). The fanout
- * program guards the immediate ring once settled (a flood that then begins
- * the stream goes to the twin: experiments 16, 19). Not at once: a flow
- * running at start brings its first wake-up in a block timeout, which then
- * decides, and opening the ring at once took CPU from its first packets
- * and made an early stop wait for the set-up (experiment 25).
- */
-#define FIRST_WAKE_NS (10 * (uint64_t)1000000u)
-
 static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 {
 	uint64_t now = now_ns(), mono = mono_ns(), until = UINT64_MAX;
@@ -2064,7 +2084,7 @@ static struct timespec *wait_for(struct nscap_session *s, struct timespec *ts)
 	}
 	if (!s->stream)
 		sooner(&until, s->last_flush + 1000000000u, mono);
-	sooner(&until, s->first_wake_ns, mono);
+	sooner(&until, s->wake_ns, mono);
 	if (s->full)
 		sooner(&until, s->full_since + 1000000000u, mono);
 	if (must_probe(s))
@@ -2274,8 +2294,8 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 		ret = read_ready(s, &sl, &plain, why, err);
 		if (ret == 0)
 			ret = housekeeping(s, why, err);
-		if (mono_ns() >= s->first_wake_ns)
-			s->first_wake_ns = UINT64_MAX;
+		if (s->wake_ns != UINT64_MAX && mono_ns() >= s->wake_ns)
+			s->wake_ns = UINT64_MAX;
 		if (ret)
 			break;
 		if (s->immediate)
@@ -2503,8 +2523,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 					s->fmt == NSCAP_FORMAT_PCAP ? "pcap"
 								    : "pcapng");
 
-	s->first_wake_ns =
-		s->immediate ? mono_ns() + FIRST_WAKE_NS : UINT64_MAX;
+	s->wake_ns = UINT64_MAX;
+	if (s->immediate)
+		wake_by(s, mono_ns() + FIRST_WAKE_NS);
 	ret = run(s, &why, err);
 	if (ret)
 		fprintf(s->log, "nscap: %s\n", err);

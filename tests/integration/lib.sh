@@ -195,6 +195,16 @@ pcap_count() {
 	tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l
 }
 
+# captured_in TEXT, dropped_in TEXT: the counts of nscap's end lines in
+# TEXT (its stderr), empty when missing; tcpdump's form, "1 packet
+# dropped by kernel", "2 packets dropped by kernel".
+captured_in() {
+	sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$1"
+}
+dropped_in() {
+	sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$1"
+}
+
 # netns_inode PATH: the inode of a namespace file.
 netns_inode() {
 	stat -L -c %i "$1"

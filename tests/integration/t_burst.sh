@@ -58,8 +58,7 @@ rounds() { # USER_ARGS...: two rounds of light packets and a burst
 	if grep -q "no block-mode twin" <<<"$err"; then
 		skip "$*: this kernel gives no fanout group with an eBPF program: $err"
 	fi
-	# tcpdump's form: "1 packet dropped", "2 packets dropped"
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
+	dropped=$(dropped_in "$err")
 	[ -n "$dropped" ] || fail "$*: no count of drops: $err"
 	# A burst whose first packets come slower than the program's bound
 	# (16 in 100 us) fills the immediate ring's 31 slots before the switch:

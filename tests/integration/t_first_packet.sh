@@ -4,9 +4,9 @@
 # until the first packet, which waited for the twin's block timeout, and
 # the next ones for the ring's set-up (0.3 to 1.1 ms each at 200 a second:
 # docs/BENCHMARKS.md, experiment 25). Then light packets, and a flood as
-# the stream's first busy traffic: the fanout program sends the flood to the
-# twin, the light packets are all there, and nothing is lost that nscap
-# does not count. As root (the ring opened in the background) and as nobody
+# the stream's first busy traffic: the flood goes to the twin (the fanout
+# program's switch, or nscap's), the light packets are all there, and
+# nothing is lost that nscap does not count. As root (the ring opened in the background) and as nobody
 # (-Z: opened before the drop, its first switch holds 2 ms).
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
@@ -34,8 +34,8 @@ first() { # NSCAP_ARGS...
 
 	err=$(cat "$LAB_DIR/err")
 	grep -q "busy: reading blocks" <<<"$err" || fail "$*: the flood never went to the twin: $err"
-	captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$err")
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
+	captured=$(captured_in "$err")
+	dropped=$(dropped_in "$err")
 	[ -n "$captured" ] && [ -n "$dropped" ] || fail "$*: no statistics: $err"
 	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" 9998 9999) ||
 		fail "$*: stream out of order or duplicated: $counts"
@@ -48,4 +48,21 @@ first() { # NSCAP_ARGS...
 
 first --no-drop
 first -Z nobody
+
+# three quiet interfaces of one namespace: their rings are opened one at a
+# time (one call at a time in its thread), each as the one before is done,
+# and all three settle with nothing sent (named, not -i all: adding an
+# interface to a capture, as -i all does at the start, also wakes nscap)
+ip -n "$a" link add v1 type veth peer name w1 || fail "cannot create a veth pair"
+ip -n "$a" link set v1 up
+ip -n "$a" link set w1 up
+sleep 0.5
+rm -f "$LAB_DIR/err"
+lab_bg bash -c '"$0" -vv -t "$1" -i eth0 -i v1 -i w1 -w - 2>"$2" | cat >/dev/null' \
+	"$NSCAP" "$pid" "$LAB_DIR/err"
+wait_for 10 listening "$LAB_DIR/err" || fail "three: nscap did not start: $(cat "$LAB_DIR/err")"
+three() { [ "$(grep -c ': settled$' "$LAB_DIR/err")" -ge 3 ]; }
+wait_for 5 three || fail "three quiet interfaces: not all on their immediate rings: $(cat "$LAB_DIR/err")"
+pkill -INT -f "nscap -vv -t $pid -i eth0 -i v1 -i w1" || fail "three: no nscap to stop"
+wait "$BG_PID"
 pass

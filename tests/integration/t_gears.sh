@@ -63,9 +63,8 @@ gears() { # FILTER USER_ARGS...: one run of the phases below
 		first=$(grep -m 1 -E "holding|quiet: reading" <<<"$err")
 		[[ $first == *holding* ]] || fail "$*: went down without holding first: $err"
 	fi
-	captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$err")
-	# tcpdump's form: "1 packet dropped", "2 packets dropped"
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
+	captured=$(captured_in "$err")
+	dropped=$(dropped_in "$err")
 	[ -n "$captured" ] && [ -n "$dropped" ] || fail "$*: no statistics: $err"
 
 	counts=$("$HERE/seqcheck.py" "$LAB_DIR/out.pcap" 9000 9001 9002 9003 9004 9005) ||

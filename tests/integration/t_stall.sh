@@ -39,7 +39,8 @@ try() { # N: one try, its port 9010 + N, its files (a try's err must not
 		-t 10 >/dev/null &
 	sender=$!
 	LAB_PIDS+=("$sender")
-	# the first packets bring it down from the twin
+	# down from the twin already (nscap's first wake-up), or at the
+	# first packets
 	wait_for 2 grep -q settled "$e" ||
 		fail "nscap did not come down to the immediate ring: $(cat "$e")"
 	sleep 0.1
@@ -58,8 +59,8 @@ try() { # N: one try, its port 9010 + N, its files (a try's err must not
 		why="the program did not switch to the twin: $err"
 		return 1
 	fi
-	captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' <<<"$err")
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$err")
+	captured=$(captured_in "$err")
+	dropped=$(dropped_in "$err")
 	counts=$("$HERE/seqcheck.py" "$out" "$port" 2>&1) ||
 		fail "the stream is out of order: $counts"
 	read -r _ n _ <<<"$counts"
