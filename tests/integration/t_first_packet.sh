@@ -6,8 +6,11 @@
 # docs/BENCHMARKS.md, experiment 25). Then light packets, and a flood as
 # the stream's first busy traffic: the flood goes to the twin (the fanout
 # program's switch, or nscap's), the light packets are all there, and
-# nothing is lost that nscap does not count. As root (the ring opened in the background) and as nobody
-# (-Z: opened before the drop, its first switch holds 2 ms).
+# nothing is lost that nscap does not count. As root (the ring opened in
+# the background) and as nobody (-Z: opened before the drop, its first
+# switch holds 2 ms). Then three quiet interfaces of one namespace, and
+# with -i all, quiet interfaces braced while another is attached: each
+# comes back to its immediate ring with nothing sent.
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns target)
 b=$(lab_ns peer)
@@ -64,5 +67,23 @@ wait_for 10 listening "$LAB_DIR/err" || fail "three: nscap did not start: $(cat 
 three() { [ "$(grep -c ': settled$' "$LAB_DIR/err")" -ge 3 ]; }
 wait_for 5 three || fail "three quiet interfaces: not all on their immediate rings: $(cat "$LAB_DIR/err")"
 pkill -INT -f "nscap -vv -t $pid -i eth0 -i v1 -i w1" || fail "three: no nscap to stop"
+wait "$BG_PID"
+
+# -i all: an interface that appears takes the others up to their twins
+# while it is attached (brace); with nothing coming, they come back down
+rm -f "$LAB_DIR/err"
+lab_bg bash -c '"$0" -vv -t "$1" -i all -w - 2>"$2" | cat >/dev/null' \
+	"$NSCAP" "$pid" "$LAB_DIR/err"
+wait_for 10 listening "$LAB_DIR/err" || fail "all: nscap did not start: $(cat "$LAB_DIR/err")"
+eth0_settled() { [ "$(grep '^nscap: eth0: ' "$LAB_DIR/err" | tail -n 1)" = "nscap: eth0: settled" ]; }
+wait_for 5 eth0_settled || fail "all: eth0 not on its immediate ring: $(cat "$LAB_DIR/err")"
+ip -n "$a" link add v2 type veth peer name w2 || fail "cannot create a veth pair"
+ip -n "$a" link set v2 up
+ip -n "$a" link set w2 up
+wait_for 5 grep -q "^nscap: eth0: bracing" "$LAB_DIR/err" ||
+	fail "all: eth0 was not braced when v2 appeared: $(cat "$LAB_DIR/err")"
+sleep 1
+wait_for 5 eth0_settled || fail "all: eth0 stayed on its twin after the brace: $(cat "$LAB_DIR/err")"
+pkill -INT -f "nscap -vv -t $pid -i all" || fail "all: no nscap to stop"
 wait "$BG_PID"
 pass
