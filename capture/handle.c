@@ -597,6 +597,17 @@ static size_t ring_slots(const struct nscap_handle *h)
 		nscap_ring_immediate_snaplen(h->cfg.snaplen));
 }
 
+/* The switch point the program reads, for h's immediate ring of slots and
+ * the mix learnt so far (relaxed: ack or member is stored after it). */
+static void store_room(const struct nscap_handle *h,
+		       struct nscap_fanout_value *v, size_t slots)
+{
+	__atomic_store_n(
+		&v->room,
+		nscap_watch_mix_room(&h->mix, nscap_ring_slots_room(slots)),
+		__ATOMIC_RELAXED);
+}
+
 void nscap_handle_watch(struct nscap_handle *h)
 {
 	struct nscap_fanout_value *v = watched(h);
@@ -608,10 +619,7 @@ void nscap_handle_watch(struct nscap_handle *h)
 	 * unread still. */
 	if (!v)
 		return;
-	__atomic_store_n(&v->room,
-			 nscap_watch_mix_room(
-				 &h->mix, nscap_ring_slots_room(ring_slots(h))),
-			 __ATOMIC_RELAXED);
+	store_room(h, v, ring_slots(h));
 	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
 }
 
@@ -637,10 +645,7 @@ void nscap_handle_ack(struct nscap_handle *h, uint32_t sent, uint64_t read)
 	if (read < slots)
 		nscap_watch_mix_add(&h->mix, sent - h->acked, read);
 	h->acked = sent;
-	__atomic_store_n(
-		&v->room,
-		nscap_watch_mix_room(&h->mix, nscap_ring_slots_room(slots)),
-		__ATOMIC_RELAXED);
+	store_room(h, v, slots);
 	__atomic_store_n(&v->ack, sent, __ATOMIC_RELEASE);
 }
 

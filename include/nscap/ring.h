@@ -76,22 +76,14 @@ static inline size_t nscap_ring_immediate_slots(size_t ring_bytes, int snaplen)
 
 /* Unread packets that may wait in an immediate ring of slots before its
  * fanout program sends the next ones to the twin (fanout.h): half its
- * slots, rounded up (a ring of 3 keeps 2: a packet that the filter will
- * drop, such as the ICMP error a target sends at once for a closed UDP
- * port, then makes no switch), at least 1. */
+ * slots, rounded up (16 for 2 MiB at 65599; a ring of 3 keeps 2: a packet
+ * that the filter will drop, such as the ICMP error a target sends at once
+ * for a closed UDP port, then makes no switch), at least 1. */
 static inline uint32_t nscap_ring_slots_room(size_t slots)
 {
 	size_t half = (slots + 1) / 2;
 
 	return half == 0 ? 1 : half > UINT32_MAX ? UINT32_MAX : (uint32_t)half;
-}
-
-/* The same for a ring of ring_bytes with snapshot length snaplen: 16 for
- * 2 MiB at 65599. */
-static inline uint32_t nscap_ring_immediate_room(size_t ring_bytes, int snaplen)
-{
-	return nscap_ring_slots_room(
-		nscap_ring_immediate_slots(ring_bytes, snaplen));
 }
 
 /*
@@ -126,7 +118,7 @@ static inline void nscap_watch_mix_add(struct nscap_watch_mix *m, uint32_t sent,
 	}
 }
 
-/* The switch point for a ring whose own is base (nscap_ring_immediate_room):
+/* The switch point for a ring whose own is base (nscap_ring_slots_room):
  * base times the packets counted for each one read (none read: as if one
  * were), rounded up, at least base, at most NSCAP_WATCH_ROOM_MAX. */
 static inline uint32_t nscap_watch_mix_room(const struct nscap_watch_mix *m,

@@ -40,6 +40,14 @@ static void test_immediate_snaplen(void **state)
 	assert_int_equal(nscap_ring_immediate_snaplen(100), 100);
 }
 
+/* the switch point of an immediate ring of ring_bytes, as capture/handle.c
+ * derives it */
+static uint32_t room_of(size_t ring_bytes, int snaplen)
+{
+	return nscap_ring_slots_room(
+		nscap_ring_immediate_slots(ring_bytes, snaplen));
+}
+
 /* the fanout program's switch point: half the immediate ring's slots */
 static void test_immediate_room(void **state)
 {
@@ -47,18 +55,17 @@ static void test_immediate_room(void **state)
 	/* libpcap's 2 MiB at the capped snapshot length: 31 slots (a lab
 	 * stalled nscap 50 ms at 2,000 packets a second: 28 or so stayed) */
 	assert_int_equal(nscap_ring_immediate_slots(2u << 20, 65599), 31);
-	assert_int_equal(nscap_ring_immediate_room(2u << 20, 65599), 16);
+	assert_int_equal(room_of(2u << 20, 65599), 16);
 	assert_int_equal(nscap_ring_immediate_slots(256u << 10, 0), 3);
 	/* 0: the capped length */
-	assert_int_equal(nscap_ring_immediate_room(2u << 20, 0), 16);
+	assert_int_equal(room_of(2u << 20, 0), 16);
 	/* a small snapshot length: many slots */
-	assert_int_equal(nscap_ring_immediate_room(2u << 20, 100),
-			 ((2u << 20) / 228 + 1) / 2);
+	assert_int_equal(room_of(2u << 20, 100), ((2u << 20) / 228 + 1) / 2);
 	/* many handles share the budget: a ring of 3 slots keeps two
 	 * packets waiting (one the filter drops, after one it keeps), and the
 	 * program sends the next to the twin; a ring of none keeps one */
-	assert_int_equal(nscap_ring_immediate_room(256u << 10, 65599), 2);
-	assert_int_equal(nscap_ring_immediate_room(1000, 65599), 1);
+	assert_int_equal(room_of(256u << 10, 65599), 2);
+	assert_int_equal(room_of(1000, 65599), 1);
 }
 
 /* the switch point learns how many packets the program counts for each one
