@@ -195,6 +195,14 @@ pcap_count() {
 	tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l
 }
 
+# stop_bg PATTERN [WHAT]: SIGINT to the process whose command line matches
+# PATTERN (pkill -f), then wait for lab_bg's command; fails with "WHAT: no
+# nscap to stop" (or without WHAT) when none matches.
+stop_bg() {
+	pkill -INT -f "$1" || fail "${2:+$2: }no nscap to stop"
+	wait "$BG_PID"
+}
+
 # captured_in TEXT, dropped_in TEXT: the counts of nscap's end lines in
 # TEXT (its stderr), empty when missing; tcpdump's form, "1 packet
 # dropped by kernel", "2 packets dropped by kernel".

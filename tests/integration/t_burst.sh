@@ -51,8 +51,7 @@ rounds() { # USER_ARGS...: two rounds of light packets and a burst
 		kill -CONT "$nscap_pid"
 		sleep 0.2
 	done
-	pkill -INT -f "$me" || fail "$*: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "$me" "$*"
 
 	err=$(cat "$LAB_DIR/err")
 	if grep -q "no block-mode twin" <<<"$err"; then

@@ -32,8 +32,7 @@ first() { # NSCAP_ARGS...
 	send "$b" 198.51.100.1 9998 3 100
 	send "$b" 198.51.100.1 9999 100000 0
 	sleep 0.3
-	pkill -INT -f "nscap -vv $* -F pcap -t $pid" || fail "$*: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "nscap -vv $* -F pcap -t $pid" "$*"
 
 	err=$(cat "$LAB_DIR/err")
 	grep -q "busy: reading blocks" <<<"$err" || fail "$*: the flood never went to the twin: $err"
@@ -66,8 +65,7 @@ lab_bg bash -c '"$0" -vv -t "$1" -i eth0 -i v1 -i w1 -w - 2>"$2" | cat >/dev/nul
 wait_for 10 listening "$LAB_DIR/err" || fail "three: nscap did not start: $(cat "$LAB_DIR/err")"
 three() { [ "$(grep -c ': settled$' "$LAB_DIR/err")" -ge 3 ]; }
 wait_for 5 three || fail "three quiet interfaces: not all on their immediate rings: $(cat "$LAB_DIR/err")"
-pkill -INT -f "nscap -vv -t $pid -i eth0 -i v1 -i w1" || fail "three: no nscap to stop"
-wait "$BG_PID"
+stop_bg "nscap -vv -t $pid -i eth0 -i v1 -i w1" "three"
 
 # -i all: an interface that appears takes the others up to their twins
 # while it is attached (brace); with nothing coming, they come back down
@@ -84,6 +82,5 @@ wait_for 5 grep -q "^nscap: eth0: bracing" "$LAB_DIR/err" ||
 	fail "all: eth0 was not braced when v2 appeared: $(cat "$LAB_DIR/err")"
 sleep 1
 wait_for 5 eth0_settled || fail "all: eth0 stayed on its twin after the brace: $(cat "$LAB_DIR/err")"
-pkill -INT -f "nscap -vv -t $pid -i all" || fail "all: no nscap to stop"
-wait "$BG_PID"
+stop_bg "nscap -vv -t $pid -i all" "all"
 pass

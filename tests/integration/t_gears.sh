@@ -44,8 +44,7 @@ gears() { # FILTER USER_ARGS...: one run of the phases below
 	send "$b" 198.51.100.1 9004 100000 0
 	send "$b" 198.51.100.1 9005 20 1000
 	sleep 0.3
-	pkill -INT -f "nscap -vv $* -F pcap -t $pid" || fail "$*: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "nscap -vv $* -F pcap -t $pid" "$*"
 
 	err=$(cat "$LAB_DIR/err")
 	if grep -q "no block-mode twin" <<<"$err"; then

@@ -38,8 +38,7 @@ for i in $ifs; do
 	ip netns exec "$a" "$UDPGEN" -d 127.0.0.1 -p 5221 -n 4000 -r 2000 -t 10 >/dev/null ||
 		fail "udpgen failed"
 	sleep 0.5
-	pkill -INT -f "nscap -t $pid -i $i -w -" || fail "stream on $i: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "nscap -t $pid -i $i -w -" "stream on $i"
 	e="s.$i.err"
 	grep -q '^4000 packets captured$' "$e" && grep -q '^4000 packets received by filter$' "$e" &&
 		grep -q '^0 packets dropped by kernel$' "$e" || fail "stream on $i: $(cat "$e")"

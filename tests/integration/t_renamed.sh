@@ -38,8 +38,7 @@ busy_capture() {
 		kill "$flow" 2>/dev/null
 		wait "$flow" 2>/dev/null
 		grep -q "quiet: reading each packet" "$2" || return 0
-		pkill -INT -f "nscap -vv -t $pid -i $1" || fail "$1: no nscap to stop"
-		wait "$BG_PID"
+		stop_bg "nscap -vv -t $pid -i $1" "$1"
 	done
 	fail "$1: the immediate ring opened with the flow five times: $(cat "$2")"
 }
@@ -62,8 +61,7 @@ ip -n "$a" link set "$LAB_ID-n2" up
 sleep 1.2 # the probe while down has seen it up again
 send "$b" 198.51.100.1 9999 5 10
 sleep 0.5
-pkill -INT -f "nscap -vv -t $pid -i ea" || fail "no nscap to stop"
-wait "$BG_PID"
+stop_bg "nscap -vv -t $pid -i ea"
 grep -q "quiet: reading each packet" s.err ||
 	fail "never on the immediate ring: $(cat s.err)"
 ! grep -q "cannot" s.err || fail "$(cat s.err)"
@@ -79,8 +77,7 @@ ip -n "$a" link set er up
 sleep 1.2
 send "$b" 198.51.100.1 9999 5 10
 sleep 0.5
-pkill -INT -f "nscap -vv -t $pid -i er" || fail "down: no nscap to stop"
-wait "$BG_PID"
+stop_bg "nscap -vv -t $pid -i er" "down"
 ! grep -q "cannot" d.err || fail "down: $(cat d.err)"
 grep -q "down: reading blocks until it is up" d.err ||
 	fail "down: no switch was tried while it was down: $(cat d.err)"

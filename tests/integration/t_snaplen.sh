@@ -39,8 +39,7 @@ wait_for 10 listening stream.err || fail "stream: nscap did not start: $(cat str
 grep -q "snapshot length 262144 bytes" stream.err || fail "stream: $(cat stream.err)"
 big
 sleep 0.5
-pkill -INT -f "nscap -vv -t $pid -i eb" || fail "stream: no nscap to stop"
-wait "$BG_PID"
+stop_bg "nscap -vv -t $pid -i eb" "stream"
 grep -q "quiet: reading each packet" stream.err ||
 	fail "stream: never on the immediate ring: $(cat stream.err)"
 whole stream.pcapng "stream"

@@ -86,8 +86,7 @@ narrow() {
 	LAB_PIDS+=("$other")
 	send "$b" 198.51.100.1 9020 60 20
 	wait "$other"
-	pkill -INT -f "nscap -vv -t $pid -w - udp port 9020" || fail "narrow: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "nscap -vv -t $pid -w - udp port 9020" "narrow"
 	grep -q '^60 packets captured$' "$LAB_DIR/narrow.err" ||
 		fail "narrow: $(cat "$LAB_DIR/narrow.err")"
 	switches=$(grep -c "the kernel switched" "$LAB_DIR/narrow.err")
@@ -128,8 +127,7 @@ while sys.stdin.buffer.read(65536):
 	kill -CONT "$rd"
 	wait "$sender" || fail "reader: udpgen failed"
 	sleep 0.3
-	pkill -INT -f "^$NSCAP -t $pid -w - udp port 9030" || fail "reader: no nscap to stop"
-	wait "$BG_PID"
+	stop_bg "^$NSCAP -t $pid -w - udp port 9030" "reader"
 	grep -q '^0 packets dropped by kernel$' "$LAB_DIR/reader.err" ||
 		fail "reader: held up 1 s: $(cat "$LAB_DIR/reader.err")"
 }

@@ -36,8 +36,7 @@ wait_for 10 listening "$LAB_DIR/err" || fail "nscap did not start: $(cat "$LAB_D
 n=$(grep -c "listening on" "$LAB_DIR/err")
 sleep 0.5
 streaming=$(per_second)
-pkill -INT -f "$NSCAP -t $pid -i all" || fail "no nscap to stop"
-wait "$BG_PID"
+stop_bg "$NSCAP -t $pid -i all"
 echo "interfaces: lo, v1, w1, v2, w2 ($n listening lines); timer interrupts a second: $idle idle, $streaming streaming"
 # five twins at 1 ms would add about 5,000; at 5 ms, about 1,000
 [ $((streaming - idle)) -lt 2500 ] ||
