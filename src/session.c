@@ -235,6 +235,12 @@ static void wake_by(struct nscap_session *s, uint64_t at)
 		s->wake_ns = at;
 }
 
+/* A stop signal came, or -c is reached: the capture ends where it is. */
+static bool ending(const struct nscap_session *s)
+{
+	return s->sig->stop || (s->o->count && s->captured >= s->o->count);
+}
+
 static void shifted(struct nscap_session *s, size_t i, bool wait);
 static void brace(struct nscap_session *s, size_t owner, size_t except);
 
@@ -1787,8 +1793,7 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
 	}
-	if (n > 0 && (h->busy_meanwhile || s->sig->stop ||
-		      (s->o->count && s->captured >= s->o->count))) {
+	if (n > 0 && (h->busy_meanwhile || ending(s))) {
 		/* traffic came back while the ring opened, or the capture
 		 * is ending: stay */
 		h->busy_meanwhile = false;
@@ -1838,8 +1843,7 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		h->busy_meanwhile = true;
 	/* no new switch once stopping (a signal, or -c reached): the capture
 	 * ends where it is */
-	if (h->opening || h->stuck || s->sig->stop ||
-	    (s->o->count && s->captured >= s->o->count))
+	if (h->opening || h->stuck || ending(s))
 		return 0;
 	/* SETTLE ends once the twin has handed over all it accepted */
 	if (nscap_gear_peek(&h->gear, mono_ns()) && settled_early(s, h))
@@ -1916,7 +1920,7 @@ static void brace(struct nscap_session *s, size_t owner, size_t except)
 	char err[NSCAP_ERRBUF];
 	size_t i;
 
-	if (s->sig->stop || (s->o->count && s->captured >= s->o->count))
+	if (ending(s))
 		return;
 	for (i = 0; i < s->nh; i++) {
 		struct nscap_handle *h = s->h[i];
