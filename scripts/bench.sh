@@ -34,6 +34,10 @@
 # what a capturer spends above it is its own cost, and what the floor
 # spends is libpcap's reading and the kernel's reading side (file, latency
 # and start-up; the delivery into the ring is charged to the pinned sender).
+# And in file mode "floor-dump": the floor with libpcap's pcap_dump writing
+# the records (bench_floor -D; stdio, 1 MiB buffer, unlocked), the least a
+# capturer that reads and writes pcap with libpcap costs, as nscap's pcap
+# writer and tcpdump do.
 # And in file mode "write": no capture, bench_floor -W writes the file the
 # floor would leave, 1 MiB a write(2); the kernel's part, that every
 # capturer writing these bytes pays.
@@ -368,9 +372,10 @@ capture_cmd() {
 		CMD+=(-w "$out" "$@")
 		;;
 	dumpcap) CMD=(nsenter -n -t "$pid" dumpcap -q -i eth0 -P -w "$out" "$@") ;;
-	floor)
+	floor | floor-dump)
 		CMD=(nsenter -n -t "$pid" "$BFLOOR" -i eth0)
 		[[ $mode == stream ]] && CMD+=(-I)
+		[[ $who == floor-dump ]] && CMD+=(-D)
 		CMD+=(-w "$out" "$@")
 		;;
 	*) die "no contender $who" ;;
@@ -824,9 +829,9 @@ send "$TGT_IP" 1000 "$SMALL_PAYLOAD" 0
 B_CONT=() B_FILE=()
 [[ -n $NSCAP_B ]] && B_CONT=(nscap-b) B_FILE=(nscap-b nscap-b-ng)
 want file64 && alternate file64 file "$FILE64_N" "$SMALL_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor write "${B_FILE[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor floor-dump write "${B_FILE[@]}"
 want file1500 && alternate file1500 file "$FILE1500_N" "$BIG_PAYLOAD" 0 \
-	none nscap nscap-ng tcpdump dumpcap floor write "${B_FILE[@]}"
+	none nscap nscap-ng tcpdump dumpcap floor floor-dump write "${B_FILE[@]}"
 want stream64 && alternate stream64 stream "$STREAM_N" "$SMALL_PAYLOAD" 0 \
 	nscap tcpdump "${B_CONT[@]}"
 if want tshark; then

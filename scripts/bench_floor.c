@@ -1,7 +1,7 @@
 /*
  * bench_floor: the floor under any libpcap capturer, for scripts/bench.sh.
  *
- *   bench_floor -i IFACE -w FILE|- [-I] [-B KIB] [-c COUNT] [-t MS]
+ *   bench_floor -i IFACE -w FILE|- [-I] [-D] [-B KIB] [-c COUNT] [-t MS]
  *   bench_floor -W COUNT -s FRAMELEN -w FILE
  *
  * It does the least that a capturer writing pcap must do, and nothing
@@ -11,6 +11,11 @@
  * the buffer is written when full. -I, immediate mode (what a live pipe
  * needs): written after each wake-up. No rotation, no error recovery, no
  * privilege drop, one interface. The ring is -B KIB (default 8192).
+ *
+ * -D: the records are written by libpcap's pcap_dump() instead (as tcpdump
+ * writes them), into a FILE with a 1 MiB buffer and no stdio locking (as
+ * nscap's pcap writer has): the floor of a capturer that both reads and
+ * writes pcap with libpcap.
  *
  * Run it as tcpdump is run: nsenter -n -t PID bench_floor -i eth0 -w F.
  * stderr: "listening on IFACE" once capturing, and at the end tcpdump's
@@ -29,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,6 +51,8 @@ struct floor {
 	unsigned long count; /* stop after this many, 0: never */
 	int failed;	     /* errno of a failed write */
 	pcap_t *p;
+	FILE *fp; /* -D: the dumper's stream, and the dumper */
+	pcap_dumper_t *dumper;
 };
 
 /* for the signal handler: the one pcap_t while capturing, and whether a
@@ -105,9 +113,53 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
 		pcap_breakloop(f->p);
 }
 
+static void on_packet_dump(unsigned char *user, const struct pcap_pkthdr *h,
+			   const unsigned char *data)
+{
+	struct floor *f = (struct floor *)user;
+
+	pcap_dump((unsigned char *)f->dumper, h, data);
+	f->captured++;
+	if (f->count && f->captured >= f->count)
+		pcap_breakloop(f->p);
+}
+
+/* -D: the stream pcap_dump() writes to, and its file header */
+static int open_dumper(struct floor *f)
+{
+	f->fp = fdopen(f->fd, "wb");
+	if (!f->fp) {
+		fprintf(stderr, "bench_floor: fdopen: %s\n", strerror(errno));
+		return 1;
+	}
+	f->fd = -1; /* the stream's now */
+	/* its own buffer: glibc's setvbuf with NULL keeps the default size
+	 * (st_blksize, 4 KiB on tmpfs) whatever size is asked */
+	if (setvbuf(f->fp, (char *)f->buf, _IOFBF, FLOOR_BUFSIZE) != 0) {
+		fputs("bench_floor: setvbuf failed\n", stderr);
+		return 1;
+	}
+	__fsetlocking(f->fp, FSETLOCKING_BYCALLER);
+	f->dumper = pcap_dump_fopen(f->p, f->fp);
+	if (!f->dumper) {
+		fprintf(stderr, "bench_floor: %s\n", pcap_geterr(f->p));
+		return 1;
+	}
+	return 0;
+}
+
+/* the buffer out: the dumper's, or the floor's own */
+static void flush_any(struct floor *f)
+{
+	if (!f->dumper)
+		flush(f);
+	else if (pcap_dump_flush(f->dumper) != 0 && !f->failed)
+		f->failed = errno ? errno : EIO;
+}
+
 static void usage(void)
 {
-	fputs("usage: bench_floor -i IFACE -w FILE|- [-I] [-B KIB] "
+	fputs("usage: bench_floor -i IFACE -w FILE|- [-I] [-D] [-B KIB] "
 	      "[-c COUNT] [-t MS]\n"
 	      "       bench_floor -W COUNT -s FRAMELEN -w FILE\n",
 	      stderr);
@@ -195,20 +247,22 @@ static int setup(struct floor *f, const char *iface, bool immediate,
 
 static int capture(struct floor *f, bool immediate)
 {
+	pcap_handler cb = f->dumper ? on_packet_dump : on_packet;
+
 	g_pcap = f->p;
 	while (!g_stop) {
-		int n = pcap_dispatch(f->p, -1, on_packet, (unsigned char *)f);
+		int n = pcap_dispatch(f->p, -1, cb, (unsigned char *)f);
 
 		if (n == PCAP_ERROR) {
 			fprintf(stderr, "bench_floor: %s\n", pcap_geterr(f->p));
 			return 1;
 		}
 		if (immediate)
-			flush(f);
+			flush_any(f);
 		if (n == PCAP_ERROR_BREAK || f->failed)
 			break;
 	}
-	flush(f);
+	flush_any(f);
 	if (f->failed) {
 		fprintf(stderr, "bench_floor: write: %s\n",
 			strerror(f->failed));
@@ -226,9 +280,9 @@ int main(int argc, char **argv)
 	int opt, ring_kib = 8192, timeout_ms = 250, ret;
 	unsigned long write_count = 0;
 	size_t framelen = 0;
-	bool immediate = false;
+	bool immediate = false, dump = false;
 
-	while ((opt = getopt(argc, argv, "i:w:IB:c:t:W:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:w:IDB:c:t:W:s:")) != -1) {
 		switch (opt) {
 		case 'i':
 			iface = optarg;
@@ -238,6 +292,9 @@ int main(int argc, char **argv)
 			break;
 		case 'I':
 			immediate = true;
+			break;
+		case 'D':
+			dump = true;
 			break;
 		case 'B':
 			ring_kib = (int)strtol(optarg, NULL, 10);
@@ -292,9 +349,14 @@ int main(int argc, char **argv)
 		ret = write_only(&f, write_count, framelen);
 	} else if ((ret = setup(&f, iface, immediate, ring_kib, timeout_ms)) ==
 		   0) {
-		file_header(&f, pcap_datalink(f.p));
-		fprintf(stderr, "listening on %s\n", iface);
-		ret = capture(&f, immediate);
+		if (dump)
+			ret = open_dumper(&f);
+		else
+			file_header(&f, pcap_datalink(f.p));
+		if (ret == 0) {
+			fprintf(stderr, "listening on %s\n", iface);
+			ret = capture(&f, immediate);
+		}
 		g_pcap = NULL;
 		if (pcap_stats(f.p, &st) == 0)
 			fprintf(stderr,
@@ -302,9 +364,13 @@ int main(int argc, char **argv)
 				"%u packets received by filter\n"
 				"%u packets dropped by kernel\n",
 				f.captured, st.ps_recv, st.ps_drop);
+		if (f.dumper)
+			pcap_dump_close(f.dumper); /* closes fp */
+		else if (f.fp)
+			fclose(f.fp);
 		pcap_close(f.p);
 	}
-	if (f.fd != STDOUT_FILENO)
+	if (f.fd >= 0 && f.fd != STDOUT_FILENO)
 		close(f.fd);
 	free(f.buf);
 	return ret;
