@@ -131,6 +131,9 @@ static int pw_open(struct nscap_writer **out, int fd,
 	/* only the read loop's thread touches this FILE: no locking per
 	 * fwrite (nscap has threads, so glibc would lock each call) */
 	__fsetlocking(w->fp, FSETLOCKING_BYCALLER);
+	/* our own buffer: glibc's setvbuf with NULL ignores the size and
+	 * keeps st_blksize (4 KiB on tmpfs); test_file_ends_at_whole_records
+	 * fails with such a buffer, which stdio writes out mid-record */
 	w->buf = malloc(PCAP_WRITER_BUFSIZE);
 	if (!w->buf ||
 	    setvbuf(w->fp, w->buf, _IOFBF, PCAP_WRITER_BUFSIZE) != 0) {
