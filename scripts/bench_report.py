@@ -136,6 +136,10 @@ def medians(rows):
         for k in KEYS:
             m[k] = median([r.get(k) for r in ok])
         m["multi"] = any(r.get("multi") for r in ok)
+        # CPU a packet by repetition: contenders alternate within one, so
+        # a ratio per repetition compares runs minutes apart at most
+        m["by_rep"] = {r.get("rep"): r.get("ns_per_pkt") for r in ok
+                       if r.get("ns_per_pkt") is not None}
         # latency: every packet of every run, pooled (one run's p99 is one
         # of its ten slowest packets; over all runs' packets, steadier)
         pool = sorted(v for r in ok for v in (r.get("lat_us") or []))
@@ -192,6 +196,12 @@ def targets(med, machine):
     def get(w, c, k):
         return med.get((w, c), {}).get(k)
 
+    def by_rep(w, c, anchor):
+        """the ratio c / anchor in each repetition both have, in order"""
+        a = med.get((w, c), {}).get("by_rep", {})
+        b = med.get((w, anchor), {}).get("by_rep", {})
+        return [a[k] / b[k] for k in sorted(a) if b.get(k)]
+
     # stream mode
     n, t = get("stream64", "nscap", "ns_per_pkt"), get(
         "stream64", "tcpdump", "ns_per_pkt")
@@ -219,22 +229,27 @@ def targets(med, machine):
         n, t = get(w, who, "ns_per_pkt"), get(w, "tcpdump", "ns_per_pkt")
         nd = get(w, who, "dropped")
         r = ratio(n, t)
+        reps = by_rep(w, who, "tcpdump")
         res.append({
             "target": "file %s: CPU/pkt <= 0.8 x tcpdump -w, zero drops"
                       % label,
             "nscap": n, "anchor": t, "ratio": r, "limit": 0.8,
+            "rep_ratios": reps,
             "floor": ratio(get(w, "floor", "ns_per_pkt"), t),
             # pcap's floor under the house rule: libpcap reads and writes
             "dump": ratio(get(w, "floor-dump", "ns_per_pkt"), t)
             if who == "nscap" else None,
             # the kernel's part: writing these bytes with no capture at all
             "write": ratio(get(w, "write", "ns_per_pkt"), t),
-            "detail": "nscap %s %s ns/pkt, %s dropped; tcpdump %s ns/pkt; "
+            "detail": "nscap %s %s ns/pkt, %s dropped (x tcpdump by "
+                      "repetition: %s); tcpdump %s ns/pkt; "
                       "dumpcap %s ns/pkt; floor %s ns/pkt (%s x tcpdump); "
                       "%s"
                       "write(2) of the file alone %s ns/pkt (%s x tcpdump)"
                       % ("pcap" if who == "nscap" else "pcapng", fmt(n),
-                         fmt(nd), fmt(t),
+                         fmt(nd),
+                         ", ".join("%.2f" % x for x in reps) or "-",
+                         fmt(t),
                          fmt(get(w, "dumpcap", "ns_per_pkt")),
                          fmt(get(w, "floor", "ns_per_pkt")),
                          fmt(ratio(get(w, "floor", "ns_per_pkt"), t),
@@ -629,7 +644,8 @@ def main():
         "machine": machine,
         "elapsed_s": a.elapsed,
         "medians": [dict(workload=w, contender=c,
-                         **{k: v for k, v in m.items() if k != "pool"})
+                         **{k: v for k, v in m.items()
+                            if k not in ("pool", "by_rep")})
                     for (w, c), m in sorted(med.items())],
         "targets": tgts,
         "runs": rows,
