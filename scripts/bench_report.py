@@ -292,15 +292,21 @@ def targets(med, machine):
     n, t = get("scale", "nscap", "mem_kb"), get("scale", "tcpdump", "mem_kb")
     r = ratio(n, t)
     procs = get("scale", "nscap", "processes")
+    # the floor here: nscap's rings alone, each the least that takes no
+    # drop (four of libpcap's 256 KiB blocks; include/nscap/ring.h)
+    rings = ratio(get("scale", "nscap", "ring_kb"), t)
     res.append({
         "target": "scale: memory < 1/5 of one tcpdump per target",
-        "nscap": n, "anchor": t, "ratio": r, "limit": 0.2,
-        "detail": "nscap (%s process%s) %s MiB, of which ring %s MiB; "
-                  "tcpdump %s MiB, ring %s MiB" % (
+        "nscap": n, "anchor": t, "ratio": r, "limit": 0.2, "floor": rings,
+        "detail": "nscap (%s process%s) %s MiB, of which ring %s MiB "
+                  "(the rings alone %s x tcpdump: four 256 KiB blocks "
+                  "each, the least without drops); tcpdump %s MiB, ring "
+                  "%s MiB" % (
                       fmt(procs), "" if procs == 1 else "es",
                       fmt(n / 1024 if n else None, "{:.1f}"),
                       fmt((get("scale", "nscap", "ring_kb") or 0) / 1024,
                           "{:.1f}"),
+                      fmt(rings, "{:.2f}"),
                       fmt(t / 1024 if t else None, "{:.1f}"),
                       fmt((get("scale", "tcpdump", "ring_kb") or 0) / 1024,
                           "{:.1f}")),

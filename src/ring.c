@@ -9,6 +9,7 @@
 size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 {
 	size_t per, max = immediate ? NSCAP_RING_MAX_IMMEDIATE : NSCAP_RING_MAX;
+	size_t min = immediate ? NSCAP_RING_MIN_IMMEDIATE : NSCAP_RING_MIN;
 
 	if (buffer_kib > 0)
 		return (size_t)buffer_kib << 10;
@@ -17,8 +18,8 @@ size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate)
 	per = NSCAP_RING_BUDGET / nhandles;
 	if (per > max)
 		per = max;
-	if (per < NSCAP_RING_MIN)
-		per = NSCAP_RING_MIN;
+	if (per < min)
+		per = min;
 	return per;
 }
 

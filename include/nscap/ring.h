@@ -22,12 +22,29 @@
  * start-up (the kernel waits for an RCU grace period there). */
 #define NSCAP_RING_MAX (8u << 20)
 #define NSCAP_RING_MAX_IMMEDIATE (2u << 20)
-#define NSCAP_RING_MIN (256u << 10)
+/*
+ * A block-mode ring has at least four blocks: libpcap's come in 256 KiB
+ * whatever the snapshot length. Before it takes its lock, the kernel's
+ * tpacket_rcv drops a packet when the block a quarter of the ring ahead of
+ * the active one is not free ("If we are flooded, just give up"); with
+ * fewer than four blocks that is the active block itself, which reads as
+ * the reader's while it is being closed. So a packet that arrives from
+ * another CPU while a block is closed (by its timer, or full with a packet
+ * from another CPU) is dropped, with the next block free and the ring far
+ * from full: 167 and 168 of 160,000 in a lab with three blocks, none with
+ * four (experiment 28 in docs/BENCHMARKS.md; t_ring_blocks.sh pins it).
+ * The immediate ring (TPACKET_V2, slots not blocks) keeps its least of
+ * 256 KiB: it carries light traffic only, and how the same check treats
+ * fewer than four slots was not measured.
+ */
+#define NSCAP_RING_MIN (1u << 20)
+#define NSCAP_RING_MIN_IMMEDIATE (256u << 10)
 
 /*
  * Bytes of ring for each of nhandles handles: -B (buffer_kib, 0: none)
  * wins; else the budget shared, within [NSCAP_RING_MIN, NSCAP_RING_MAX],
- * or NSCAP_RING_MAX_IMMEDIATE in immediate mode.
+ * or [NSCAP_RING_MIN_IMMEDIATE, NSCAP_RING_MAX_IMMEDIATE] in immediate
+ * mode. Past 16 handles the minimum takes more than the budget.
  */
 size_t nscap_ring_bytes(size_t nhandles, int buffer_kib, bool immediate);
 
