@@ -472,7 +472,8 @@ def render(machine, med, tgts, elapsed):
         out.append("")
 
     out.append("Targets (issue 6), ratio nscap / anchor, same run; floor: "
-               "the floor's own ratio, the least a libpcap capturer costs;")
+               "the floor's own ratio, the least a libpcap capturer costs "
+               "(scale: nscap's rings alone);")
     out.append("dump: the floor with libpcap's pcap_dump writing (pcap "
                "rows), the least a capturer that reads and writes pcap "
                "with libpcap costs;")

@@ -25,14 +25,15 @@
 /*
  * A block-mode ring has at least four blocks: libpcap's come in 256 KiB
  * whatever the snapshot length. Before it takes its lock, the kernel's
- * tpacket_rcv drops a packet when the block a quarter of the ring ahead of
- * the active one is not free ("If we are flooded, just give up"); with
- * fewer than four blocks that is the active block itself, which reads as
- * the reader's while it is being closed. So a packet that arrives from
- * another CPU while a block is closed (by its timer, or full with a packet
- * from another CPU) is dropped, with the next block free and the ring far
- * from full: 167 and 168 of 160,000 in a lab with three blocks, none with
- * four (experiment 28 in docs/BENCHMARKS.md; t_ring_blocks.sh pins it).
+ * tpacket_rcv drops a packet when neither the block a quarter of the ring
+ * ahead of the active one nor the active one is free ("If we are flooded,
+ * just give up"); with fewer than four blocks both are the active block,
+ * which reads as the reader's while it is being closed. So a packet that
+ * arrives from another CPU while a block is closed (by its timer, or full
+ * with a packet from another CPU) is dropped, with the next block free and
+ * the ring far from full: 167 and 168 of 160,000 in a lab with three
+ * blocks, none with four (experiment 28 in docs/BENCHMARKS.md;
+ * t_ring_blocks.sh pins it).
  * The immediate ring (TPACKET_V2, slots not blocks) keeps its least of
  * 256 KiB: it carries light traffic only, and how the same check treats
  * fewer than four slots was not measured.
