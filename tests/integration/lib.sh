@@ -75,6 +75,17 @@ lab_link() {
 	ip -n "$4" link set "$5" up
 }
 
+# lab_pairs NS N: N veth pairs with both ends in NS, named vI and wI for I
+# from 1 to N, up: interfaces to capture on that carry nothing.
+lab_pairs() {
+	local i
+	for ((i = 1; i <= $2; i++)); do
+		ip -n "$1" link add "v$i" type veth peer name "w$i" ||
+			fail "cannot create a veth pair"
+		ip -n "$1" link set "v$i" up
+		ip -n "$1" link set "w$i" up
+	done
+}
 # lab_target NS: a process living in NS (the "container"); prints its PID.
 # Cleanup kills every process left in the lab's namespaces.
 # It waits (up to 5 s) until ip has entered NS and become sleep: a target

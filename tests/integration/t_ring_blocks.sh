@@ -24,12 +24,7 @@ done
 snd=$(lab_ns snd)
 tgt=$(lab_ns tgt)
 lab_link "$snd" v0 198.51.100.1 "$tgt" eth0 198.51.100.2
-for i in $(seq 0 12); do
-	ip -n "$tgt" link add "a$i" type veth peer name "b$i" ||
-		fail "cannot add veth pair a$i"
-	ip -n "$tgt" link set "a$i" up
-	ip -n "$tgt" link set "b$i" up
-done
+lab_pairs "$tgt" 13
 pid=$(lab_target "$tgt")
 
 # rounds N: N rounds of 1,500 packets from each of two CPUs at once, at full rate, 50 ms apart: 3,000 a round, which a ring of three
@@ -50,7 +45,7 @@ rounds() {
 }
 
 # run NAME ARGS...: nscap -t PID ARGS into a file while 30 rounds run;
-# sets OUT to its stderr
+# sets OUT to its stderr, and CAPTURED and DROPPED from its statistics
 run() {
 	local name=$1 err="$LAB_DIR/$1.err"
 	shift
@@ -63,23 +58,19 @@ run() {
 	kill -INT "$BG_PID"
 	wait_exit 15 "$BG_PID" "$err" "nscap $*"
 	OUT=$(cat "$err")
+	CAPTURED=$(captured_in "$OUT")
+	DROPPED=$(dropped_in "$OUT")
+	[ -n "$CAPTURED" ] && [ -n "$DROPPED" ] || fail "nscap $*: no statistics: $OUT"
+	[ "$CAPTURED" -gt 0 ] || fail "nscap $*: nothing captured: $OUT"
 }
 
 run three -i eth0 -B 768
-dropped=$(dropped_in "$OUT")
-captured=$(captured_in "$OUT")
-[ -n "$dropped" ] && [ -n "$captured" ] || fail "-B 768: no statistics: $OUT"
-[ "$captured" -gt 0 ] || fail "-B 768: nothing captured: $OUT"
-[ "$dropped" -gt 0 ] ||
-	fail "a ring of three 256 KiB blocks lost nothing to two CPUs (captured $captured): the kernel's room check no longer drops at a block's close; NSCAP_RING_MIN can be looked at again"
-echo "three blocks: captured $captured, dropped $dropped"
+[ "$DROPPED" -gt 0 ] ||
+	fail "a ring of three 256 KiB blocks lost nothing to two CPUs (captured $CAPTURED): the kernel's room check no longer drops at a block's close; NSCAP_RING_MIN can be looked at again"
+echo "three blocks: captured $CAPTURED, dropped $DROPPED"
 
 run many -i all
-dropped=$(dropped_in "$OUT")
-captured=$(captured_in "$OUT")
-[ -n "$dropped" ] && [ -n "$captured" ] || fail "-i all: no statistics: $OUT"
-[ "$captured" -gt 0 ] || fail "-i all: nothing captured: $OUT"
-[ "$dropped" -eq 0 ] ||
-	fail "28 handles with nscap's own ring sizes: $dropped dropped by the kernel (captured $captured): a ring of fewer than four blocks"
-echo "28 handles, default rings: captured $captured, dropped 0"
+[ "$DROPPED" -eq 0 ] ||
+	fail "28 handles with nscap's own ring sizes: $DROPPED dropped by the kernel (captured $CAPTURED): a ring of fewer than four blocks"
+echo "28 handles, default rings: captured $CAPTURED, dropped 0"
 pass

@@ -10,12 +10,7 @@
 grep -q '^ *LOC:' /proc/interrupts || skip "no LOC line in /proc/interrupts"
 a=$(lab_ns target)
 # two veth pairs with both ends in the namespace: four interfaces and lo
-for i in 1 2; do
-	ip -n "$a" link add "v$i" type veth peer name "w$i" ||
-		fail "cannot create a veth pair"
-	ip -n "$a" link set "v$i" up
-	ip -n "$a" link set "w$i" up
-done
+lab_pairs "$a" 2
 pid=$(lab_target "$a")
 
 loc() {
