@@ -86,11 +86,26 @@ static int write_all(int fd, const unsigned char *b, size_t n)
 	return 0;
 }
 
+/* The buffer out: the floor's own with write(2), or, with -D, the
+ * dumper's stream. */
 static void flush(struct floor *f)
 {
+	if (f->dumper) {
+		if (pcap_dump_flush(f->dumper) != 0 && !f->failed)
+			f->failed = errno ? errno : EIO;
+		return;
+	}
 	if (f->used && !f->failed)
 		f->failed = write_all(f->fd, f->buf, f->used);
 	f->used = 0;
+}
+
+/* One more packet taken; the last one -c wants ends the loop. */
+static void taken(struct floor *f)
+{
+	f->captured++;
+	if (f->count && f->captured >= f->count)
+		pcap_breakloop(f->p);
 }
 
 static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
@@ -108,9 +123,7 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *h,
 	memcpy(f->buf + f->used, rec, sizeof(rec));
 	memcpy(f->buf + f->used + sizeof(rec), data, h->caplen);
 	f->used += sizeof(rec) + h->caplen;
-	f->captured++;
-	if (f->count && f->captured >= f->count)
-		pcap_breakloop(f->p);
+	taken(f);
 }
 
 static void on_packet_dump(unsigned char *user, const struct pcap_pkthdr *h,
@@ -119,9 +132,7 @@ static void on_packet_dump(unsigned char *user, const struct pcap_pkthdr *h,
 	struct floor *f = (struct floor *)user;
 
 	pcap_dump((unsigned char *)f->dumper, h, data);
-	f->captured++;
-	if (f->count && f->captured >= f->count)
-		pcap_breakloop(f->p);
+	taken(f);
 }
 
 /* -D: the stream pcap_dump() writes to, and its file header */
@@ -146,15 +157,6 @@ static int open_dumper(struct floor *f)
 		return 1;
 	}
 	return 0;
-}
-
-/* the buffer out: the dumper's, or the floor's own */
-static void flush_any(struct floor *f)
-{
-	if (!f->dumper)
-		flush(f);
-	else if (pcap_dump_flush(f->dumper) != 0 && !f->failed)
-		f->failed = errno ? errno : EIO;
 }
 
 static void usage(void)
@@ -258,11 +260,11 @@ static int capture(struct floor *f, bool immediate)
 			return 1;
 		}
 		if (immediate)
-			flush_any(f);
+			flush(f);
 		if (n == PCAP_ERROR_BREAK || f->failed)
 			break;
 	}
-	flush_any(f);
+	flush(f);
 	if (f->failed) {
 		fprintf(stderr, "bench_floor: write: %s\n",
 			strerror(f->failed));

@@ -190,6 +190,12 @@ def ratio(a, b):
     return a / b
 
 
+def per_packet(v, t):
+    """ns a packet, and its ratio to tcpdump's t, as a target's line says
+    them"""
+    return "%s ns/pkt (%s x tcpdump)" % (fmt(v), fmt(ratio(v, t), "{:.2f}"))
+
+
 def targets(med, machine):
     res = []
 
@@ -230,37 +236,28 @@ def targets(med, machine):
         nd = get(w, who, "dropped")
         r = ratio(n, t)
         reps = by_rep(w, who, "tcpdump")
+        floor, dump, write = (get(w, c, "ns_per_pkt")
+                              for c in ("floor", "floor-dump", "write"))
+        detail = ("nscap %s %s ns/pkt, %s dropped (x tcpdump by repetition: "
+                  "%s); tcpdump %s ns/pkt; dumpcap %s ns/pkt; floor %s; "
+                  % ("pcap" if who == "nscap" else "pcapng", fmt(n), fmt(nd),
+                     ", ".join("%.2f" % x for x in reps) or "-", fmt(t),
+                     fmt(get(w, "dumpcap", "ns_per_pkt")),
+                     per_packet(floor, t)))
+        if who == "nscap":
+            detail += "floor with pcap_dump %s; " % per_packet(dump, t)
+        detail += "write(2) of the file alone %s" % per_packet(write, t)
         res.append({
             "target": "file %s: CPU/pkt <= 0.8 x tcpdump -w, zero drops"
                       % label,
             "nscap": n, "anchor": t, "ratio": r, "limit": 0.8,
             "rep_ratios": reps,
-            "floor": ratio(get(w, "floor", "ns_per_pkt"), t),
+            "floor": ratio(floor, t),
             # pcap's floor under the house rule: libpcap reads and writes
-            "dump": ratio(get(w, "floor-dump", "ns_per_pkt"), t)
-            if who == "nscap" else None,
+            "dump": ratio(dump, t) if who == "nscap" else None,
             # the kernel's part: writing these bytes with no capture at all
-            "write": ratio(get(w, "write", "ns_per_pkt"), t),
-            "detail": "nscap %s %s ns/pkt, %s dropped (x tcpdump by "
-                      "repetition: %s); tcpdump %s ns/pkt; "
-                      "dumpcap %s ns/pkt; floor %s ns/pkt (%s x tcpdump); "
-                      "%s"
-                      "write(2) of the file alone %s ns/pkt (%s x tcpdump)"
-                      % ("pcap" if who == "nscap" else "pcapng", fmt(n),
-                         fmt(nd),
-                         ", ".join("%.2f" % x for x in reps) or "-",
-                         fmt(t),
-                         fmt(get(w, "dumpcap", "ns_per_pkt")),
-                         fmt(get(w, "floor", "ns_per_pkt")),
-                         fmt(ratio(get(w, "floor", "ns_per_pkt"), t),
-                             "{:.2f}"),
-                         "floor with pcap_dump %s ns/pkt (%s x tcpdump); "
-                         % (fmt(get(w, "floor-dump", "ns_per_pkt")),
-                            fmt(ratio(get(w, "floor-dump", "ns_per_pkt"), t),
-                                "{:.2f}")) if who == "nscap" else "",
-                         fmt(get(w, "write", "ns_per_pkt")),
-                         fmt(ratio(get(w, "write", "ns_per_pkt"), t),
-                             "{:.2f}")),
+            "write": ratio(write, t),
+            "detail": detail,
             "pass": (r <= 0.8 and nd == 0) if r is not None else None,
         })
     # p99 over every packet of every run where both have them (the medians
