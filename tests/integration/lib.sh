@@ -207,10 +207,23 @@ pcap_count() {
 }
 
 # stop_bg PATTERN [WHAT]: SIGINT to the process whose command line matches
-# PATTERN (pkill -f), then wait for lab_bg's command; fails with "WHAT: no
-# nscap to stop" (or without WHAT) when none matches.
+# PATTERN (pkill -f), then wait for lab_bg's command, which returns its
+# status; fails with "WHAT: no nscap to stop" (or without WHAT) when none
+# matches, and when it has not ended 10 s after the signal (killed then,
+# never a hang until run.sh's timeout).
 stop_bg() {
+	local end=$((SECONDS + 10))
+
 	pkill -INT -f "$1" || fail "${2:+$2: }no nscap to stop"
+	while kill -0 "$BG_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+		sleep 0.05
+	done
+	if kill -0 "$BG_PID" 2>/dev/null; then
+		pkill -KILL -f "$1"
+		kill -KILL "$BG_PID" 2>/dev/null
+		wait "$BG_PID" 2>/dev/null
+		fail "${2:+$2: }still running 10 s after SIGINT"
+	fi
 	wait "$BG_PID"
 }
 
