@@ -134,6 +134,10 @@ struct nscap_session {
 	enum nscap_output_kind out_kind; /* of the output being written */
 	int out_watch; /* the output pipe, polled for its reader going away */
 	int snaplen;   /* the snapshot length asked for */
+	/* the first file's link type and snapshot length: pcap's header for
+	 * a later file while no interface is attached (-i all) */
+	int file_linktype;
+	int file_snaplen;
 	sig_atomic_t stop_seen; /* stop signals already acted on */
 	unsigned int next_iface;
 	bool stream;
@@ -375,6 +379,7 @@ int nscap_session_open(struct nscap_session **out,
 	s->o = o;
 	s->log = log;
 	s->out_watch = -1;
+	s->file_linktype = -1;
 	s->tg = calloc((size_t)o->ntargets, sizeof(*s->tg));
 	if (!s->tg) {
 		ret = nscap_seterr(err, ENOMEM, "cannot start");
@@ -690,8 +695,14 @@ static void output_done(void *ctx, int fd)
 	s->out_blocking = false;
 }
 
+/* A writer for a new file on fd, just opened at path, that describes every
+ * live handle, into *w. Each handle's number in it goes to num (by the
+ * handle's place in s->h), and how many there are to *next: the caller
+ * sets them once the file before is closed, whose statistics use the old
+ * numbers. The writer owns fd, also on failure. */
 static int open_writer(struct nscap_session *s, const char *path, int fd,
-		       char *err)
+		       struct nscap_writer **w, unsigned int *num,
+		       unsigned int *next, char *err)
 {
 	struct nscap_writer_iface *ifs;
 	struct nscap_writer_config cfg;
@@ -722,7 +733,17 @@ static int open_writer(struct nscap_session *s, const char *path, int fd,
 		ifs[n].filter = s->o->filter;
 		ifs[n].linktype = h->linktype;
 		ifs[n].snaplen = h->snaplen;
-		h->iface = (unsigned int)n++;
+		num[i] = (unsigned int)n++;
+	}
+	*next = (unsigned int)n;
+	if (n == 0 && s->fmt == NSCAP_FORMAT_PCAP && s->file_linktype >= 0) {
+		/* -i all with every interface gone: pcap's header still needs
+		 * the link type, the capture's (an interface that comes back
+		 * must have it, as before) */
+		ifs[0].name = "";
+		ifs[0].linktype = s->file_linktype;
+		ifs[0].snaplen = s->file_snaplen;
+		n = 1;
 	}
 	memset(&u, 0, sizeof(u));
 	if (uname(&u) == 0)
@@ -742,8 +763,11 @@ static int open_writer(struct nscap_session *s, const char *path, int fd,
 	cfg.done = output_done;
 	cfg.wait_ctx = s;
 	s->ops = nscap_format_writer(s->fmt);
-	ret = s->ops->open(&s->w, fd, &cfg, err);
-	s->next_iface = (unsigned int)n;
+	ret = s->ops->open(w, fd, &cfg, err);
+	if (ret == 0 && n > 0 && s->file_linktype < 0) {
+		s->file_linktype = ifs[0].linktype;
+		s->file_snaplen = ifs[0].snaplen;
+	}
 out:
 	free(ifs);
 	free(names);
@@ -865,28 +889,54 @@ static int open_output(struct nscap_session *s, const char *path,
 }
 
 /* Start the writer on output out, just opened at path, with every handle
- * described in it. The writer owns out->fd, also on failure. */
+ * described in it, and then close the file before, if any: where the new
+ * file cannot be started (its header meets a full disk), the one before is
+ * still whole and open. The writer owns out->fd, also on failure. */
 static int start_writer(struct nscap_session *s, const char *path,
 			const struct nscap_output *out, char *err)
 {
+	struct nscap_writer *w = NULL;
+	unsigned int *num = calloc(s->nh + 1, sizeof(*num)), next = 0;
+	bool own = s->out_own;
+	size_t i;
 	int ret;
 
+	if (!num) {
+		close(out->fd);
+		ret = nscap_seterr(err, ENOMEM, "cannot start the writer");
+		goto fail;
+	}
+	/* wait_output's view while the header goes out: the new output's */
+	s->out_own = out->own;
+	ret = open_writer(s, path, out->fd, &w, num, &next, err);
+	s->out_own = own;
+	if (ret)
+		goto fail;
+	ret = close_file(s, err);
+	if (ret) {
+		s->ops->close(w, NULL);
+		goto fail;
+	}
+	s->w = w;
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i])
+			s->h[i]->iface = num[i];
+	s->next_iface = next;
 	s->out_watch = out->kind == NSCAP_OUTPUT_PIPE ? out->fd : -1;
 	s->out_kind = out->kind;
 	s->out_own = out->own;
 	s->out_created = out->created;
-	ret = open_writer(s, path, out->fd, err);
-	if (ret) {
-		s->out_watch = -1;
-		if (out->created)
-			remove_made(s, path);
-		return ret;
-	}
 	s->path[0] = '\0';
 	if (!nscap_output_is_stdout(path))
 		snprintf(s->path, sizeof(s->path), "%s", path);
 	s->last_flush = mono_ns();
+	free(num);
 	return 0;
+fail:
+	if (out->created)
+		remove_made(s, path);
+	free(num);
+	return ret;
 }
 
 /* Open file path (the first, or the ring's only one again) with every
@@ -946,16 +996,7 @@ static int switch_file(struct nscap_session *s,
 	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
 		return nscap_seterr(err, errno, "cannot remove %s", path);
 	ret = open_output(s, path, &out, err);
-	if (ret)
-		return ret;
-	ret = close_file(s, err);
-	if (ret) {
-		close(out.fd);
-		if (out.created)
-			remove_made(s, path);
-		return ret;
-	}
-	return start_writer(s, path, &out, err);
+	return ret ? ret : start_writer(s, path, &out, err);
 }
 
 /* After a disk fault a new file waits until a write has got through again
@@ -1032,6 +1073,11 @@ static int next_file(struct nscap_session *s,
 		fprintf(s->log, "nscap: %s; still writing %s\n", err, s->path);
 		return 0;
 	}
+	/* the new file's header met a full disk: the current file is still
+	 * open (start_writer), and with --on-full=wait the new one waits for
+	 * space as any write does (decided again once a write gets through) */
+	if (disk_fault(ret) && s->w)
+		return disk_trouble(s, ret, err);
 	if (ret)
 		return ret;
 	nscap_rotate_opened(&s->rs, d, s->ops->size(s->w));
@@ -1080,9 +1126,9 @@ sink_write_slow(struct nscap_session *s, const struct nscap_handle *from,
 	ts = nscap_pkt_ns(h, s->nano);
 	rec = s->ops->record_size(s->w, h->caplen);
 	a = nscap_rotate_decide(&s->o->rotate, &s->rs, ts, rec, false, &d);
-	/* as in housekeeping: a new file waits (at once, it failed on its
-	 * header, which ended the capture, pcapng, or was made empty in the
-	 * disk's last bytes, pcap). What is queued is tried now: once it gets
+	/* as in housekeeping: a new file waits (at once, its header would
+	 * meet the full disk, and pcap's could fit in its last bytes and make
+	 * an empty file). What is queued is tried now: once it gets
 	 * through, the new file; until then the packets go to the current
 	 * file (past -C by a packet) or, while the disk is full, are counted
 	 * and dropped */

@@ -3,7 +3,8 @@
 # lost and exits 1; the file reads to its last packet. A capture killed with
 # SIGKILL mid-capture leaves a file readable to its last packet. Both
 # formats, each file read by tshark and capinfos, neither of which may find
-# it cut short.
+# it cut short. A new file whose header finds the disk full leaves the file
+# before open: it waits for space (--on-full=wait), or SIGHUP goes on in it.
 . "$(dirname "$0")/lib.sh"
 command -v tshark >/dev/null || skip "no tshark"
 command -v capinfos >/dev/null || skip "no capinfos"
@@ -211,6 +212,60 @@ waiting_sized() {
 	mount -o remount,size=2m "$full"
 }
 
+# fill_but KB: the tmpfs emptied, then filled but for KB kilobytes
+fill_but() {
+	local avail
+	rm -f "$full"/*
+	avail=$(df --output=avail -k "$full" | tail -n 1)
+	dd if=/dev/zero of="$full/filler" bs=1k count=$((avail - $1)) \
+		status=none || fail "cannot write the filler"
+}
+
+# --on-full=wait with -C, one page left on the disk: the first file takes
+# it, and the next file's header is the first write to find the disk full.
+# That ended the capture with exit 1 (the file before was closed first:
+# nothing was left to wait with). Now the file before stays open, the new
+# one waits for space, and the 50 sent once the disk grew are in the files
+header_full() {
+	local out="$full/hd.$1" err="$LAB_DIR/err.hd.$1" late
+	fill_but 4
+	lab_bg "$NSCAP" -t "$pid" -i eth0 --on-full=wait -C 3k -w "$out" \
+		'udp portrange 9998-9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "header, -C $1: nscap did not start"
+	udp 20 100
+	said() { grep -q "cannot write $1 header: No space left on device; dropping packets until there is space" "$err"; }
+	wait_for 5 said "$1" || fail "header, -C $1: no word of the full disk: $(cat "$err")"
+	[ -d "/proc/$BG_PID" ] || fail "header, -C $1: nscap stopped: $(cat "$err")"
+	after_growth "header, -C $1" 9998
+	late=$(late_in "$out") || exit 1
+	[ "$late" -eq 50 ] ||
+		fail "header, -C $1: $late of the 50 sent after the disk grew are in the files: $(cat "$err")"
+	rm -f "$full"/*
+	mount -o remount,size=2m "$full"
+}
+
+# SIGHUP, one page left on the disk, which the file being written holds:
+# the next file's header finds the disk full. nscap says so and goes on
+# writing the file it had, as when the next file cannot be opened (it had
+# closed that file first, and the capture ended with exit 1)
+hup_header_full() {
+	local out="$full/hup.$1" err="$LAB_DIR/err.hup.$1" n
+	fill_but 4
+	lab_bg "$NSCAP" -t "$pid" -i eth0 -w "$out" 'udp port 9999' 2>"$err"
+	wait_for 10 listening "$err" || fail "SIGHUP, $1: nscap did not start"
+	udp 2 100
+	sleep 1.5 # flushed: the two are in the file's page
+	kill -HUP "$BG_PID"
+	said() { grep -q "cannot write $1 header: No space left on device; still writing $out$" "$err"; }
+	wait_for 5 said "$1" || fail "SIGHUP, $1, disk full: $(cat "$err")"
+	[ ! -e "${out}1" ] || fail "SIGHUP, $1: ${out}1 is left, half made"
+	kill -INT "$BG_PID"
+	wait "$BG_PID" || fail "SIGHUP, $1, disk full: exit $?: $(cat "$err")"
+	n=$(readable "$out") || exit 1
+	[ "$n" -eq 2 ] || fail "SIGHUP, $1: $out holds $n packets, not 2"
+	rm -f "$full"/*
+}
+
 # ring_start OUT ERR WHAT: the tmpfs emptied, 1.3 MB of it taken by a
 # filler, and nscap started on a -C 400k -W 2 ring named OUT (the files
 # OUT0 and OUT1), --on-full=wait, stderr to ERR
@@ -290,6 +345,10 @@ disk_full pcapng
 disk_full pcap
 waiting_sized pcapng
 waiting_sized pcap
+header_full pcapng
+header_full pcap
+hup_header_full pcapng
+hup_header_full pcap
 waiting_rotating
 waiting_ring pcapng
 waiting_ring pcap

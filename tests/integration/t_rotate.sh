@@ -1,6 +1,7 @@
 # Long captures: -C/-W ring of files, -G with -W, -a autostop, SIGHUP and
-# SIGUSR1. Every file is read by tshark; the udpgen sequence numbers in the
-# payload prove that the files kept hold the last packets, none missing.
+# SIGUSR1, -G while -i all has no interface. Every file is read by tshark;
+# the udpgen sequence numbers in the payload prove that the files kept hold
+# the last packets, none missing.
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns a)
 b=$(lab_ns b)
@@ -152,4 +153,32 @@ infile=$(pcap_count bad.pcapng)
 	fail "bad next file: $infile in the file and ${lost:-no} lost of $captured captured: $(cat bad.err)"
 grep -q '^nscap: 1 packet lost: it could not be written$' bad.err ||
 	fail "bad next file: $(cat bad.err)"
+# -F pcap -i all -G 1, and the one interface goes away for a few periods,
+# then comes back. pcap's header needs a link type, and a new file took it
+# from the interfaces attached: with none, "no interface to write" and
+# exit 1. Now the files keep the capture's, and the packets sent after the
+# interface came back are in them
+c=$(lab_ns c)
+ip -n "$c" link set lo down
+lab_link "$c" eth0 203.0.113.1 "$b" eth1 203.0.113.2
+cpid=$(lab_target "$c")
+lab_bg "$NSCAP" -t "$cpid" -i all -F pcap -G 1 -w 'gone-%H%M%S.pcap' udp port 9999 2>gone.err
+n=$BG_PID
+wait_for 10 listening gone.err || fail "pcap, none left: nscap did not start"
+ip -n "$c" link del eth0
+sleep 2.5 # two periods with no interface
+[ -d "/proc/$n" ] || fail "pcap, none left: nscap stopped: $(cat gone.err)"
+lab_link "$c" eth0 203.0.113.1 "$b" eth1 203.0.113.2
+back() { grep -q '^nscap: eth0 appeared$' gone.err; }
+wait_for 5 back || fail "pcap, none left: eth0 not attached again: $(cat gone.err)"
+send "$b" 203.0.113.1 9999 5 100
+sleep 1.5
+kill -INT "$n"
+wait "$n" || fail "pcap, none left: exit $?: $(cat gone.err)"
+total=0
+for f in gone-*.pcap; do
+	readable "$f"
+	total=$((total + $(pcap_count "$f")))
+done
+[ "$total" -eq 5 ] || fail "pcap, none left: $total of 5 in the files"
 pass
