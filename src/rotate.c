@@ -325,6 +325,19 @@ static enum nscap_rotate_action verdict(struct nscap_rotate_decision *d,
 	return a;
 }
 
+/* The number after the current file's in its period, and whether a ring
+ * that came round replaces a file of that name. */
+static void next_number(const struct nscap_rotate_policy *p,
+			const struct nscap_rotate_state *s,
+			struct nscap_rotate_decision *d)
+{
+	d->index = s->index + 1;
+	if (p->files && d->index >= p->files)
+		d->index = 0;
+	/* every number of the ring has been used in this period */
+	d->replaces = p->files && s->period_files >= p->files;
+}
+
 enum nscap_rotate_action
 nscap_rotate_decide(const struct nscap_rotate_policy *p,
 		    const struct nscap_rotate_state *s, uint64_t now_ns,
@@ -369,14 +382,18 @@ nscap_rotate_decide(const struct nscap_rotate_policy *p,
 					: NSCAP_ROTATE_BY_REQUEST);
 	}
 	d->name_ns = s->period_start_ns;
-	d->index = s->index + 1;
-	if (p->files && d->index >= p->files)
-		d->index = 0;
-	/* every number of the ring has been used in this period */
-	d->replaces = p->files && s->period_files >= p->files;
+	next_number(p, s, d);
 	return verdict(d, NSCAP_ROTATE_NEXT,
 		       size_due ? NSCAP_ROTATE_BY_SIZE
 				: NSCAP_ROTATE_BY_REQUEST);
+}
+
+void nscap_rotate_same_names(const struct nscap_rotate_policy *p,
+			     const struct nscap_rotate_state *s,
+			     struct nscap_rotate_decision *d)
+{
+	next_number(p, s, d);
+	d->same_names = true;
 }
 
 void nscap_rotate_opened(struct nscap_rotate_state *s,
@@ -385,12 +402,12 @@ void nscap_rotate_opened(struct nscap_rotate_state *s,
 {
 	s->files++;
 	s->index = d->index;
-	if (d->new_period) {
+	if (d->new_period)
 		s->period_start_ns = d->name_ns;
+	if (d->new_period && !d->same_names)
 		s->period_files = 1;
-	} else {
+	else
 		s->period_files++;
-	}
 	s->file_bytes = header_bytes;
 	s->file_packets = 0;
 }

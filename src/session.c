@@ -1035,11 +1035,29 @@ static int flush_file(struct nscap_session *s, char *err)
 	return ret;
 }
 
+/* Whether the new -G period of decision d names its files as the current
+ * period does (with -C, a pattern coarser than -G: FILE-%H with -G 60). */
+static bool same_names(const struct nscap_session *s,
+		       const struct nscap_rotate_decision *d)
+{
+	char now[sizeof(s->path)], before[sizeof(s->path)], e[NSCAP_ERRBUF];
+
+	return nscap_rotate_filename(s->o->output, &s->o->rotate, 0,
+				     (time_t)(d->name_ns / 1000000000u), now,
+				     sizeof(now), e) == 0 &&
+	       nscap_rotate_filename(s->o->output, &s->o->rotate, 0,
+				     (time_t)(s->rs.period_start_ns /
+					      1000000000u),
+				     before, sizeof(before), e) == 0 &&
+	       strcmp(now, before) == 0;
+}
+
 /* Rotation decision d says: the next file. */
 static int next_file(struct nscap_session *s,
 		     const struct nscap_rotate_decision *d, char *err)
 {
 	bool asked = d->reason == NSCAP_ROTATE_BY_REQUEST;
+	struct nscap_rotate_decision same;
 	char path[sizeof(s->path)];
 	int ret;
 
@@ -1050,6 +1068,13 @@ static int next_file(struct nscap_session *s,
 		ret = flush_file(s, err);
 		if (ret || s->full)
 			return ret;
+	}
+	/* the new period's first name is this period's: numbering from 0
+	 * again would truncate the files this period wrote */
+	if (d->new_period && s->o->rotate.max_bytes && same_names(s, d)) {
+		same = *d;
+		nscap_rotate_same_names(&s->o->rotate, &s->rs, &same);
+		d = &same;
 	}
 	ret = nscap_rotate_filename(s->o->output, &s->o->rotate, d->index,
 				    (time_t)(d->name_ns / 1000000000u), path,

@@ -89,6 +89,8 @@ struct nscap_rotate_decision {
 	bool replaces;	    /* a ring came round: a file of that name was
 			     * written earlier in this run (with -W 1, the
 			     * one just closed); remove it before opening */
+	bool same_names;    /* a new period whose files are named as the
+			     * period before's: its numbers go on */
 };
 
 /*
@@ -142,6 +144,18 @@ nscap_rotate_decide(const struct nscap_rotate_policy *p,
 		    const struct nscap_rotate_state *s, uint64_t now_ns,
 		    uint64_t record_bytes, bool force,
 		    struct nscap_rotate_decision *d);
+
+/*
+ * Decision d starts a new -G period with -C, and the caller found that the
+ * pattern names the new period's files as the current period's (a pattern
+ * coarser than -G: FILE-%H with -G 60). Its first name would be a file
+ * this period wrote, truncated: the numbers go on from the current file's
+ * instead, as in one period (with -W, its ring), and the -G period still
+ * restarts. tcpdump truncates those files.
+ */
+void nscap_rotate_same_names(const struct nscap_rotate_policy *p,
+			     const struct nscap_rotate_state *s,
+			     struct nscap_rotate_decision *d);
 
 /* The next file of decision d is open with header_bytes written. */
 void nscap_rotate_opened(struct nscap_rotate_state *s,

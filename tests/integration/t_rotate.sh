@@ -1,7 +1,8 @@
 # Long captures: -C/-W ring of files, -G with -W, -a autostop, SIGHUP and
-# SIGUSR1, -G while -i all has no interface. Every file is read by tshark;
-# the udpgen sequence numbers in the payload prove that the files kept hold
-# the last packets, none missing.
+# SIGUSR1, -G with -C and a pattern coarser than -G, -G while -i all has
+# no interface. Every file is read by tshark; the udpgen sequence numbers
+# in the payload prove that the files kept hold the last packets, none
+# missing.
 . "$(dirname "$0")/lib.sh"
 a=$(lab_ns a)
 b=$(lab_ns b)
@@ -153,6 +154,26 @@ infile=$(pcap_count bad.pcapng)
 	fail "bad next file: $infile in the file and ${lost:-no} lost of $captured captured: $(cat bad.err)"
 grep -q '^nscap: 1 packet lost: it could not be written$' bad.err ||
 	fail "bad next file: $(cat bad.err)"
+# -G 1 -C 3k with a pattern that names every period's files alike (%Y):
+# each new period began at the first name again and truncated the files
+# the period before had written (30 captured, about 10 in the files). Now
+# the numbers go on, and every packet is in a file
+lab_bg "$NSCAP" -t "$pid" -i eth0 -G 1 -C 3k -w 'yr-%Y.pcapng' udp port 9999 2>yr.err
+n=$BG_PID
+wait_for 10 listening yr.err || fail "-G -C, same names: nscap did not start"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 30 -s 1000 -r 10 -t 30 >/dev/null
+sleep 1.5
+kill -INT "$n"
+wait "$n" || fail "-G -C, same names: exit $?: $(cat yr.err)"
+total=0
+for f in yr-*.pcapng*; do
+	readable "$f"
+	total=$((total + $(pcap_count "$f")))
+done
+[ "$total" -eq 30 ] || fail "-G -C, same names: $total of 30 in $(ls yr-*.pcapng* | wc -l) files"
+[ "$(seqs yr-*.pcapng* | sort -n | tr '\n' ' ')" = "$(seq 0 29 | tr '\n' ' ')" ] ||
+	fail "-G -C, same names: not every packet once"
+
 # -F pcap -i all -G 1, and the one interface goes away for a few periods,
 # then comes back. pcap's header needs a link type, and a new file took it
 # from the interfaces attached: with none, "no interface to write" and

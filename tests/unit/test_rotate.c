@@ -449,6 +449,48 @@ static void test_ring_restarts_each_period(void **state)
 	assert_true(d.name_ns == T0 + 60 * S);
 }
 
+/* -G with -C and a pattern that names each period's files alike: the new
+ * period's numbers go on from the current file's (a restart at 0 truncated
+ * the files the period before wrote), and the ring of -W keeps counting
+ * across the periods. Reverting same_names' numbering or opened's count
+ * fails here. */
+static void test_ring_same_names_go_on(void **state)
+{
+	struct nscap_rotate_policy p = none;
+	struct nscap_rotate_state s;
+	struct nscap_rotate_decision d;
+
+	(void)state;
+	p.max_bytes = 1000;
+	p.seconds = 60;
+	p.files = 3;
+	nscap_rotate_begin(&s, T0, 24);
+	fill(&p, &s, T0, 1, 900);
+	assert_int_equal(decide(&p, &s, T0, 900, &d), NSCAP_ROTATE_NEXT);
+	nscap_rotate_opened(&s, &d, 24);
+	assert_int_equal(s.index, 1);
+	fill(&p, &s, T0, 1, 900);
+	assert_int_equal(decide(&p, &s, T0 + 60 * S, 900, &d),
+			 NSCAP_ROTATE_NEXT);
+	assert_true(d.new_period);
+	assert_int_equal(d.index, 0);
+	nscap_rotate_same_names(&p, &s, &d);
+	assert_true(d.new_period);
+	assert_true(d.same_names);
+	assert_int_equal(d.index, 2);
+	assert_false(d.replaces);
+	nscap_rotate_opened(&s, &d, 24);
+	assert_true(s.period_start_ns == T0 + 60 * S); /* -G restarts */
+	assert_int_equal(s.period_files, 3);
+	fill(&p, &s, T0 + 60 * S, 1, 900);
+	/* the ring has come round: its next number replaces the oldest */
+	assert_int_equal(decide(&p, &s, T0 + 61 * S, 900, &d),
+			 NSCAP_ROTATE_NEXT);
+	assert_int_equal(d.index, 0);
+	assert_true(d.replaces);
+	assert_true(d.name_ns == T0 + 60 * S);
+}
+
 /* SIGHUP: numbered with -C or alone, a new period with -G alone. */
 static void test_forced_rotation(void **state)
 {
@@ -945,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_ring_of_one),
 		cmocka_unit_test(test_ring_twelve_megabytes_five_files),
 		cmocka_unit_test(test_ring_restarts_each_period),
+		cmocka_unit_test(test_ring_same_names_go_on),
 		cmocka_unit_test(test_forced_rotation),
 		cmocka_unit_test(test_autostop_duration),
 		cmocka_unit_test(test_autostop_packets),
