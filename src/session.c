@@ -1041,14 +1041,14 @@ static bool same_names(const struct nscap_session *s,
 		       const struct nscap_rotate_decision *d)
 {
 	char now[sizeof(s->path)], before[sizeof(s->path)], e[NSCAP_ERRBUF];
+	time_t t_now = (time_t)(d->name_ns / 1000000000u);
+	time_t t_before = (time_t)(s->rs.period_start_ns / 1000000000u);
+	const char *f = s->o->output;
 
-	return nscap_rotate_filename(s->o->output, &s->o->rotate, 0,
-				     (time_t)(d->name_ns / 1000000000u), now,
+	return nscap_rotate_filename(f, &s->o->rotate, 0, t_now, now,
 				     sizeof(now), e) == 0 &&
-	       nscap_rotate_filename(s->o->output, &s->o->rotate, 0,
-				     (time_t)(s->rs.period_start_ns /
-					      1000000000u),
-				     before, sizeof(before), e) == 0 &&
+	       nscap_rotate_filename(f, &s->o->rotate, 0, t_before, before,
+				     sizeof(before), e) == 0 &&
 	       strcmp(now, before) == 0;
 }
 
