@@ -24,11 +24,23 @@
 #include "nscap/fanout.h"
 #include "nscap/handle.h"
 #include "nscap/ring.h"
+#include "nscap/text.h"
 
 struct open_call {
 	const struct nscap_handle_config *cfg;
 	struct nscap_handle *h;
 };
+
+/* ret, and err (set when ret is not 0) as a terminal may show it: the
+ * interface is named in the target's namespace, control bytes and all, and
+ * libpcap's own messages repeat the name ("eth0: No such device exists").
+ * Each public function that fills err returns through this. */
+static int tamed(int ret, char *err)
+{
+	if (ret)
+		nscap_text_tame_all(err);
+	return ret;
+}
 
 /* Map libpcap's activation status to an errno for the caller. */
 static int activate_errno(int status)
@@ -469,7 +481,9 @@ int nscap_handle_open(struct nscap_ns *ns,
 	c.h = calloc(1, sizeof(*c.h));
 	if (!c.h || !(c.h->device = strdup(cfg->device))) {
 		free(c.h);
-		return nscap_seterr(err, ENOMEM, "cannot open %s", cfg->device);
+		return tamed(nscap_seterr(err, ENOMEM, "cannot open %s",
+					  cfg->device),
+			     err);
 	}
 	c.h->fd = -1;
 	c.h->bulk_fd = -1;
@@ -478,7 +492,7 @@ int nscap_handle_open(struct nscap_ns *ns,
 	if (ret) {
 		free(c.h->device);
 		free(c.h);
-		return ret;
+		return tamed(ret, err);
 	}
 	*out = c.h;
 	return 0;
@@ -568,12 +582,12 @@ static int choose(struct nscap_handle *h, unsigned int k, char *err)
 
 int nscap_handle_up(struct nscap_handle *h, char *err)
 {
-	return choose(h, MEMBER_BULK, err);
+	return tamed(choose(h, MEMBER_BULK, err), err);
 }
 
 int nscap_handle_down(struct nscap_handle *h, char *err)
 {
-	return choose(h, MEMBER_IMMEDIATE, err);
+	return tamed(choose(h, MEMBER_IMMEDIATE, err), err);
 }
 
 /* map_mem points at the map's value, member first */
@@ -683,7 +697,8 @@ bool nscap_handle_iface_gone(const struct nscap_handle *h)
 }
 
 /* In the namespace thread: open the immediate ring and drop its copies
- * (the main thread marks it primed once this has returned). */
+ * (the main thread marks it primed once this has returned). Its message
+ * tamed here: posted, it is reaped into err later (open_reap). */
 static int open_later_in_ns(void *arg, char *err)
 {
 	struct nscap_handle *h = arg;
@@ -692,7 +707,7 @@ static int open_later_in_ns(void *arg, char *err)
 	ret = open_immediate(h, err);
 	if (ret == 0)
 		ret = discard_copies(h, err);
-	return ret;
+	return tamed(ret, err);
 }
 
 int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
@@ -719,8 +734,9 @@ int nscap_handle_open_post(struct nscap_ns *ns, struct nscap_handle *h,
 	int ret;
 
 	if (!h->bulk || h->pcap)
-		return nscap_seterr(err, EINVAL, "%s has its rings open",
-				    h->device);
+		return tamed(nscap_seterr(err, EINVAL, "%s has its rings open",
+					  h->device),
+			     err);
 	h->opening = true;
 	ret = nscap_ns_post(ns, open_later_in_ns, h, h->job_err);
 	if (ret)
@@ -813,7 +829,7 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 	memset(st, 0, sizeof(*st));
 	c.h = h;
 	c.st = st;
-	return nscap_ns_call(ns, stats_in_ns, &c, err);
+	return tamed(nscap_ns_call(ns, stats_in_ns, &c, err), err);
 }
 
 static int close_in_ns(void *arg, char *err)

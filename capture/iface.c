@@ -316,10 +316,16 @@ int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
 		}
 		f = nscap_iface_lookup(l, req[i]);
 		if (!f) {
+			char want[256];
+
+			/* the -i argument as the user wrote it: a pasted
+			 * name may hold what the namespace put in it */
+			snprintf(want, sizeof(want), "%s", req[i]);
+			nscap_text_tame_all(want);
 			nscap_seterr(err, 0,
 				     "no interface %s in the network namespace "
 				     "of %s (there: %s)",
-				     req[i], label, names);
+				     want, label, names);
 			return -ENODEV;
 		}
 		if (!selected(sel, n, f))
@@ -386,6 +392,9 @@ char *nscap_iface_names(const struct nscap_iface_list *l, char *buf, size_t len)
 		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
 					i ? ", " : "", l->v[i].name);
 	}
+	/* names from the namespace, control bytes and all: for messages to
+	 * a terminal (a root in a container must not drive the host's) */
+	nscap_text_tame_all(buf);
 	return buf;
 }
 

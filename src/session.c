@@ -1394,10 +1394,13 @@ static void end_handle(struct nscap_session *s, size_t i)
  * and the handle ended (compact() follows). */
 static void handle_gone(struct nscap_session *s, size_t i, const char *why)
 {
-	char lb[LABEL_LEN];
+	char lb[LABEL_LEN], tw[NSCAP_ERRBUF];
 
+	/* why may be libpcap's, which may name the interface */
+	snprintf(tw, sizeof(tw), "%s", why);
+	nscap_text_tame_all(tw);
 	fprintf(s->log, "nscap: capture on %s ended: %s\n",
-		hlabel(s, s->h[i], lb, sizeof(lb)), why);
+		hlabel(s, s->h[i], lb, sizeof(lb)), tw);
 	brace(s, SIZE_MAX, i);
 	take_pending(s, i, pending_deadline());
 	end_handle(s, i);

@@ -2,7 +2,9 @@
  * Capture handles: created, activated and given their filter inside the
  * target's namespace thread; read from the host side. A packet socket stays
  * in the namespace it was created in, so reading it from another thread
- * captures the target's traffic.
+ * captures the target's traffic. An error message (err) names the
+ * interface with each control byte a '?' (nscap_text_tame): the namespace
+ * names it, and the message goes to a terminal.
  */
 #ifndef NSCAP_HANDLE_H
 #define NSCAP_HANDLE_H

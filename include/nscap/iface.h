@@ -78,8 +78,8 @@ const struct nscap_iface *nscap_iface_lookup(const struct nscap_iface_list *l,
 					     const char *name);
 
 /*
- * Write "eth0, lo, any" into buf (truncated with "..." if too long).
- * Returns buf.
+ * Write "eth0, lo, any" into buf (truncated with "..." if too long), each
+ * control byte a '?' (nscap_text_tame). Returns buf.
  */
 char *nscap_iface_names(const struct nscap_iface_list *l, char *buf,
 			size_t len);

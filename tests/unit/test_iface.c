@@ -453,6 +453,42 @@ static void test_names_every_size(void **state)
 	assert_string_equal(got + strlen(got) - 5, ", ...");
 }
 
+/* Pins the names tamed: a namespace's root names its interfaces, escape
+ * sequences and all, and the list goes into messages to a terminal; the
+ * -i argument echoed back too. Each control byte a '?'. */
+static void test_names_tamed(void **state)
+{
+	static const struct spec esc[] = {
+		{"any", "Pseudo-device that captures on all interfaces", F_ANY},
+		{"lo", NULL, F_DOWN},
+		{"x\x1b[7mX", NULL, F_DOWN},
+		{"t\tab\x7f", NULL, F_DOWN},
+	};
+	struct nscap_iface_list *l = *state;
+	const struct nscap_iface *sel[4];
+	char err[NSCAP_ERRBUF] = "";
+	size_t nsel = 0;
+	bool all = false;
+
+	BUILD(l, esc);
+	check_names(l, 256, "any, lo, x?[7mX, t?ab?");
+	check_names(l, 21, "any, lo, x?[7mX, ...");
+
+	assert_int_equal(
+		nscap_iface_select(l, NULL, 0, "pid 7", sel, &nsel, &all, err),
+		-ENODEV);
+	assert_string_equal(err, "no interface is up in the network namespace "
+				 "of pid 7 (there: any, lo, x?[7mX, t?ab?); "
+				 "name one with -i");
+	assert_int_equal(
+		nscap_iface_select(l, (const char *const[]){"a\x1b]0;b\a"}, 1,
+				   "pid 7", sel, &nsel, &all, err),
+		-ENODEV);
+	assert_string_equal(err, "no interface a?]0;b? in the network "
+				 "namespace of pid 7 (there: any, lo, "
+				 "x?[7mX, t?ab?)");
+}
+
 struct line {
 	size_t n;
 	struct spec s;
@@ -560,6 +596,7 @@ int main(void)
 		T(test_select_none_and_named_all),
 		T(test_names),
 		T(test_names_every_size),
+		T(test_names_tamed),
 		T(test_describe_like_tcpdump),
 		T(test_describe_truncates),
 #undef T
