@@ -127,6 +127,7 @@ static int thread_nsfd(pid_t pid)
 
 static int enter(struct nscap_ns *ns, char *err)
 {
+	const char *name = ns->src.name;
 	char path[64];
 	struct stat st;
 	int nsfd = -1, ret, e;
@@ -135,10 +136,20 @@ static int enter(struct nscap_ns *ns, char *err)
 		if (setns(ns->src.nsfd, CLONE_NEWNET) == 0)
 			goto entered;
 		e = errno;
-		if (e == EINVAL)
+		/* named as a pid's is: which of several targets failed */
+		if (e == EINVAL && name)
+			ret = nscap_seterr(err, 0,
+					   "cannot enter %s: it is not a "
+					   "network namespace",
+					   name);
+		else if (e == EINVAL)
 			ret = nscap_seterr(err, 0,
 					   "cannot enter the namespace: it is "
 					   "not a network namespace");
+		else if (name)
+			ret = nscap_seterr(err, e,
+					   "cannot enter network namespace %s",
+					   name);
 		else
 			ret = nscap_seterr(
 				err, e, "cannot enter the network namespace");

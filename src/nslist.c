@@ -443,6 +443,7 @@ int nscap_nslist_interfaces(struct nscap_nslist *l, char *err)
 		src.nsfd = fd;
 		src.pid = 0;
 		src.pidfd = -1;
+		src.name = NULL; /* its own message, below */
 		ret = nscap_ns_start(&ns, &src, nserr);
 		if (ret == -EPERM) {
 			close(fd);

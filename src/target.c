@@ -207,6 +207,13 @@ int nscap_target_parse(const char *s, struct nscap_target_spec *spec, char *err)
 		spec->maybe_name = valid_name(s);
 		return 0;
 	}
+	/* "run/netns/blue" (cd / first): meant as a path, which is one only
+	 * from its start; no container name holds a '/' */
+	if (strchr(s, '/'))
+		return nscap_seterr(err, 0,
+				    "invalid target '%s': a namespace file "
+				    "path must start with /, ./ or ../",
+				    s);
 	/* and "1web", which no PID or ID is, names a container too (docker
 	 * and podman names may start with a digit) */
 	if (!valid_name(s))
@@ -883,6 +890,8 @@ void nscap_target_ns_source(const struct nscap_target *t,
 	src->nsfd = t->nsfd;
 	src->pid = t->pid;
 	src->pidfd = t->pidfd;
+	/* a process is named by its pid; a namespace file as written */
+	src->name = t->nsfd >= 0 ? t->name : NULL;
 }
 
 static bool dead(char state)

@@ -23,6 +23,10 @@ struct nscap_ns_source {
 	int nsfd;  /* an open network namespace file, or -1 */
 	pid_t pid; /* else: this process's namespace */
 	int pidfd; /* the process's pidfd, or -1 */
+	/* what the user called the namespace file (netns:blue, ./ns), named
+	 * in nscap_ns_start's messages as a pid is; NULL: none. Read only
+	 * while nscap_ns_start runs */
+	const char *name;
 };
 
 /*

@@ -115,7 +115,8 @@ bool nscap_target_exited(const char *proc, pid_t pid, unsigned long long start);
  * boot), or 0 when it cannot be read. */
 unsigned long long nscap_target_start_time(const char *proc, pid_t pid);
 
-/* Where nscap_ns_start() should enter for t. */
+/* Where nscap_ns_start() should enter for t, and (a namespace file) its
+ * name for messages: t->name, which must outlive the start. */
 void nscap_target_ns_source(const struct nscap_target *t,
 			    struct nscap_ns_source *src);
 

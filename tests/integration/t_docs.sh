@@ -16,6 +16,13 @@ while read -r opt; do
 	grep -q -- "^\.BR $opt \|^\.B $opt\|^\.BR $opt\b" "$top/nscap.1" ||
 		grep -q -- "$opt" "$LAB_DIR/man" || fail "nscap.1 does not document $opt"
 done <"$LAB_DIR/shorts"
+# a namespace file's path starts with /, ./ or ../ ("run/netns/X" is
+# none): each of the three says so, with ./ns for one in this directory
+for doc in "$LAB_DIR/help" "$LAB_DIR/man" "$top/README.md"; do
+	tr -d '`' <"$doc" | grep -q '/, \./ or \.\./' ||
+		fail "$(basename "$doc") does not say that a path starts with /, ./ or ../"
+	grep -q '\./ns' "$doc" || fail "$(basename "$doc") does not give ./ns as a path"
+done
 # the README's option table names only options nscap takes
 grep -Eo -- '^\| `--?[a-zA-Z][a-z-]*' "$top/README.md" | sed 's/^| `//' | sort -u |
 	while read -r opt; do

@@ -36,7 +36,7 @@ struct seen {
 	unsigned long inode; /* /proc/thread-self/ns/net */
 };
 
-static struct nscap_ns_source target = {-1, 0, -1};
+static struct nscap_ns_source target = {-1, 0, -1, NULL};
 
 static int read_int(const char *path)
 {
@@ -177,7 +177,7 @@ static void test_iface_list(void **state)
 /* A process that is gone cannot be entered, through its pidfd or not. */
 static void test_exited(void **state)
 {
-	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns_source src = {-1, 0, -1, NULL};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF];
 	pid_t child;
@@ -207,7 +207,7 @@ static void test_exited(void **state)
 static void test_nsfd(void **state)
 {
 	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
-	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns_source src = {-1, 0, -1, NULL};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF], path[64];
 
@@ -224,6 +224,11 @@ static void test_nsfd(void **state)
 	assert_true(src.nsfd >= 0);
 	assert_int_equal(nscap_ns_start(&ns, &src, err), -EINVAL);
 	assert_non_null(strstr(err, "not a network namespace"));
+	/* named as the user named it, as a pid is named */
+	src.name = "./mnt";
+	assert_int_equal(nscap_ns_start(&ns, &src, err), -EINVAL);
+	assert_string_equal(
+		err, "cannot enter ./mnt: it is not a network namespace");
 	close(src.nsfd);
 }
 
@@ -268,7 +273,7 @@ static void *wait_on(void *arg)
 static void test_leader_gone(void **state)
 {
 	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
-	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns_source src = {-1, 0, -1, NULL};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF], path[64], line[256] = "", *p;
 	int go[2];
@@ -328,7 +333,7 @@ static void test_leader_gone(void **state)
 static void test_thread_pidfd(void **state)
 {
 	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
-	struct nscap_ns_source src = {-1, 0, -1};
+	struct nscap_ns_source src = {-1, 0, -1, NULL};
 	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF];
 	struct in_thread c = {0, {-1, -1}};

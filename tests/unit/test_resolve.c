@@ -883,6 +883,12 @@ static void test_parse_messages(void **state)
 		{"w b", "invalid target 'w b': expected a PID, pid:N, a "
 			"namespace file path, netns:NAME, RUNTIME://ID, a "
 			"container ID prefix or a container name"},
+		/* a relative path without ./ (cd / && -t run/netns/X) */
+		{"run/netns/blue", "invalid target 'run/netns/blue': a "
+				   "namespace file path must start with /, "
+				   "./ or ../"},
+		{"ns/", "invalid target 'ns/': a namespace file path must "
+			"start with /, ./ or ../"},
 	};
 	struct nscap_target_spec spec;
 	char err[NSCAP_ERRBUF];

@@ -554,6 +554,8 @@ static void test_open_nsfile(void **state)
 	nscap_target_ns_source(&t, &src);
 	assert_int_equal(src.nsfd, t.nsfd);
 	assert_int_equal(src.pidfd, -1);
+	/* named in nscap_ns_start's messages as the user wrote it */
+	assert_string_equal(src.name, "/proc/self/ns/net");
 
 	fd = t.nsfd;
 	nscap_target_close(&t);
@@ -664,6 +666,7 @@ static void test_resolve(void **state)
 	assert_int_equal(src.pid, getpid());
 	assert_int_equal(src.pidfd, t.pidfd);
 	assert_int_equal(src.nsfd, -1);
+	assert_null(src.name); /* a process: its pid names it */
 	nscap_target_close(&t);
 
 	t.pidfd = 1234;
