@@ -65,10 +65,27 @@ static void on_signal(int sig)
 }
 
 /*
+ * A reader that goes away shows as EPIPE, a normal end, in every mode (-L,
+ * -D, --help as much as a capture), never as death by SIGPIPE: blocked from
+ * the start, before anything is written. Blocked rather than ignored: an
+ * ignored signal stays ignored across execve, and the container CLIs that a
+ * lookup runs should start with SIGPIPE's default action, as from a shell
+ * (runtime.c's child clears the mask; a fork's child has nothing pending).
+ */
+static void block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
  * SIGINT and SIGTERM (stop), SIGHUP (a new file) and SIGUSR1 (print the
  * counters) set a flag; they stay blocked except while the loop waits in
  * ppoll, so none is lost between checking the flag and going to sleep.
- * SIGPIPE is ignored: a reader that goes away shows as EPIPE, a normal end.
+ * SIGPIPE is ignored from here on (blocked before: block_sigpipe).
  */
 static void setup_signals(sigset_t *waitmask)
 {
@@ -143,8 +160,11 @@ static int run(const struct nscap_options *o)
 	}
 	setup_signals(&waitmask);
 	if (o->list_interfaces) {
+		int ret = nscap_session_list(s, stdout, err);
+
 		status = NSCAP_EXIT_OK;
-		if (nscap_session_list(s, stdout, err)) {
+		/* the reader went away (-D | head -n 0): a normal end */
+		if (ret && ret != -EPIPE) {
 			fprintf(stderr, "nscap: %s\n", err);
 			status = NSCAP_EXIT_RUNTIME;
 		}
@@ -162,6 +182,7 @@ int main(int argc, char **argv)
 	int status;
 
 	guard_std_fds();
+	block_sigpipe();
 	tzset(); /* -G file names are in local time */
 	if (nscap_options_parse(&o, argc, argv, err) ||
 	    nscap_options_validate(&o, err)) {
@@ -176,13 +197,14 @@ int main(int argc, char **argv)
 		fputs("nscap: standard output is closed\n", stderr);
 		status = NSCAP_EXIT_RUNTIME;
 	} else if (o.help || o.version) {
+		errno = 0;
 		if (o.help)
 			nscap_options_usage(stdout);
 		else
 			printf("nscap %s\n%s\n", NSCAP_VERSION,
 			       pcap_lib_version());
 		status = NSCAP_EXIT_OK;
-		if (fflush(stdout) != 0 || ferror(stdout)) {
+		if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
 			fprintf(stderr, "nscap: cannot write the %s: %s\n",
 				o.help ? "help" : "version", strerror(errno));
 			status = NSCAP_EXIT_RUNTIME;

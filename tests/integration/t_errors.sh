@@ -58,6 +58,9 @@ wait_for 3 zombie || fail "no zombie to try"
 check 1 "cannot enter network namespace of pid $(cat "$LAB_DIR/zpid"): the process has exited" \
 	-t "$(cat "$LAB_DIR/zpid")" -w "$out"
 check 1 "invalid target '-5'" -t -5 -w "$out"
+# a relative path without ./ is no path: the message says what one is
+check 1 "^nscap: invalid target 'run/netns/$a': a namespace file path must start with /, \./ or \.\./$" \
+	-t "run/netns/$a" -w "$out"
 check 1 "invalid target '0'" -t 0 -w "$out"
 check 2 "no target" -w "$out"
 # SIGTERM while a container CLI is slow to answer the lookup: nscap ends at
@@ -87,12 +90,45 @@ grep -q "^nscap: standard output is closed$" "$LAB_DIR/hclosed.err" ||
 expect_status 1 $? "--help to a full device"
 grep -q "^nscap: cannot write the help: No space left on device$" "$LAB_DIR/full.err" ||
 	fail "--help to a full device: $(cat "$LAB_DIR/full.err")"
+# a listing whose reader has gone (-D | head -n 0): a quiet end, status 0,
+# not "Broken pipe" nor death by SIGPIPE (141); the sleep lets true end
+# first, so that the write meets no reader
+for args in "-t $pid -D" "-L" "-L --json" "--help" "-V"; do
+	# shellcheck disable=SC2086 # the words of args are nscap's arguments
+	{
+		sleep 0.3
+		"$NSCAP" $args 2>"$LAB_DIR/gone.err"
+	} | true
+	expect_status 0 "${PIPESTATUS[0]}" "nscap $args, its reader gone"
+	[ ! -s "$LAB_DIR/gone.err" ] ||
+		fail "nscap $args, its reader gone: $(cat "$LAB_DIR/gone.err")"
+done
 check 2 "unknown option '--bogus'" -t "$pid" --bogus -w "$out"
 check 2 "invalid packet count '0'" -t "$pid" -c 0 -w "$out"
 check 2 "option '-c' needs a value" -t "$pid" -w "$out" -c
 # an interface that is not there: the message lists the ones that are
 check 1 "no interface eth7 in the network namespace of pid $pid \(there: eth0, any, lo\)" \
 	-t "$pid" -i eth7 -w "$out"
+# interface names come from the namespace, whose root may put a terminal's
+# escape sequences in them: each control byte a '?' in every message, and
+# in the -i argument echoed back
+esc=$(lab_ns esc)
+ip -n "$esc" link add $'x\e[7mX' type veth peer name y || fail "cannot name a veth with an escape"
+check 1 "no interface nosuch in the network namespace of netns:$esc \(there: [^)]*x\?\[7mX[^)]*\)" \
+	-t "netns:$esc" -i nosuch -w "$out"
+! grep -q $'\e' "$LAB_DIR/stderr" || fail "-i nosuch: an escape reached stderr: $(cat -v "$LAB_DIR/stderr")"
+check 1 "no interface a\?\[1mb in the network namespace" -t "netns:$esc" -i $'a\e[1mb' -w "$out"
+! grep -q $'\e' "$LAB_DIR/stderr" || fail "-i a^[[1mb: an escape reached stderr: $(cat -v "$LAB_DIR/stderr")"
+check 1 "no interface but loopback is up in the network namespace of netns:$esc \(there: [^)]*x\?\[7mX[^)]*\)" \
+	-t "netns:$esc" -w "$out"
+! grep -q $'\e' "$LAB_DIR/stderr" || fail "only lo up: an escape reached stderr: $(cat -v "$LAB_DIR/stderr")"
+ip -n "$esc" link set lo down
+check 1 "no interface is up in the network namespace of netns:$esc \(there: [^)]*x\?\[7mX[^)]*\)" \
+	-t "netns:$esc" -w "$out"
+! grep -q $'\e' "$LAB_DIR/stderr" || fail "none up: an escape reached stderr: $(cat -v "$LAB_DIR/stderr")"
+# libpcap's refusal (the interface is down) names it too
+check 1 "cannot capture on x\?\[7mX: " -t "netns:$esc" -i $'x\e[7mX' -w "$out"
+! grep -q $'\e' "$LAB_DIR/stderr" || fail "cannot capture: an escape reached stderr: $(cat -v "$LAB_DIR/stderr")"
 # a bad filter expression: libpcap's message, before any file exists
 check 1 "bad filter expression 'udp prot 53': .*syntax error" -t "$pid" -w "$out" udp prot 53
 # an unwritable output path: before capture starts
@@ -120,6 +156,14 @@ if command -v setpriv >/dev/null; then
 	grep -q "^nscap: cannot enter network namespace of pid $pid: Operation not permitted (nscap needs root" \
 		"$LAB_DIR/stderr" || fail "unprivileged: $(cat "$LAB_DIR/stderr")"
 	[ ! -e "$out" ] || fail "unprivileged: created the output file"
+	# a namespace file is named as a pid is: which target could not be
+	# entered
+	for t in "netns:$a" "/run/netns/$a"; do
+		as_nobody -t "$t" -D
+		[ "$rc" -eq 1 ] || fail "unprivileged -t $t: exit $rc: $(cat "$LAB_DIR/stderr")"
+		grep -qF "nscap: cannot enter network namespace $t: Operation not permitted (nscap needs root" \
+			"$LAB_DIR/stderr" || fail "unprivileged -t $t: $(cat "$LAB_DIR/stderr")"
+	done
 	# a name that a user's runtime CLI does not know: perhaps root's
 	# (it said only "no container named", to a user who forgot sudo)
 	as_nobody -t "nscap-no-such-$$" -w "$out"
