@@ -467,8 +467,19 @@ int nscap_nslist_interfaces(struct nscap_nslist *l, char *err)
 /* s, each control byte a '?' (the text listing goes to a terminal) */
 static void put_tame(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		putc(nscap_text_tame(*s), f);
+	char *t = strdup(s);
+
+	if (!t) {
+		/* no memory: every byte past ASCII a '?' as well */
+		for (; *s; s++)
+			putc((unsigned char)*s >= 0x80 ? '?'
+						       : nscap_text_tame(*s),
+			     f);
+		return;
+	}
+	nscap_text_tame_all(t);
+	fputs(t, f);
+	free(t);
 }
 
 /* "eth0=198.51.100.1/24+fe80::1/64,lo=127.0.0.1/8"; "?" when unknown. */

@@ -3,6 +3,7 @@
 #define NSCAP_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Is s a non-empty string of decimal digits? */
 static inline bool nscap_all_digits(const char *s)
@@ -17,17 +18,58 @@ static inline bool nscap_all_digits(const char *s)
 
 /* A byte as a terminal may show it: a control byte (what a process may put
  * in its own name, or an interface's, to drive the terminal of whoever
- * lists it) becomes '?', as ps shows it. */
+ * lists it) becomes '?', as ps shows it. The C1 controls past 0x7f need
+ * the bytes around them: nscap_text_tame_all. */
 static inline char nscap_text_tame(char c)
 {
 	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
 }
 
-/* nscap_text_tame on every byte of s, in place. */
+/* The length of the UTF-8 sequence that starts at s (a lead byte and its
+ * continuation bytes): 2 to 4, or 0 when none does. */
+static inline size_t nscap_text_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80) /* the NUL too */
+			return 0;
+	return n;
+}
+
+/*
+ * nscap_text_tame on every byte of s, in place, and the C1 controls as
+ * well: a terminal in UTF-8 mode takes U+0080 to U+009F (0xc2 0x80 to 0xc2
+ * 0x9f) as controls, U+009B as an escape, and one in 8-bit mode the bytes
+ * 0x80 to 0x9f. Each such byte that is not inside another UTF-8 sequence
+ * becomes '?'; other UTF-8 (an interface named in Greek) stays.
+ */
 static inline void nscap_text_tame_all(char *s)
 {
-	for (; *s; s++)
-		*s = nscap_text_tame(*s);
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = nscap_text_utf8_len(p);
+
+		if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
+			p[0] = '?';
+			p[1] = '?';
+		} else if (n == 0) {
+			*p = (unsigned char)nscap_text_tame((char)*p);
+			if (*p >= 0x80 && *p <= 0x9f)
+				*p = '?';
+			n = 1;
+		}
+		p += n;
+	}
 }
 
 #endif

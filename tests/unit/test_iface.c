@@ -35,6 +35,7 @@
 
 #include "nscap/err.h"
 #include "nscap/iface.h"
+#include "nscap/text.h"
 
 /* Flags as libpcap reports them (see above). */
 #define F_ETH 0x16u	/* Up, Running, Connected */
@@ -489,6 +490,38 @@ static void test_names_tamed(void **state)
 				 "x?[7mX, t?ab?)");
 }
 
+/* The C1 controls: U+009B (CSI) in UTF-8, and a bare 0x9b, which a
+ * terminal in 8-bit mode takes as CSI, become '?'; other UTF-8, with its
+ * continuation bytes in 0x80..0x9f included, stays. */
+static void test_tame_c1(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} c[] = {
+		{"a\xc2\x9b"
+		 "31mb",
+		 "a??31mb"},
+		{"a\x9b"
+		 "31mb",
+		 "a?31mb"},
+		{"\xc2\x85x\xc2\xa0", "??x\xc2\xa0"},	  /* NEL; NBSP stays */
+		{"\xce\xb1\xce\xb2", "\xce\xb1\xce\xb2"}, /* Greek */
+		{"\xe2\x80\xa6", "\xe2\x80\xa6"},	  /* an ellipsis */
+		{"\xe2\x80", "\xe2?"},	    /* cut short: bare bytes */
+		{"\xe9t\xe9", "\xe9t\xe9"}, /* Latin-1, printable there */
+		{"x\x1b\x7f", "x??"},
+	};
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", c[i].in);
+		nscap_text_tame_all(buf);
+		assert_string_equal(buf, c[i].want);
+	}
+}
+
 struct line {
 	size_t n;
 	struct spec s;
@@ -597,6 +630,7 @@ int main(void)
 		T(test_names),
 		T(test_names_every_size),
 		T(test_names_tamed),
+		T(test_tame_c1),
 		T(test_describe_like_tcpdump),
 		T(test_describe_truncates),
 #undef T
