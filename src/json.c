@@ -9,37 +9,7 @@
 #include <string.h>
 
 #include "nscap/json.h"
-
-/* Length of the valid UTF-8 sequence at s (2 to 4), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
+#include "nscap/text.h"
 
 /*
  * The JSON text for the character at s: sets *out and *outlen (out may
@@ -82,7 +52,8 @@ static size_t piece(const char *s, char tmp[8], const char **out,
 			*outlen = 1;
 			return 1;
 		} else {
-			size_t n = utf8_len((const unsigned char *)s);
+			size_t n =
+				nscap_text_utf8_len((const unsigned char *)s);
 
 			if (n > 0) {
 				*out = s;

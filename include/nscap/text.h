@@ -25,10 +25,11 @@ static inline char nscap_text_tame(char c)
 	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
 }
 
-/* The length of the UTF-8 sequence that starts at s (a lead byte and its
- * continuation bytes): 2 to 4, or 0 when none does. */
+/* The length of the valid UTF-8 sequence that starts at s (2 to 4), or 0:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
 static inline size_t nscap_text_utf8_len(const unsigned char *s)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n, i;
 
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
@@ -39,8 +40,18 @@ static inline size_t nscap_text_utf8_len(const unsigned char *s)
 		n = 4;
 	else
 		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80) /* the NUL too */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi) /* the NUL too */
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
 	return n;
 }
