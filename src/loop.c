@@ -115,6 +115,13 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 	int ring = h->bulk && !h->primed ? -1 : h->fd;
 	struct pollfd pfd[2] = {{twin_first ? h->bulk_fd : ring, POLLIN, 0},
 				{twin_first ? ring : h->bulk_fd, POLLIN, 0}};
+	/* and while the twin holds packets not handed over (a switch down
+	 * settling: its last block comes at its timeout), the twin alone:
+	 * polled together, the immediate ring's newer packets came first, or
+	 * made up want and ended the wait without the twin's (a hunt: stops
+	 * right after a switch down lost a packet, or wrote it after newer
+	 * ones, in 5 of 35). Past the deadline both, whatever is ready */
+	bool hold = twin_first && h->bulk && !nscap_handle_twin_empty(h);
 
 	while (h->captured < want && taken < max) {
 		int64_t left = wt->deadline_ms - nscap_loop_now_ms();
@@ -123,6 +130,10 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 
 		if (nscap_loop_new_stop(wt))
 			return -EINTR; /* the user wants out now */
+		if (hold && (late || nscap_handle_twin_empty(h)))
+			hold = false;
+		if (twin_first)
+			pfd[1].fd = hold ? -1 : ring;
 		/* past the deadline, what the ring has ready still goes,
 		 * without waiting: the session drains its handles one after
 		 * another with one deadline, and a handle whose turn came late
