@@ -4,6 +4,7 @@
  * functions, unit-tested in tests/unit/test_nslist.c and test_resolve.c.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,8 @@ static size_t piece(const char *s, char tmp[8], const char **out,
 			*outlen = 1;
 			return 1;
 		} else {
-			size_t n =
-				nscap_text_utf8_len((const unsigned char *)s);
+			size_t n = nscap_text_utf8_len((const unsigned char *)s,
+						       SIZE_MAX);
 
 			if (n > 0) {
 				*out = s;

@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/text.h"
 #include "nscap/writer.h"
 
 #define PCAPNG_BUFSIZE ((size_t)1 << 20)
@@ -181,39 +182,6 @@ static size_t str_opt_size(const char *s)
 	return n ? OPT_HEAD + pad4(n) : 0;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	/* no overlong forms, no surrogates, nothing above U+10FFFF */
-	if (s[0] == 0xE0)
-		lo = 0xA0;
-	else if (s[0] == 0xED)
-		hi = 0x9F;
-	else if (s[0] == 0xF0)
-		lo = 0x90;
-	else if (s[0] == 0xF4)
-		hi = 0x8F;
-	if (len > n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
 /* Copy n bytes of s to p, each byte that is not valid UTF-8 as '?'. */
 static void put_utf8(unsigned char *p, const char *s, size_t n)
 {
@@ -222,7 +190,8 @@ static void put_utf8(unsigned char *p, const char *s, size_t n)
 
 	memcpy(p, s, n);
 	while (i < n) {
-		size_t len = utf8_seq(u + i, n - i);
+		size_t len =
+			u[i] < 0x80 ? 1 : nscap_text_utf8_len(u + i, n - i);
 
 		if (len == 0) {
 			p[i++] = '?';

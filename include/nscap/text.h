@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Is s a non-empty string of decimal digits? */
 static inline bool nscap_all_digits(const char *s)
@@ -25,19 +26,21 @@ static inline char nscap_text_tame(char c)
 	return (unsigned char)c < 0x20 || c == 0x7f ? '?' : c;
 }
 
-/* The length of the valid UTF-8 sequence that starts at s (2 to 4), or 0:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static inline size_t nscap_text_utf8_len(const unsigned char *s)
+/* The length of the valid UTF-8 sequence that starts at s (2 to 4) within
+ * the avail bytes there (SIZE_MAX: up to the NUL that ends s, which no
+ * sequence holds), or 0: no overlong forms, no surrogates, nothing above
+ * U+10FFFF. */
+static inline size_t nscap_text_utf8_len(const unsigned char *s, size_t avail)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
+	size_t len, i;
 
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
+		len = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
+		len = 3;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
+		len = 4;
 	else
 		return 0;
 	if (s[0] == 0xe0)
@@ -48,12 +51,12 @@ static inline size_t nscap_text_utf8_len(const unsigned char *s)
 		lo = 0x90;
 	else if (s[0] == 0xf4)
 		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi) /* the NUL too */
+	if (len > avail || s[1] < lo || s[1] > hi)
 		return 0;
-	for (i = 2; i < n; i++)
+	for (i = 2; i < len; i++)
 		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
-	return n;
+	return len;
 }
 
 /*
@@ -68,7 +71,7 @@ static inline void nscap_text_tame_all(char *s)
 	unsigned char *p = (unsigned char *)s;
 
 	while (*p) {
-		size_t n = nscap_text_utf8_len(p);
+		size_t n = nscap_text_utf8_len(p, SIZE_MAX);
 
 		if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
 			p[0] = '?';
