@@ -117,7 +117,8 @@ done
 	echo "bench: -r wants 1..99" >&2
 	exit 2
 }
-if ! [[ $SCALE_N =~ ^[0-9]+$ ]] || ((SCALE_N < 2 || SCALE_N > 60)); then
+# no leading zero: bash reads 010 as octal, and 08 not at all
+if ! [[ $SCALE_N =~ ^[1-9][0-9]*$ ]] || ((SCALE_N < 2 || SCALE_N > 60)); then
 	echo "bench: -n wants 2..60" >&2
 	exit 2
 fi
@@ -338,14 +339,21 @@ wait_ready() {
 	return 1
 }
 
-# wait_gone PID...: wait for them to exit, SIGKILL after STOP_TIMEOUT_S.
+# wait_gone PID...: wait for them to exit; after STOP_TIMEOUT_S, SIGKILL to
+# each one left. Give the capturers too, first: a capturer that ignored
+# SIGINT outlived the runner killed in its place, and a stream's pipeline
+# waited for it for ever.
 wait_gone() {
 	local p end=$((SECONDS + STOP_TIMEOUT_S))
 	for p in "$@"; do
 		while kill -0 "$p" 2>/dev/null && ((SECONDS < end)); do
 			sleep 0.01
 		done
+	done
+	for p in "$@"; do
 		kill -9 "$p" 2>/dev/null
+	done
+	for p in "$@"; do
 		wait "$p" 2>/dev/null
 	done
 }
@@ -498,7 +506,8 @@ run_one() {
 		;;
 	tshark)
 		"${CAP_PIN[@]}" "$BRUN" -o "$r.stat" -p "$r.pid" -- "${CMD[@]}" \
-			</dev/null 2>"$r.err" | tshark -i - -q >/dev/null 2>"$r.tshark" &
+			</dev/null 2>"$r.err" |
+			TMPDIR=$WORK tshark -i - -q >/dev/null 2>"$r.tshark" &
 		PIDS+=("$!")
 		rdpid=$!
 		;;
@@ -522,11 +531,20 @@ run_one() {
 		sleep "$settle"
 		cpu1=$(cpu_ns "$pid")
 		mem=$(mem_of "$pid")
+		# gone before the window closed: its CPU and memory read as 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			ok=false
+			note="ended before the traffic did: $(tail -n 1 "$r.err" 2>/dev/null)"
+		fi
 	else
 		SENT=0 SEND_S=null SEND_PPS=null
 	fi
 	[[ $pid != null ]] && kill -INT "$pid" 2>/dev/null
-	wait_gone "$rdpid"
+	if [[ $pid != null ]]; then
+		wait_gone "$pid" "$rdpid"
+	else
+		wait_gone "$rdpid"
+	fi
 	[[ -s $r.stat ]] && st=$(cat "$r.stat")
 	parse_stats "$r.err"
 	case $mode in
@@ -539,6 +557,11 @@ run_one() {
 	esac
 	capt=$(kv records "$summary")
 	[[ $mode == tshark ]] && capt=$tshark_cap
+	# nothing timed: bench_latency's percentiles are -1, no figure
+	if [[ $mode == latency && $ok == true && $(kv lat_n "$summary") =~ ^(0|null)$ ]]; then
+		ok=false
+		note="no packet timed"
+	fi
 	rm -f "$out" 2>/dev/null
 
 	read -r m_rss m_hwm m_pss m_rsize m_rrss m_rpss <<<"$mem"
@@ -589,9 +612,12 @@ alternate() {
 # counts closing the packet socket: an RCU grace period in the kernel).
 startup() {
 	local rep who mode r st summary gen i
+	# long enough for every start (some 4 s a repetition; 120 s ran out
+	# from -r 29 on)
+	local secs=$((120 + 6 * REPS))
 	"${SND_PIN[@]}" ip netns exec "$NS_SND" "$UDPGEN" -d "$TGT_IP" \
-		-p "$PORT" -n $((STARTUP_RATE * 120)) -s "$SMALL_PAYLOAD" \
-		-r "$STARTUP_RATE" -t 120 </dev/null >/dev/null &
+		-p "$PORT" -n $((STARTUP_RATE * secs)) -s "$SMALL_PAYLOAD" \
+		-r "$STARTUP_RATE" -t "$secs" </dev/null >/dev/null &
 	gen=$!
 	PIDS+=("$gen")
 	sleep 0.3
@@ -668,7 +694,7 @@ idle_run() { # CONTENDER REP
 	[[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null && ok=false
 	if [[ -n $rdpid ]]; then
 		[[ -n $pid ]] && kill -INT "$pid" 2>/dev/null
-		wait_gone "$rdpid"
+		wait_gone ${pid:+"$pid"} "$rdpid"
 	fi
 	printf '{"workload":"idle","contender":"%s","rep":%d,"mode":"stream","loc_per_s":%s,"cpu_ms_per_s":%s,"ok":%s}\n' \
 		"$who" "$rep" \
@@ -753,11 +779,16 @@ scale_run() {
 		read -r a b c d e f <<<"$(mem_of "$p")"
 		t_rss=$((t_rss + a)) t_hwm=$((t_hwm + b)) t_pss=$((t_pss + c))
 		t_rsize=$((t_rsize + d)) t_rrss=$((t_rrss + e)) t_rpss=$((t_rpss + f))
+		# gone before the window closed: its CPU and memory read as 0
+		if ! kill -0 "$p" 2>/dev/null; then
+			fails=$((fails + 1))
+			echo "bench: scale: $who pid $p ended before the traffic did" >&2
+		fi
 	done
 	for p in "${pids[@]}"; do
 		kill -INT "$p" 2>/dev/null
 	done
-	wait_gone "${runners[@]}"
+	wait_gone "${pids[@]}" "${runners[@]}"
 	for ((k = 0; k < procs; k++)); do
 		r="$WORK/scale.$who.$rep.$k"
 		st=$(cat "$r.stat" 2>/dev/null)
