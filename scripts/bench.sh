@@ -199,13 +199,33 @@ RAW=$WORK/raw.jsonl
 PIDS=() # every background process started here, killed at the end
 T0=$SECONDS
 
+# ours PID: PID descends from this script (a runner, a pipeline's part, a
+# capturer under bench_run): a PID that the run started and that ended
+# long ago may be another's by now (a full run forks some 20,000)
+ours() {
+	local p=$1 i
+	for ((i = 0; i < 4; i++)); do
+		# the parent: the field after the state, past the ")" of the name
+		p=$(sed -n 's/.*) [A-Za-z] \([0-9]*\) .*/\1/p' "/proc/$p/stat" 2>/dev/null)
+		[[ -n $p && $p != 0 ]] || return 1
+		[[ $p == "$$" ]] && return 0
+	done
+	return 1
+}
+
 cleanup() {
 	local p ns f
 	trap - EXIT INT TERM HUP
 	for f in "$WORK"/*.pid; do
 		[[ -s $f ]] && PIDS+=("$(cat "$f")")
 	done 2>/dev/null
+	# which first, then the kills: a capturer whose runner is gone is
+	# no longer seen to be ours
+	local mine=()
 	for p in "${PIDS[@]}"; do
+		kill -0 "$p" 2>/dev/null && ours "$p" && mine+=("$p")
+	done
+	for p in "${mine[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]}"; do
