@@ -320,12 +320,12 @@ int nscap_iface_select(const struct nscap_iface_list *l, const char *const *req,
 
 			/* the -i argument as the user wrote it: a pasted
 			 * name may hold what the namespace put in it */
-			snprintf(want, sizeof(want), "%s", req[i]);
-			nscap_text_tame_all(want);
 			nscap_seterr(err, 0,
 				     "no interface %s in the network namespace "
 				     "of %s (there: %s)",
-				     want, label, names);
+				     nscap_text_tame_copy(req[i], want,
+							  sizeof(want)),
+				     label, names);
 			return -ENODEV;
 		}
 		if (!selected(sel, n, f))

@@ -173,15 +173,6 @@ static bool quiet(const struct nscap_session *s)
 	return s->o->quiet;
 }
 
-/* s as a terminal may show it (an interface's name, control bytes and
- * all), in buf. */
-static const char *tame(const char *s, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", s);
-	nscap_text_tame_all(buf);
-	return buf;
-}
-
 /* Will the output be a stream that someone watches live? */
 static bool output_is_stream(const char *path)
 {
@@ -457,7 +448,8 @@ int nscap_session_open(struct nscap_session **out,
 			if (g->all && (ret == -ENODEV || ret == -ENETDOWN ||
 				       ret == -EIO)) {
 				fprintf(s->log, "nscap: skipping %s: %s\n",
-					tame(g->sel[i]->name, tb, sizeof(tb)),
+					nscap_text_tame_copy(g->sel[i]->name,
+							     tb, sizeof(tb)),
 					err);
 				continue;
 			}
@@ -471,7 +463,8 @@ int nscap_session_open(struct nscap_session **out,
 			if (g->all && (ret == -EBADMSG || ret == -EINVAL)) {
 				fprintf(skipped ? skipped : s->log,
 					"nscap: not capturing on %s: %s\n",
-					tame(g->sel[i]->name, tb, sizeof(tb)),
+					nscap_text_tame_copy(g->sel[i]->name,
+							     tb, sizeof(tb)),
 					err);
 				note_failed(g, g->sel[i]);
 				if (!filter_err[0])
@@ -488,9 +481,10 @@ int nscap_session_open(struct nscap_session **out,
 				 * on a tun), so which one (other messages
 				 * name the interface) */
 				if (ret == -EBADMSG && i > 0)
-					nscap_err_prefix(err,
-							 tame(g->sel[i]->name,
-							      tb, sizeof(tb)));
+					nscap_err_prefix(
+						err, nscap_text_tame_copy(
+							     g->sel[i]->name,
+							     tb, sizeof(tb)));
 				/* of several targets, which one */
 				if (s->ntg > 1)
 					nscap_err_prefix(err, s->o->targets[k]);
@@ -605,7 +599,7 @@ static void say_listening(const struct nscap_session *s,
 
 	if (quiet(s))
 		return;
-	tame(h->device, name, sizeof(name));
+	nscap_text_tame_copy(h->device, name, sizeof(name));
 	fprintf(s->log,
 		"nscap: listening on %s in %s, link-type %s (%s), "
 		"snapshot length %d bytes\n",
@@ -1397,10 +1391,9 @@ static void handle_gone(struct nscap_session *s, size_t i, const char *why)
 	char lb[LABEL_LEN], tw[NSCAP_ERRBUF];
 
 	/* why may be libpcap's, which may name the interface */
-	snprintf(tw, sizeof(tw), "%s", why);
-	nscap_text_tame_all(tw);
 	fprintf(s->log, "nscap: capture on %s ended: %s\n",
-		hlabel(s, s->h[i], lb, sizeof(lb)), tw);
+		hlabel(s, s->h[i], lb, sizeof(lb)),
+		nscap_text_tame_copy(why, tw, sizeof(tw)));
 	brace(s, SIZE_MAX, i);
 	take_pending(s, i, pending_deadline());
 	end_handle(s, i);
@@ -1548,12 +1541,13 @@ static void attach_new(struct nscap_session *s, size_t k)
 			fprintf(s->log,
 				"nscap: not capturing on %s: it appeared "
 				"after privileges were dropped (-Z)\n",
-				tame(f->name, lb, sizeof(lb)));
+				nscap_text_tame_copy(f->name, lb, sizeof(lb)));
 			continue;
 		}
 		if (open_handle(s, k, f, &h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				tame(f->name, lb, sizeof(lb)), err);
+				nscap_text_tame_copy(f->name, lb, sizeof(lb)),
+				err);
 			continue;
 		}
 		describe(s, h, name, sizeof(name), desc, sizeof(desc));
@@ -1564,14 +1558,16 @@ static void attach_new(struct nscap_session *s, size_t k)
 		wi.snaplen = h->snaplen;
 		if (add_handle(s, h, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				tame(name, lb, sizeof(lb)), err);
+				nscap_text_tame_copy(name, lb, sizeof(lb)),
+				err);
 			nscap_handle_close(g->ns, h);
 			continue;
 		}
 		before = s->ops->size(s->w);
 		if (s->ops->add_iface(s->w, &wi, err)) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				tame(name, lb, sizeof(lb)), err);
+				nscap_text_tame_copy(name, lb, sizeof(lb)),
+				err);
 			s->nh--;
 			nscap_handle_close(g->ns, h);
 			continue;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Is s a non-empty string of decimal digits? */
 static inline bool nscap_all_digits(const char *s)
@@ -84,6 +85,15 @@ static inline void nscap_text_tame_all(char *s)
 		}
 		p += n;
 	}
+}
+
+/* s as a terminal may show it (a name from the target's namespace, control
+ * bytes and all), copied into buf of len bytes (cut there); returns buf. */
+static inline char *nscap_text_tame_copy(const char *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", s);
+	nscap_text_tame_all(buf);
+	return buf;
 }
 
 #endif
