@@ -201,6 +201,11 @@ def ratio(a, b):
     return a / b
 
 
+def none_dropped(d):
+    """"Zero drops": repetitions there were, and none of them dropped."""
+    return bool(d) and not any(d)
+
+
 def dropped(d):
     """What a contender's repetitions dropped, as a target's line says it:
     "0 dropped", or each repetition's when any dropped."""
@@ -235,9 +240,9 @@ def targets(med, machine):
     nd = get("stream64", "nscap", "drops") or []
     td = get("stream64", "tcpdump", "drops") or []
     r = ratio(n, t)
-    ok = r is not None and r <= 0.3 and bool(nd) and not any(nd)
+    ok = r is not None and r <= 0.3 and none_dropped(nd)
     note = ""
-    if td and not any(td):
+    if none_dropped(td):
         note = " (tcpdump did not drop at this load)"
     res.append({
         "target": "stream 64 B: CPU/pkt <= 0.3 x tcpdump -U --immediate-mode,"
@@ -285,7 +290,7 @@ def targets(med, machine):
             # the kernel's part: writing these bytes with no capture at all
             "write": ratio(write, t),
             "detail": detail,
-            "pass": (r <= 0.8 and bool(nd) and not any(nd))
+            "pass": (r <= 0.8 and none_dropped(nd))
             if r is not None else None,
         })
     # p99 over every packet of every run where both have them (the medians
