@@ -22,6 +22,15 @@ readable() {
 	tshark -r "$1" >/dev/null 2>"$LAB_DIR/ts.err" || fail "tshark cannot read $1: $(cat "$LAB_DIR/ts.err")"
 	! grep -Eiq 'cut short|damaged|corrupt' "$LAB_DIR/ts.err" || fail "$1: $(cat "$LAB_DIR/ts.err")"
 }
+# in_files FILE...: each file readable; prints the packets they hold
+in_files() {
+	local f n=0
+	for f in "$@"; do
+		readable "$f"
+		n=$((n + $(pcap_count "$f")))
+	done
+	echo "$n"
+}
 
 # -C 1 -W 5 with about 12 MB of traffic: exactly 5 files
 "$NSCAP" -t "$pid" -i eth0 -C 1 -W 5 -w ring.pcapng udp port 9999 2>ring.err &
@@ -165,11 +174,7 @@ ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 30 -s 1000 -r 10 -t 30 >
 sleep 1.5
 kill -INT "$n"
 wait "$n" || fail "-G -C, same names: exit $?: $(cat yr.err)"
-total=0
-for f in yr-*.pcapng*; do
-	readable "$f"
-	total=$((total + $(pcap_count "$f")))
-done
+total=$(in_files yr-*.pcapng*) || exit 1
 [ "$total" -eq 30 ] || fail "-G -C, same names: $total of 30 in $(ls yr-*.pcapng* | wc -l) files"
 [ "$(seqs yr-*.pcapng* | sort -n | tr '\n' ' ')" = "$(seq 0 29 | tr '\n' ' ')" ] ||
 	fail "-G -C, same names: not every packet once"
@@ -196,10 +201,6 @@ send "$b" 203.0.113.1 9999 5 100
 sleep 1.5
 kill -INT "$n"
 wait "$n" || fail "pcap, none left: exit $?: $(cat gone.err)"
-total=0
-for f in gone-*.pcap; do
-	readable "$f"
-	total=$((total + $(pcap_count "$f")))
-done
+total=$(in_files gone-*.pcap) || exit 1
 [ "$total" -eq 5 ] || fail "pcap, none left: $total of 5 in the files"
 pass
