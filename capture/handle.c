@@ -9,6 +9,8 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -471,31 +473,107 @@ static int open_in_ns(void *arg, char *err)
 	return 0;
 }
 
-int nscap_handle_open(struct nscap_ns *ns,
-		      const struct nscap_handle_config *cfg,
-		      struct nscap_handle **out, char *err)
+/* A handle to open on device: NULL, with err set, when memory is short. */
+static struct nscap_handle *new_handle(const char *device, char *err)
 {
-	struct open_call c = {cfg, NULL};
+	struct nscap_handle *h = calloc(1, sizeof(*h));
+
+	if (!h || !(h->device = strdup(device))) {
+		free(h);
+		tamed(nscap_seterr(err, ENOMEM, "cannot open %s", device), err);
+		return NULL;
+	}
+	h->fd = -1;
+	h->bulk_fd = -1;
+	h->map_fd = h->prog_fd = -1;
+	return h;
+}
+
+/* A handle whose open failed (open_in_ns left nothing open). */
+static void free_unopened(struct nscap_handle *h)
+{
+	if (h)
+		free(h->device);
+	free(h);
+}
+
+/* A batch's opens, run in the namespace thread and threads it starts
+ * (which share its namespaces, sysfs included, and its credentials): each
+ * takes the next job not taken. */
+struct batch_run {
+	struct nscap_handle_batch *b;
+	atomic_size_t next;
+};
+
+static void *batch_worker(void *arg)
+{
+	struct batch_run *r = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->b->n) {
+		struct nscap_handle_job *j = &r->b->jobs[i];
+		struct open_call c = {&j->cfg, j->h};
+
+		if (j->h)
+			j->ret = tamed(open_in_ns(&c, j->err), j->err);
+	}
+	return NULL;
+}
+
+static int batch_in_ns(void *arg, char *err)
+{
+	pthread_t t[NSCAP_HANDLE_OPEN_THREADS - 1];
+	struct batch_run r;
+	size_t k, started = 0;
+
+	(void)err;
+	r.b = arg;
+	atomic_init(&r.next, 0);
+	/* a thread that cannot be started leaves its share to the others */
+	for (k = 0; k + 1 < r.b->n && k < sizeof(t) / sizeof(t[0]); k++)
+		if (pthread_create(&t[started], NULL, batch_worker, &r) == 0)
+			started++;
+	batch_worker(&r);
+	for (k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+	return 0;
+}
+
+void nscap_handle_batch_start(struct nscap_ns *ns, struct nscap_handle_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct nscap_handle_job *j = &b->jobs[i];
+
+		j->err[0] = '\0';
+		j->h = new_handle(j->cfg.device, j->err);
+		j->ret = j->h ? 0 : -ENOMEM;
+	}
+	b->posted = nscap_ns_post(ns, batch_in_ns, b, b->err) == 0;
+	/* else busy with a call of another's (an immediate ring opening):
+	 * this one waits for it */
+	if (!b->posted)
+		nscap_ns_call(ns, batch_in_ns, b, b->err);
+}
+
+void nscap_handle_batch_finish(struct nscap_ns *ns,
+			       struct nscap_handle_batch *b)
+{
+	size_t i;
 	int ret;
 
-	c.h = calloc(1, sizeof(*c.h));
-	if (!c.h || !(c.h->device = strdup(cfg->device))) {
-		free(c.h);
-		return tamed(nscap_seterr(err, ENOMEM, "cannot open %s",
-					  cfg->device),
-			     err);
+	if (b->posted)
+		nscap_ns_reap(ns, true, &ret);
+	b->posted = false;
+	for (i = 0; i < b->n; i++) {
+		struct nscap_handle_job *j = &b->jobs[i];
+
+		if (j->ret) {
+			free_unopened(j->h);
+			j->h = NULL;
+		}
 	}
-	c.h->fd = -1;
-	c.h->bulk_fd = -1;
-	c.h->map_fd = c.h->prog_fd = -1;
-	ret = nscap_ns_call(ns, open_in_ns, &c, err);
-	if (ret) {
-		free(c.h->device);
-		free(c.h);
-		return tamed(ret, err);
-	}
-	*out = c.h;
-	return 0;
 }
 
 /* Read (and so reset) the kernel counters of h's packet socket fd. */

@@ -79,6 +79,7 @@ struct starget {
 	size_t owner; /* the target whose thread serves its namespace */
 	int watch_fd; /* -i all: the link-change doorbell, or -1 */
 	bool all;
+	bool relist;	       /* it rang: list again once the thread is free */
 	bool gone;	       /* its process exited */
 	char label[LABEL_LEN]; /* for messages: "pid 42" or the target */
 	char desc[DESC_LEN];   /* "pid 42 (httpd)", "container web (...)" */
@@ -314,40 +315,76 @@ static int add_handle(struct nscap_session *s, struct nscap_handle *h,
 	return 0;
 }
 
-static int open_handle(struct nscap_session *s, size_t k,
-		       const struct nscap_iface *f, struct nscap_handle **out,
-		       char *err)
+/* The configuration of a handle on f. */
+static void handle_config(const struct nscap_session *s,
+			  const struct nscap_iface *f,
+			  struct nscap_handle_config *cfg)
 {
 	const struct nscap_options *o = s->o;
-	struct nscap_handle_config cfg;
-	int ret;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.device = f->name;
-	cfg.snaplen = s->snaplen;
-	cfg.promisc = o->promisc;
-	cfg.buffer_bytes = s->ring_bytes;
-	cfg.immediate = s->immediate;
-	cfg.timeout_ms = FILE_MODE_TIMEOUT_MS;
-	cfg.filter = o->filter;
-	cfg.bulk_bytes = s->bulk_bytes;
-	cfg.bulk_timeout_ms = s->bulk_timeout_ms;
-	ret = nscap_handle_open(s->tg[k].ns, &cfg, out, err);
-	if (ret == 0) {
-		(*out)->owner = k;
-		(*out)->ifindex = f->ifindex;
-		/* with a twin, BULK first: the twin is the ring capturing */
-		nscap_gear_init(&(*out)->gear, mono_ns(),
-				(*out)->bulk ? NSCAP_GEAR_BULK
-					     : NSCAP_GEAR_LIGHT);
-		if (s->immediate && !(*out)->bulk && o->verbose)
-			fprintf(s->log,
-				"nscap: %s: no block-mode twin (the kernel "
-				"refused the fanout group or its eBPF "
-				"program); reading each packet\n",
-				f->name);
-	}
-	return ret;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->device = f->name;
+	cfg->snaplen = s->snaplen;
+	cfg->promisc = o->promisc;
+	cfg->buffer_bytes = s->ring_bytes;
+	cfg->immediate = s->immediate;
+	cfg->timeout_ms = FILE_MODE_TIMEOUT_MS;
+	cfg->filter = o->filter;
+	cfg->bulk_bytes = s->bulk_bytes;
+	cfg->bulk_timeout_ms = s->bulk_timeout_ms;
+}
+
+/* Handle h, just opened on target k's interface f. */
+static void handle_opened(struct nscap_session *s, size_t k,
+			  const struct nscap_iface *f, struct nscap_handle *h)
+{
+	h->owner = k;
+	h->ifindex = f->ifindex;
+	/* with a twin, BULK first: the twin is the ring capturing */
+	nscap_gear_init(&h->gear, mono_ns(),
+			h->bulk ? NSCAP_GEAR_BULK : NSCAP_GEAR_LIGHT);
+	if (s->immediate && !h->bulk && s->o->verbose)
+		fprintf(s->log,
+			"nscap: %s: no block-mode twin (the kernel refused the "
+			"fanout group or its eBPF program); reading each "
+			"packet\n",
+			f->name);
+}
+
+/* Open a handle on each of target k's interfaces f[0..n), all at once (a
+ * twin captures from its open on, unread until the loop runs: one after
+ * another, 18 opens took 220 ms, and the first twins overflowed). The
+ * results are in b's jobs once nscap_handle_batch_finish has run. */
+static int open_handles(struct nscap_session *s, size_t k,
+			const struct nscap_iface *const *f, size_t n,
+			struct nscap_handle_batch *b, char *err)
+{
+	size_t i;
+
+	b->jobs = calloc(n, sizeof(*b->jobs));
+	if (!b->jobs)
+		return nscap_seterr(err, ENOMEM, "cannot start");
+	b->n = n;
+	for (i = 0; i < n; i++)
+		handle_config(s, f[i], &b->jobs[i].cfg);
+	nscap_handle_batch_start(s->tg[k].ns, b);
+	return 0;
+}
+
+/* Wait for b's opens, and close the handles no one took (a job's h is
+ * NULL once taken); b is empty after. */
+static void end_batch(struct nscap_ns *ns, struct nscap_handle_batch *b)
+{
+	size_t i;
+
+	if (!b->jobs)
+		return;
+	nscap_handle_batch_finish(ns, b);
+	for (i = 0; i < b->n; i++)
+		nscap_handle_close(ns, b->jobs[i].h);
+	free(b->jobs);
+	b->jobs = NULL;
+	b->n = 0;
 }
 
 static bool note_failed(struct starget *g, const struct nscap_iface *f);
@@ -357,6 +394,7 @@ int nscap_session_open(struct nscap_session **out,
 		       char *err)
 {
 	char filter_err[NSCAP_ERRBUF] = "", *skipped_text = NULL;
+	struct nscap_handle_batch *batches = NULL;
 	size_t skipped_len = 0;
 	FILE *skipped = NULL;
 	struct nscap_session *s;
@@ -435,14 +473,35 @@ int nscap_session_open(struct nscap_session **out,
 		s->bulk_bytes = nscap_ring_bytes(total, o->buffer_kib, false);
 	s->bulk_timeout_ms = nscap_gear_bulk_timeout_ms(total);
 	skipped = open_memstream(&skipped_text, &skipped_len);
+	batches = calloc(s->ntg, sizeof(*batches));
+	if (!batches) {
+		ret = nscap_seterr(err, ENOMEM, "cannot start");
+		goto fail;
+	}
+	/* every target's handles open at once: the first twins capture
+	 * while the others open */
 	for (k = 0; k < s->ntg && !list_only; k++) {
 		struct starget *g = &s->tg[k];
 
-		for (i = 0; i < g->nsel; i++) {
-			struct nscap_handle *h = NULL;
+		if (g->owner == k && g->nsel > 0) {
+			ret = open_handles(s, k, g->sel, g->nsel, &batches[k],
+					   err);
+			if (ret)
+				goto fail;
+		}
+	}
+	for (k = 0; k < s->ntg && !list_only; k++) {
+		struct starget *g = &s->tg[k];
+		struct nscap_handle_batch *b = &batches[k];
+
+		if (!b->jobs)
+			continue;
+		nscap_handle_batch_finish(g->ns, b);
+		for (i = 0; i < b->n; i++) {
+			struct nscap_handle_job *j = &b->jobs[i];
 			char tb[IF_NAMESIZE];
 
-			ret = open_handle(s, k, g->sel[i], &h, err);
+			ret = j->ret;
 			/* -i all: an interface gone or down since the listing
 			 * is skipped, as one appearing later is attached */
 			if (g->all && (ret == -ENODEV || ret == -ENETDOWN ||
@@ -450,7 +509,7 @@ int nscap_session_open(struct nscap_session **out,
 				fprintf(s->log, "nscap: skipping %s: %s\n",
 					nscap_text_tame_copy(g->sel[i]->name,
 							     tb, sizeof(tb)),
-					err);
+					j->err);
 				continue;
 			}
 			/* and so is one that cannot be opened otherwise,
@@ -465,17 +524,22 @@ int nscap_session_open(struct nscap_session **out,
 					"nscap: not capturing on %s: %s\n",
 					nscap_text_tame_copy(g->sel[i]->name,
 							     tb, sizeof(tb)),
-					err);
+					j->err);
 				note_failed(g, g->sel[i]);
 				if (!filter_err[0])
 					snprintf(filter_err, sizeof(filter_err),
-						 "%s", err);
+						 "%s", j->err);
 				continue;
 			}
-			if (ret == 0)
-				ret = add_handle(s, h, err);
 			if (ret) {
-				nscap_handle_close(g->ns, h);
+				snprintf(err, NSCAP_ERRBUF, "%s", j->err);
+			} else {
+				handle_opened(s, k, g->sel[i], j->h);
+				ret = add_handle(s, j->h, err);
+				if (ret == 0)
+					j->h = NULL; /* the session's */
+			}
+			if (ret) {
 				/* a filter an interface before took: this
 				 * one's link type cannot (an "ether" filter
 				 * on a tun), so which one (other messages
@@ -491,7 +555,10 @@ int nscap_session_open(struct nscap_session **out,
 				goto fail;
 			}
 		}
+		end_batch(g->ns, b);
 	}
+	free(batches);
+	batches = NULL;
 	if (skipped && fclose(skipped) == 0 && s->nh && skipped_text)
 		fputs(skipped_text, s->log);
 	skipped = NULL;
@@ -506,6 +573,9 @@ int nscap_session_open(struct nscap_session **out,
 	*out = s;
 	return 0;
 fail:
+	for (k = 0; batches && k < s->ntg; k++)
+		end_batch(s->tg[k].ns, &batches[k]);
+	free(batches);
 	if (skipped)
 		fclose(skipped);
 	free(skipped_text);
@@ -1488,8 +1558,11 @@ static void attach_new(struct nscap_session *s, size_t k)
 	struct starget *g = &s->tg[k];
 	struct nscap_iface_list l = {NULL, 0};
 	char err[NSCAP_ERRBUF], name[LABEL_LEN], desc[DESC_LEN], lb[LABEL_LEN];
+	struct nscap_handle_batch b = {NULL, 0, false, ""};
+	const struct nscap_iface **pick = NULL;
+	bool *noted = NULL;
 	uint64_t before;
-	size_t i, j;
+	size_t i, j, npick = 0;
 	int tov;
 
 	if (!s->w)
@@ -1517,11 +1590,17 @@ static void attach_new(struct nscap_session *s, size_t k)
 		return;
 	}
 	forget_failed(g, &l);
+	/* those to open: all at once (open_handles), then taken in order */
+	pick = calloc(l.n ? l.n : 1, sizeof(const struct nscap_iface *));
+	noted = calloc(l.n ? l.n : 1, sizeof(*noted));
+	if (!pick || !noted) {
+		fprintf(s->log, "nscap: cannot attach new interfaces: %s\n",
+			strerror(ENOMEM));
+		goto out;
+	}
 	for (i = 0; i < l.n; i++) {
 		const struct nscap_iface *f = &l.v[i];
-		struct nscap_writer_iface wi;
-		struct nscap_handle *h = NULL;
-		bool open = false, noted;
+		bool open = false;
 
 		if (f->any || !(f->flags & PCAP_IF_UP))
 			continue;
@@ -1533,7 +1612,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 		/* a failed attempt is not made again while the interface
 		 * stays up: trying changes its flags (promiscuous mode on
 		 * and off), which rings the doorbell again */
-		noted = note_failed(g, f);
+		noted[npick] = note_failed(g, f);
 		/* no capability left to open a handle with: said once, as
 		 * any interface that cannot be attached (start-up said
 		 * that none could) */
@@ -1544,12 +1623,28 @@ static void attach_new(struct nscap_session *s, size_t k)
 				nscap_text_tame_copy(f->name, lb, sizeof(lb)));
 			continue;
 		}
-		if (open_handle(s, k, f, &h, err)) {
+		pick[npick++] = f;
+	}
+	if (npick && open_handles(s, k, pick, npick, &b, err)) {
+		fprintf(s->log, "nscap: cannot attach new interfaces: %s\n",
+			err);
+		goto out;
+	}
+	if (npick)
+		nscap_handle_batch_finish(g->ns, &b);
+	for (i = 0; i < npick; i++) {
+		struct nscap_handle_job *job = &b.jobs[i];
+		struct nscap_handle *h = job->h;
+		struct nscap_writer_iface wi;
+
+		if (job->ret) {
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
-				nscap_text_tame_copy(f->name, lb, sizeof(lb)),
-				err);
+				nscap_text_tame_copy(pick[i]->name, lb,
+						     sizeof(lb)),
+				job->err);
 			continue;
 		}
+		handle_opened(s, k, pick[i], h);
 		describe(s, h, name, sizeof(name), desc, sizeof(desc));
 		wi.name = name;
 		wi.description = desc;
@@ -1560,8 +1655,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				nscap_text_tame_copy(name, lb, sizeof(lb)),
 				err);
-			nscap_handle_close(g->ns, h);
-			continue;
+			continue; /* closed by end_batch */
 		}
 		before = s->ops->size(s->w);
 		if (s->ops->add_iface(s->w, &wi, err)) {
@@ -1569,9 +1663,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 				nscap_text_tame_copy(name, lb, sizeof(lb)),
 				err);
 			s->nh--;
-			nscap_handle_close(g->ns, h);
 			continue;
 		}
+		job->h = NULL; /* the session's */
 		/* the new interface's description, and its statistics at the
 		 * close, count against -C from now on (the file may pass the
 		 * limit by these two blocks: they go where the file is) */
@@ -1582,13 +1676,17 @@ static void attach_new(struct nscap_session *s, size_t k)
 		 * the start */
 		if (h->bulk)
 			wake_by(s, mono_ns() + FIRST_WAKE_NS);
-		if (noted)
+		if (noted[i])
 			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))
 			fprintf(s->log, "nscap: %s appeared\n",
 				hlabel(s, h, lb, sizeof(lb)));
 		say_listening(s, h);
 	}
+out:
+	end_batch(g->ns, &b);
+	free(pick);
+	free(noted);
 	nscap_iface_list_free(&l);
 }
 
@@ -1933,7 +2031,11 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	if (step == NSCAP_GEAR_STAY)
 		return 0;
 	if (step == NSCAP_GEAR_DOWN && !h->pcap) {
-		n = nscap_handle_open_post(s->tg[h->owner].ns, h, err);
+		/* a listing waits for the thread (relist): it goes first */
+		n = s->tg[h->owner].relist
+			    ? -EBUSY
+			    : nscap_handle_open_post(s->tg[h->owner].ns, h,
+						     err);
 		if (n == -EBUSY) {
 			/* another handle's call in the same namespace:
 			 * decide again in a moment */
@@ -2299,6 +2401,40 @@ static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
 	return ret;
 }
 
+/* Is target k's namespace thread opening an immediate ring (a posted
+ * call, which a listing there would wait for)? */
+static bool opening_in(const struct nscap_session *s, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (s->h[i] && s->h[i]->owner == k && s->h[i]->opening)
+			return true;
+	return false;
+}
+
+/*
+ * -i all: list the interfaces again where the doorbell rang, once the
+ * namespace thread is free. Opening an immediate ring rings it too (the
+ * kernel reports the promiscuity it adds), and a listing made at once
+ * waited there for the next ring's open: with 18 interfaces the loop was
+ * held up some 20 ms at a time for a third of a second, and the twins of
+ * the busy ones overflowed. Meanwhile no immediate ring is opened in that
+ * namespace (shift_gear), so the listing comes next.
+ */
+static void relist(struct nscap_session *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->ntg; k++) {
+		if (!s->tg[k].relist || opening_in(s, k))
+			continue;
+		s->tg[k].relist = false;
+		if (s->tg[k].watch_fd >= 0)
+			attach_new(s, k);
+	}
+}
+
 /*
  * ppoll(2) delivers a pending signal only when it has to wait: when an fd is
  * ready at every call (a ring that never empties under overload, a doorbell
@@ -2393,9 +2529,12 @@ static int run(struct nscap_session *s, enum stop_why *why, char *err)
 				 * returns at once */
 				break;
 			} else if (s->tg[sl.idx[i]].watch_fd >= 0 &&
-				   nscap_watch_drain(s->tg[sl.idx[i]].watch_fd))
-				attach_new(s, sl.idx[i]);
+				   nscap_watch_drain(
+					   s->tg[sl.idx[i]].watch_fd)) {
+				s->tg[sl.idx[i]].relist = true;
+			}
 		}
+		relist(s);
 	}
 out:
 	free(sl.pfd);
