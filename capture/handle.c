@@ -749,8 +749,9 @@ bool nscap_handle_kernel_up(const struct nscap_handle *h)
 
 bool nscap_handle_netdown(const struct nscap_handle *h)
 {
-	/* the immediate ring being opened is the namespace thread's */
-	return (h->pcap && !h->opening &&
+	/* the immediate ring being opened is the namespace thread's, h->pcap
+	 * too: not read then (ThreadSanitizer saw the race) */
+	return (!h->opening && h->pcap &&
 		pcap_get_required_select_timeout(h->pcap)) ||
 	       (h->bulk && pcap_get_required_select_timeout(h->bulk));
 }

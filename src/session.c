@@ -1560,7 +1560,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 	char err[NSCAP_ERRBUF], name[LABEL_LEN], desc[DESC_LEN], lb[LABEL_LEN];
 	struct nscap_handle_batch b = {NULL, 0, false, ""};
 	const struct nscap_iface **pick = NULL;
-	bool *noted = NULL;
 	uint64_t before;
 	size_t i, j, npick = 0;
 	int tov;
@@ -1592,8 +1591,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 	forget_failed(g, &l);
 	/* those to open: all at once (open_handles), then taken in order */
 	pick = calloc(l.n ? l.n : 1, sizeof(const struct nscap_iface *));
-	noted = calloc(l.n ? l.n : 1, sizeof(*noted));
-	if (!pick || !noted) {
+	if (!pick) {
 		fprintf(s->log, "nscap: cannot attach new interfaces: %s\n",
 			strerror(ENOMEM));
 		goto out;
@@ -1609,14 +1607,11 @@ static void attach_new(struct nscap_session *s, size_t k)
 			       s->h[j]->ifindex == f->ifindex;
 		if (open || has_failed(g, f))
 			continue;
-		/* a failed attempt is not made again while the interface
-		 * stays up: trying changes its flags (promiscuous mode on
-		 * and off), which rings the doorbell again */
-		noted[npick] = note_failed(g, f);
 		/* no capability left to open a handle with: said once, as
 		 * any interface that cannot be attached (start-up said
 		 * that none could) */
 		if (s->dropped) {
+			note_failed(g, f);
 			fprintf(s->log,
 				"nscap: not capturing on %s: it appeared "
 				"after privileges were dropped (-Z)\n",
@@ -1637,7 +1632,13 @@ static void attach_new(struct nscap_session *s, size_t k)
 		struct nscap_handle *h = job->h;
 		struct nscap_writer_iface wi;
 
+		/* a failed attempt is not made again while the interface
+		 * stays up: trying changes its flags (promiscuous mode on
+		 * and off), which rings the doorbell again. Noted once it
+		 * has failed (noted before the open and taken off after a
+		 * success, the last note went: another's, in a batch) */
 		if (job->ret) {
+			note_failed(g, pick[i]);
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				nscap_text_tame_copy(pick[i]->name, lb,
 						     sizeof(lb)),
@@ -1652,6 +1653,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 		wi.linktype = h->linktype;
 		wi.snaplen = h->snaplen;
 		if (add_handle(s, h, err)) {
+			note_failed(g, pick[i]);
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				nscap_text_tame_copy(name, lb, sizeof(lb)),
 				err);
@@ -1659,6 +1661,7 @@ static void attach_new(struct nscap_session *s, size_t k)
 		}
 		before = s->ops->size(s->w);
 		if (s->ops->add_iface(s->w, &wi, err)) {
+			note_failed(g, pick[i]);
 			fprintf(s->log, "nscap: not capturing on %s: %s\n",
 				nscap_text_tame_copy(name, lb, sizeof(lb)),
 				err);
@@ -1676,8 +1679,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 		 * the start */
 		if (h->bulk)
 			wake_by(s, mono_ns() + FIRST_WAKE_NS);
-		if (noted[i])
-			g->nfailed--; /* attached: not a failure after all */
 		if (!quiet(s))
 			fprintf(s->log, "nscap: %s appeared\n",
 				hlabel(s, h, lb, sizeof(lb)));
@@ -1686,7 +1687,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 out:
 	end_batch(g->ns, &b);
 	free(pick);
-	free(noted);
 	nscap_iface_list_free(&l);
 }
 

@@ -36,6 +36,20 @@ attached() { grep -q "eth0 appeared" "$LAB_DIR/err"; }
 wait_for 10 attached || fail "eth0 not attached: $(cat "$LAB_DIR/err")"
 sleep 0.3
 send "$b" 198.51.100.1 9999 5 500
+# a pair and a tun that come up together, opened as one batch: the tun is
+# noted as it fails, and the pair's success does not take a note off (it
+# took the last one, the tun's: tried again at once, said twice)
+ip -n "$a" link add va type veth peer name vb || fail "cannot add va and vb"
+ip -n "$a" tuntap add tun8 mode tun || fail "cannot add tun8"
+printf 'link set va up\nlink set vb up\nlink set tun8 up\n' |
+	ip -n "$a" -batch - || fail "cannot set va, vb and tun8 up"
+tun8() { grep -q "not capturing on tun8" "$LAB_DIR/err"; }
+wait_for 5 tun8 || fail "no word of tun8: $(cat "$LAB_DIR/err")"
+sleep 2
+[ "$(grep -c "not capturing on tun8" "$LAB_DIR/err")" -eq 1 ] ||
+	fail "tun8 tried $(grep -c "not capturing on tun8" "$LAB_DIR/err") times in 2 s: $(cat "$LAB_DIR/err")"
+[ "$(grep -c "v[ab] appeared" "$LAB_DIR/err")" -eq 2 ] ||
+	fail "va and vb not both attached: $(cat "$LAB_DIR/err")"
 sleep 0.5
 kill -INT "$BG_PID"
 wait_for 5 test ! -d "/proc/$BG_PID" || fail "SIGINT did not stop nscap"
