@@ -1569,21 +1569,6 @@ static void attach_new(struct nscap_session *s, size_t k)
 	/* the listing waits for the kernel's lock on links, which a link
 	 * being deleted holds for as long as its unregistering takes */
 	brace(s, SIZE_MAX, SIZE_MAX);
-	/* later handles share the budget too: each new one gets the share of
-	 * one more */
-	if (s->o->buffer_kib == 0 && !s->dropped) {
-		size_t share = nscap_ring_bytes(s->nh + 1, 0, s->immediate);
-
-		if (share < s->ring_bytes)
-			s->ring_bytes = share;
-		share = nscap_ring_bytes(s->nh + 1, 0, false);
-		if (s->immediate && share < s->bulk_bytes)
-			s->bulk_bytes = share;
-	}
-	/* and a twin's timer wakes the machine like the others' */
-	tov = nscap_gear_bulk_timeout_ms(s->nh + 1);
-	if (tov > s->bulk_timeout_ms)
-		s->bulk_timeout_ms = tov;
 	if (nscap_iface_list(g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
 		return;
@@ -1620,13 +1605,30 @@ static void attach_new(struct nscap_session *s, size_t k)
 		}
 		pick[npick++] = f;
 	}
-	if (npick && open_handles(s, k, pick, npick, &b, err)) {
+	if (npick == 0)
+		goto out;
+	/* later handles share the budget too: each new one gets the share of
+	 * as many more as come together (each got the share of one more: 16
+	 * appearing beside 2 took 117 MiB of rings, the budget being 16) */
+	if (s->o->buffer_kib == 0) {
+		size_t share = nscap_ring_bytes(s->nh + npick, 0, s->immediate);
+
+		if (share < s->ring_bytes)
+			s->ring_bytes = share;
+		share = nscap_ring_bytes(s->nh + npick, 0, false);
+		if (s->immediate && share < s->bulk_bytes)
+			s->bulk_bytes = share;
+	}
+	/* and a twin's timer wakes the machine like the others' */
+	tov = nscap_gear_bulk_timeout_ms(s->nh + npick);
+	if (tov > s->bulk_timeout_ms)
+		s->bulk_timeout_ms = tov;
+	if (open_handles(s, k, pick, npick, &b, err)) {
 		fprintf(s->log, "nscap: cannot attach new interfaces: %s\n",
 			err);
 		goto out;
 	}
-	if (npick)
-		nscap_handle_batch_finish(g->ns, &b);
+	nscap_handle_batch_finish(g->ns, &b);
 	for (i = 0; i < npick; i++) {
 		struct nscap_handle_job *job = &b.jobs[i];
 		struct nscap_handle *h = job->h;
