@@ -497,45 +497,64 @@ static void free_unopened(struct nscap_handle *h)
 	free(h);
 }
 
-/* A batch's opens, run in the namespace thread and threads it starts
- * (which share its namespaces, sysfs included, and its credentials): each
- * takes the next job not taken. */
-struct batch_run {
-	struct nscap_handle_batch *b;
+/* fn(ctx, i) for each i below n, in the calling thread and up to
+ * NSCAP_HANDLE_OPEN_THREADS - 1 threads it starts (which share its
+ * namespaces, sysfs included, its credentials and its blocked signals):
+ * each takes the next i not taken. For what waits on the kernel's grace
+ * periods, opens and closes, which concurrent calls share. */
+struct parallel_run {
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
+	size_t n;
 	atomic_size_t next;
 };
 
-static void *batch_worker(void *arg)
+static void *parallel_worker(void *arg)
 {
-	struct batch_run *r = arg;
+	struct parallel_run *r = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&r->next, 1)) < r->b->n) {
-		struct nscap_handle_job *j = &r->b->jobs[i];
-		struct open_call c = {&j->cfg, j->h};
-
-		if (j->h)
-			j->ret = tamed(open_in_ns(&c, j->err), j->err);
-	}
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->n)
+		r->fn(r->ctx, i);
 	return NULL;
 }
 
-static int batch_in_ns(void *arg, char *err)
+static void in_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	pthread_t t[NSCAP_HANDLE_OPEN_THREADS - 1];
-	struct batch_run r;
+	struct parallel_run r;
 	size_t k, started = 0;
 
-	(void)err;
-	r.b = arg;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.n = n;
 	atomic_init(&r.next, 0);
 	/* a thread that cannot be started leaves its share to the others */
-	for (k = 0; k + 1 < r.b->n && k < sizeof(t) / sizeof(t[0]); k++)
-		if (pthread_create(&t[started], NULL, batch_worker, &r) == 0)
+	for (k = 0; k + 1 < n && k < sizeof(t) / sizeof(t[0]); k++)
+		if (pthread_create(&t[started], NULL, parallel_worker, &r) == 0)
 			started++;
-	batch_worker(&r);
+	parallel_worker(&r);
 	for (k = 0; k < started; k++)
 		pthread_join(t[k], NULL);
+}
+
+static void open_job(void *ctx, size_t i)
+{
+	struct nscap_handle_job *j =
+		&((struct nscap_handle_batch *)ctx)->jobs[i];
+	struct open_call c = {&j->cfg, j->h};
+
+	if (j->h)
+		j->ret = tamed(open_in_ns(&c, j->err), j->err);
+}
+
+/* Runs in the namespace thread. */
+static int batch_in_ns(void *arg, char *err)
+{
+	struct nscap_handle_batch *b = arg;
+
+	(void)err;
+	in_parallel(b->n, open_job, b);
 	return 0;
 }
 
@@ -941,6 +960,53 @@ void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h)
 	    nscap_ns_defer(ns, close_free_in_ns, h) == 0)
 		return;
 	nscap_handle_close(ns, h);
+}
+
+/* Handles to close at once (nscap_handle_close_all_later). */
+struct close_all {
+	size_t n;
+	struct nscap_handle *h[];
+};
+
+static void close_job(void *ctx, size_t i)
+{
+	struct nscap_handle *h = ((struct close_all *)ctx)->h[i];
+
+	if (h)
+		close_free_in_ns(h, NULL);
+}
+
+/* A deferred call: the closes, and the list. */
+static int close_all_in_ns(void *arg, char *err)
+{
+	struct close_all *c = arg;
+
+	(void)err;
+	in_parallel(c->n, close_job, c);
+	free(c);
+	return 0;
+}
+
+void nscap_handle_close_all_later(struct nscap_ns *ns, struct nscap_handle **hs,
+				  size_t n)
+{
+	struct close_all *c;
+	size_t i;
+
+	if (n == 1) {
+		nscap_handle_close_later(ns, hs[0]);
+		return;
+	}
+	c = malloc(sizeof(*c) + n * sizeof(struct nscap_handle *));
+	if (c) {
+		c->n = n;
+		memcpy(c->h, hs, n * sizeof(struct nscap_handle *));
+		if (nscap_ns_defer(ns, close_all_in_ns, c) == 0)
+			return;
+		free(c);
+	}
+	for (i = 0; i < n; i++)
+		nscap_handle_close_later(ns, hs[i]);
 }
 
 void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h)

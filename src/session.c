@@ -1390,8 +1390,9 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline)
 		max = s->o->count - s->captured;
 	/* a switch under way first: then where every packet is is known */
 	shifted(s, i, true);
-	if (max == 0 || s->autostopped || !s->w ||
-	    nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
+	if (max == 0 || s->autostopped || !s->w)
+		return 0;
+	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
 		return 0;
 	want = st.received - st.dropped;
 	if (want <= h->captured)
@@ -1447,6 +1448,34 @@ static void close_handle(struct nscap_session *s, size_t i)
 	s->h[i] = NULL;
 }
 
+/* Close the handles of target owner (SIZE_MAX: all), without waiting, each
+ * namespace's all at once (nscap_handle_close_all_later); their slots in
+ * s->h are NULL after. */
+static void close_handles(struct nscap_session *s, size_t owner)
+{
+	struct nscap_handle **hs =
+		malloc((s->nh ? s->nh : 1) * sizeof(struct nscap_handle *));
+	size_t i, k, n;
+
+	for (k = 0; k < s->ntg; k++) {
+		if ((owner != SIZE_MAX && k != owner) || !s->tg[k].ns)
+			continue;
+		n = 0;
+		for (i = 0; i < s->nh; i++) {
+			if (!s->h[i] || s->h[i]->owner != k)
+				continue;
+			if (hs)
+				hs[n++] = s->h[i];
+			else
+				nscap_handle_close_later(s->tg[k].ns, s->h[i]);
+			s->h[i] = NULL;
+		}
+		if (n)
+			nscap_handle_close_all_later(s->tg[k].ns, hs, n);
+	}
+	free(hs);
+}
+
 /* End handle i: its counters to the file and the totals, then close it. */
 static void end_handle(struct nscap_session *s, size_t i)
 {
@@ -1493,9 +1522,7 @@ static void end_handles(struct nscap_session *s, size_t owner)
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && (owner == SIZE_MAX || s->h[i]->owner == owner))
 			last_counts(s, i);
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i] && (owner == SIZE_MAX || s->h[i]->owner == owner))
-			close_handle(s, i);
+	close_handles(s, owner);
 	compact(s);
 }
 
@@ -2828,7 +2855,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 
 void nscap_session_close(struct nscap_session *s)
 {
-	size_t i, k;
+	size_t k;
 
 	if (!s)
 		return;
@@ -2837,8 +2864,7 @@ void nscap_session_close(struct nscap_session *s)
 
 		s->ops->close(s->w, err);
 	}
-	for (i = 0; i < s->nh; i++)
-		nscap_handle_close(s->tg[s->h[i]->owner].ns, s->h[i]);
+	close_handles(s, SIZE_MAX);
 	free(s->h);
 	for (k = 0; s->tg && k < s->ntg; k++) {
 		struct starget *g = &s->tg[k];

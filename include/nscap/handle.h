@@ -281,4 +281,13 @@ void nscap_handle_close(struct nscap_ns *ns, struct nscap_handle *h);
  */
 void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h);
 
+/*
+ * nscap_handle_close_later for hs[0..n) (NULL entries too; hs itself stays
+ * the caller's), closed all at once, as a batch opens (struct
+ * nscap_handle_batch): the grace periods overlap. One after another, the
+ * 38 rings of 19 interfaces took 1.1 s to close, and nscap as long to end.
+ */
+void nscap_handle_close_all_later(struct nscap_ns *ns, struct nscap_handle **hs,
+				  size_t n);
+
 #endif
