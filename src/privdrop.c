@@ -108,6 +108,13 @@ int nscap_privdrop_plan(const struct nscap_privdrop_input *in,
 	if (in->user && in->no_drop)
 		return nscap_seterr(err, 0,
 				    "-Z and --no-drop contradict each other");
+	/* set-user-ID root goes back to whoever ran it (below): -Z would let
+	 * them become anyone, --no-drop keep root for the whole capture */
+	if (in->ruid != 0 && in->euid == 0 && (in->user || in->no_drop))
+		return nscap_seterr(err, 0,
+				    "%s is for root: a set-user-ID nscap goes "
+				    "back to the user who ran it",
+				    in->user ? "-Z" : "--no-drop");
 	if (in->no_drop)
 		return 0;
 	if (in->user) {
@@ -229,8 +236,16 @@ int nscap_privdrop_resolve(const struct nscap_privdrop_plan *plan,
 	if (plan->kind == NSCAP_PRIVDROP_KEEP)
 		return 0;
 	c->drop = true;
-	if (plan->kind == NSCAP_PRIVDROP_CAPS)
+	if (plan->kind == NSCAP_PRIVDROP_CAPS) {
+		/* for messages: the user who stays */
+		if (lookup(NULL, getuid(), &pw, &buf) == 0)
+			snprintf(c->name, sizeof(c->name), "%s", pw.pw_name);
+		else
+			snprintf(c->name, sizeof(c->name), "%u",
+				 (unsigned)getuid());
+		free(buf);
 		return 0;
+	}
 	c->change_ids = true;
 	ret = lookup(plan->name, plan->uid, &pw, &buf);
 	if (ret == 0) {

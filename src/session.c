@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -153,7 +154,8 @@ struct nscap_session {
 	bool nano;	/* the handles' timestamps are in nanoseconds */
 	bool dropped;	/* privileges are gone: no new handle can be opened */
 	bool at_once;	/* a second stop gave up a write to a stalled reader */
-	bool usage;	/* the output is a terminal: a usage error (status 2) */
+	bool usage;	/* the output is a terminal, or -Z or --no-drop refused:
+			 * a usage error (status 2) */
 	bool out_blocking; /* wait_output made the pipe blocking, signals in */
 	bool out_own;	   /* the output's description is nscap's alone */
 	bool out_created;  /* and nscap created the file */
@@ -2231,11 +2233,11 @@ static void print_now(struct nscap_session *s)
 				s->h[i]->captured, st.received, st.dropped);
 	}
 	fprintf(s->log,
-		"nscap: %" PRIu64 " packets captured, %" PRIu64
+		"nscap: %" PRIu64 " packet%s captured, %" PRIu64
 		" received by filter, %" PRIu64 " dropped by kernel%s%s\n",
-		s->captured, s->total.received + recv,
-		s->total.dropped + dropped, s->path[0] ? ", writing " : "",
-		s->path);
+		s->captured, s->captured == 1 ? "" : "s",
+		s->total.received + recv, s->total.dropped + dropped,
+		s->path[0] ? ", writing " : "", s->path);
 }
 
 /* Make *until the time left from now to at (UINT64_MAX: no time limit),
@@ -2616,8 +2618,10 @@ static int plan_drop(struct nscap_session *s, const char *first, char *err)
 		all |= s->tg[k].watch_fd >= 0;
 	nscap_privdrop_input_get(&in, s->o->user, s->o->no_drop);
 	ret = nscap_privdrop_plan(&in, &plan, err);
-	if (ret)
+	if (ret) {
+		s->usage = true; /* options refused: -Z, --no-drop (status 2) */
 		return ret;
+	}
 	if (all && plan.kind == NSCAP_PRIVDROP_SUDO) {
 		if (s->o->verbose)
 			fprintf(s->log, "nscap: -i all: keeping privileges to "
@@ -2660,6 +2664,29 @@ static int drop(struct nscap_session *s, char *err)
 	return ret;
 }
 
+/*
+ * The first file, opened before the drop: in a set-user-ID run, as the user
+ * who ran nscap (this thread's file system identity; the namespace threads
+ * keep theirs), as every later file after the drop. As root it overwrote a
+ * file of root's that the user named (tcpdump gives up root before it
+ * opens its file).
+ */
+static int open_first(struct nscap_session *s, const char *path, char *err)
+{
+	uid_t ruid = getuid();
+	gid_t rgid = getgid();
+	int ret;
+
+	if (ruid == 0 || geteuid() != 0)
+		return open_file(s, path, err);
+	setfsgid(rgid);
+	setfsuid(ruid);
+	ret = open_file(s, path, err);
+	setfsuid(0);
+	setfsgid(0);
+	return ret;
+}
+
 int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 			  const sigset_t *waitmask)
 {
@@ -2698,7 +2725,7 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 	if (ret == 0)
 		ret = plan_drop(s, first, err);
 	if (ret == 0)
-		ret = open_file(s, first, err);
+		ret = open_first(s, first, err);
 	/* opening a ring needs the privileges about to be dropped: the
 	 * immediate rings left for later are opened now */
 	for (i = 0; ret == 0 && s->cred.drop && i < s->nh; i++) {

@@ -143,4 +143,34 @@ wait "$BG_PID" || fail "-Z -i all: exit $?: $(cat "$LAB_DIR/all.err")"
 [ "$(grep -c "not capturing on late0" "$LAB_DIR/all.err")" -eq 1 ] ||
 	fail "-Z -i all, late0 said $(grep -c "not capturing on late0" "$LAB_DIR/all.err") times: $(cat "$LAB_DIR/all.err")"
 
+# installed set-user-ID root: back to the user who ran it, the first file
+# opened as that user too (opened as root, a file of root's that the user
+# named was overwritten), and -Z and --no-drop refused (they let the user
+# become anyone, or write as root all along). The plain build: ASan and
+# set-user-ID do not go together
+suid="$LAB_DIR/suid"
+mkdir -m 0755 "$suid" || fail "mkdir $suid"
+if findmnt -n -o OPTIONS -T "$suid" | grep -qw nosuid; then
+	skip "set-user-ID: $suid is on a nosuid mount (the rest passed)"
+fi
+cp "$NSCAP_PLAIN" "$suid/nscap" && chown root:root "$suid/nscap" &&
+	chmod 4755 "$suid/nscap" || fail "cannot make a set-user-ID copy"
+echo secret >"$suid/rootfile" && chmod 0600 "$suid/rootfile" || fail "rootfile"
+as_nobody() { runuser -u nobody -- "$suid/nscap" -t "$pid" -i eth0 -a duration:0.3 "$@"; }
+as_nobody -w "$suid/rootfile" 2>"$LAB_DIR/s1.err"
+expect_status 1 $? "set-user-ID, a file of root's"
+[ "$(cat "$suid/rootfile")" = secret ] || fail "set-user-ID: root's file was written"
+grep -q "^nscap: cannot open $suid/rootfile: Permission denied" "$LAB_DIR/s1.err" ||
+	fail "set-user-ID, a file of root's: $(cat "$LAB_DIR/s1.err")"
+as_nobody -Z root -w "$dir/s2.pcapng" 2>"$LAB_DIR/s2.err"
+expect_status 2 $? "set-user-ID, -Z root"
+grep -q "^nscap: -Z is for root" "$LAB_DIR/s2.err" || fail "set-user-ID, -Z root: $(cat "$LAB_DIR/s2.err")"
+as_nobody --no-drop -w "$dir/s3.pcapng" 2>"$LAB_DIR/s3.err"
+expect_status 2 $? "set-user-ID, --no-drop"
+grep -q "^nscap: --no-drop is for root" "$LAB_DIR/s3.err" || fail "set-user-ID, --no-drop: $(cat "$LAB_DIR/s3.err")"
+[ ! -e "$dir/s2.pcapng" ] && [ ! -e "$dir/s3.pcapng" ] || fail "set-user-ID: a refused run made its file"
+as_nobody -w "$dir/s4.pcapng" 2>"$LAB_DIR/s4.err"
+expect_status 0 $? "set-user-ID: $(cat "$LAB_DIR/s4.err")"
+[ "$(stat -c %U "$dir/s4.pcapng")" = nobody ] || fail "set-user-ID: $(ls -l "$dir/s4.pcapng")"
+
 pass

@@ -105,6 +105,18 @@ wait_for 5 got_usr1 || fail "SIGUSR1: $(cat hup.err)"
 kill -INT "$n"
 wait "$n" || fail "SIGHUP run: exit $?"
 [ "$(pcap_count hup.pcapng)" -eq 3 ] || fail "first file: $(pcap_count hup.pcapng)"
+# one packet: "1 packet captured", as in the closing lines (it said
+# "1 packets")
+"$NSCAP" -t "$pid" -i eth0 -w one.pcapng udp port 9999 2>one.err &
+n=$!
+wait_for 10 listening one.err || fail "SIGUSR1, one packet: nscap did not start"
+send "$b" 198.51.100.1 9999 1 100
+sleep 1.5
+kill -USR1 "$n"
+got_one() { grep -q '^nscap: 1 packet captured, 1 received by filter, 0 dropped by kernel' one.err; }
+wait_for 5 got_one || fail "SIGUSR1, one packet: $(cat one.err)"
+kill -INT "$n"
+wait "$n" || fail "SIGUSR1, one packet: exit $?"
 [ "$(pcap_count hup.pcapng1)" -eq 4 ] || fail "second file: $(pcap_count hup.pcapng1)"
 # each file's statistics count from the start of the capture, all three (the
 # spec's words), not from the start of the file

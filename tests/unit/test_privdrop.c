@@ -185,6 +185,20 @@ static void test_plan_not_root(void **state)
 	assert_int_equal(plan.kind, NSCAP_PRIVDROP_REAL);
 	assert_int_equal(plan.uid, 1000);
 	assert_int_equal(plan.gid, 1000);
+	/* there, -Z would let the user become anyone, --no-drop keep root */
+	in.user = "root";
+	assert_int_not_equal(nscap_privdrop_plan(&in, &plan, err), 0);
+	assert_non_null(strstr(err, "-Z is for root"));
+	in.user = "0";
+	assert_int_not_equal(nscap_privdrop_plan(&in, &plan, err), 0);
+	in.user = NULL;
+	in.no_drop = true;
+	assert_int_not_equal(nscap_privdrop_plan(&in, &plan, err), 0);
+	assert_non_null(strstr(err, "--no-drop is for root"));
+	/* root itself (ruid 0) may: sudo, or a root shell */
+	in.ruid = 0;
+	assert_int_equal(nscap_privdrop_plan(&in, &plan, err), 0);
+	assert_int_equal(plan.kind, NSCAP_PRIVDROP_KEEP);
 }
 
 static void test_input_get(void **state)
