@@ -191,6 +191,9 @@ int main(int argc, char **argv)
 		nscap_options_free(&o);
 		return NSCAP_EXIT_USAGE;
 	}
+	/* -q wins over -v: what -v adds is status lines (it printed them) */
+	if (o.quiet)
+		o.verbose = 0;
 	if (stdout_closed &&
 	    (o.help || o.version || o.list_namespaces || o.list_interfaces)) {
 		/* what would go there has nowhere to go */

@@ -139,6 +139,7 @@ void nscap_options_usage(FILE *fp)
 	      "statistics: only errors,\n"
 	      "                            warnings of what was lost, and the "
 	      "packets lost\n"
+	      "                            (it wins over -v)\n"
 	      "  -v, --verbose             more detail on stderr\n"
 	      "  -V, --version             print nscap's and libpcap's "
 	      "versions and exit\n"

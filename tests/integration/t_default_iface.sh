@@ -32,4 +32,9 @@ wait_for 10 listening "$LAB_DIR/err" || fail "nscap -i $lo_n did not start"
 grep -q "listening on lo in pid $pid" "$LAB_DIR/err" || fail "-i $lo_n: $(cat "$LAB_DIR/err")"
 kill -INT "$n"
 wait "$n" || fail "-i N capture failed"
+# -q wins over -v: nothing on stderr for a capture that lost nothing (-v's
+# lines came through)
+"$NSCAP" -t "$pid" -q -v -a duration:0.3 -w "$LAB_DIR/q.pcapng" 2>"$LAB_DIR/q.err"
+expect_status 0 $? "-q -v"
+[ ! -s "$LAB_DIR/q.err" ] || fail "-q -v: $(cat "$LAB_DIR/q.err")"
 pass
