@@ -88,10 +88,16 @@ expect_status 0 $? "-a duration:1"
 [ $((SECONDS - start)) -le 3 ] || fail "-a duration:1 took $((SECONDS - start)) s"
 readable ad.pcapng
 
+# NAME: a capture on eth0 into NAME.pcapng (its words in NAME.err),
+# started; n is its PID
+start_on_eth0() {
+	"$NSCAP" -t "$pid" -i eth0 -w "$1.pcapng" udp port 9999 2>"$1.err" &
+	n=$!
+	wait_for 10 listening "$1.err" || fail "$1: nscap did not start"
+}
+
 # SIGHUP: a new file now; SIGUSR1: counters on stderr, capture goes on
-"$NSCAP" -t "$pid" -i eth0 -w hup.pcapng udp port 9999 2>hup.err &
-n=$!
-wait_for 10 listening hup.err || fail "SIGHUP: nscap did not start"
+start_on_eth0 hup
 send "$b" 198.51.100.1 9999 3 100
 sleep 1.5
 kill -HUP "$n"
@@ -107,9 +113,7 @@ wait "$n" || fail "SIGHUP run: exit $?"
 [ "$(pcap_count hup.pcapng)" -eq 3 ] || fail "first file: $(pcap_count hup.pcapng)"
 # one packet: "1 packet captured", as in the closing lines (it said
 # "1 packets")
-"$NSCAP" -t "$pid" -i eth0 -w one.pcapng udp port 9999 2>one.err &
-n=$!
-wait_for 10 listening one.err || fail "SIGUSR1, one packet: nscap did not start"
+start_on_eth0 one
 send "$b" 198.51.100.1 9999 1 100
 sleep 1.5
 kill -USR1 "$n"
