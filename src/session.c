@@ -1478,10 +1478,11 @@ static void close_handles(struct nscap_session *s, size_t owner)
 		for (i = 0; i < s->nh; i++) {
 			if (!s->h[i] || s->h[i]->owner != k)
 				continue;
-			if (hs)
-				hs[n++] = s->h[i];
-			else
-				nscap_handle_close_later(s->tg[k].ns, s->h[i]);
+			if (!hs) {
+				close_handle(s, i); /* no memory: one by one */
+				continue;
+			}
+			hs[n++] = s->h[i];
 			s->h[i] = NULL;
 		}
 		if (n)
