@@ -153,7 +153,8 @@ void nscap_options_usage(FILE *fp)
 	      fp);
 }
 
-/* A whole decimal number in [min, max]. */
+/* A whole decimal number in [min, max]: -ERANGE for a whole number above
+ * max (or past what a long holds), -EINVAL for anything else. */
 static int parse_num(const char *s, long min, long max, long *out)
 {
 	char *end;
@@ -163,7 +164,11 @@ static int parse_num(const char *s, long min, long max, long *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (*end || v < min)
+		return -EINVAL;
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	if (errno)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -279,6 +284,7 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			char *err)
 {
 	long v;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->promisc = true;
@@ -321,25 +327,43 @@ int nscap_options_parse(struct nscap_options *o, int argc, char **argv,
 			o->output = optarg;
 			break;
 		case 'c':
-			if (parse_num(optarg, 1, LONG_MAX, &v))
+			ret = parse_num(optarg, 1, LONG_MAX, &v);
+			if (ret == -ERANGE)
+				return nscap_seterr(err, 0,
+						    "packet count '%s' is too "
+						    "large",
+						    optarg);
+			if (ret)
 				return nscap_seterr(err, 0,
 						    "invalid packet count '%s'",
 						    optarg);
 			o->count = (unsigned long)v;
 			break;
 		case 's':
-			if (parse_num(optarg, 0, INT_MAX, &v))
+			/* 0 is the default, as in tcpdump; a larger N than
+			 * the most, whatever its size, is cut to it, as
+			 * libpcap cuts (tcpdump refuses one) */
+			ret = parse_num(optarg, 0, NSCAP_DEFAULT_SNAPLEN, &v);
+			if (ret == -ERANGE)
+				v = 0;
+			else if (ret)
 				return nscap_seterr(
 					err, 0, "invalid snapshot length '%s'",
 					optarg);
-			/* 0 is the default, as in tcpdump */
 			o->snaplen = v ? (int)v : NSCAP_DEFAULT_SNAPLEN;
 			break;
 		case 'p':
 			o->promisc = false;
 			break;
 		case 'B':
-			if (parse_num(optarg, 1, INT_MAX / 1024, &v))
+			ret = parse_num(optarg, 1, INT_MAX / 1024, &v);
+			if (ret == -ERANGE)
+				/* libpcap takes the ring's bytes as an int */
+				return nscap_seterr(err, 0,
+						    "buffer size '%s' is too "
+						    "large: at most %d KiB",
+						    optarg, INT_MAX / 1024);
+			if (ret)
 				return nscap_seterr(err, 0,
 						    "invalid buffer size '%s'",
 						    optarg);

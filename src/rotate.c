@@ -198,12 +198,12 @@ int nscap_rotate_parse_autostop(struct nscap_rotate_policy *p, const char *arg,
 int nscap_rotate_parse_size(struct nscap_rotate_policy *p, const char *arg,
 			    char *err)
 {
-	char num[32];
-	uint64_t unit = NSCAP_ROTATE_MB, v;
+	uint64_t unit = NSCAP_ROTATE_MB, v = 0;
 	size_t n = strlen(arg);
-	int ret;
+	const char *end;
+	int k;
 
-	if (n > 0 && n < sizeof(num)) {
+	if (n > 0) {
 		switch (arg[n - 1]) {
 		case 'k':
 		case 'K':
@@ -224,14 +224,11 @@ int nscap_rotate_parse_size(struct nscap_rotate_policy *p, const char *arg,
 			break;
 		}
 	}
-	if (n >= sizeof(num))
-		return nscap_seterr(err, 0, "invalid file size '%s'", arg);
-	memcpy(num, arg, n);
-	num[n] = '\0';
-	ret = whole(num, UINT64_MAX / unit, &v);
-	if (ret == -ERANGE)
+	/* the digits in place, however many leading zeros (as -c takes) */
+	k = digits(arg, &end, &v);
+	if (k < 0 || (k > 0 && end == arg + n && v > UINT64_MAX / unit))
 		return nscap_seterr(err, 0, "file size '%s' is too large", arg);
-	if (ret)
+	if (k == 0 || end != arg + n || v == 0)
 		return nscap_seterr(err, 0,
 				    "invalid file size '%s': expected millions "
 				    "of bytes, or a number with k, m or g",

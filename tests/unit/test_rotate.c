@@ -781,7 +781,16 @@ static void test_parse_size_seconds_files(void **state)
 		nscap_rotate_parse_size(
 			&p, "100000000000000000000000000000000000000", err),
 		-EINVAL);
+	assert_non_null(strstr(err, "too large"));
+	assert_int_equal(nscap_rotate_parse_size(&p, "1 ", err), -EINVAL);
 	assert_true(p.max_bytes == 7);
+	/* leading zeros, however many, as -c takes them (a 32-byte copy
+	 * refused 32 characters or more) */
+	assert_int_equal(
+		nscap_rotate_parse_size(
+			&p, "000000000000000000000000000000000000002k", err),
+		0);
+	assert_true(p.max_bytes == 2048);
 
 	assert_int_equal(nscap_rotate_parse_seconds(&p, "3600", err), 0);
 	assert_true(p.seconds == 3600);
