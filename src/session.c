@@ -2389,10 +2389,13 @@ static void probe(struct nscap_session *s)
 		return;
 	compact(s);
 	/* -i all: the interface may be back already (moved out and in), its
-	 * doorbell rung while the dead handle still held its index */
+	 * doorbell rung while the dead handle still held its index. Listed
+	 * by relist(), at the end of this wake-up: a listing made here would
+	 * wait behind an immediate ring's open posted to the namespace
+	 * thread */
 	for (i = 0; i < s->ntg; i++)
 		if (s->tg[i].watch_fd >= 0)
-			attach_new(s, i);
+			s->tg[i].relist = true;
 }
 
 static int housekeeping(struct nscap_session *s, enum stop_why *why, char *err)
