@@ -954,58 +954,46 @@ static int close_free_in_ns(void *arg, char *err)
 	return 0;
 }
 
-void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h)
-{
-	if (h && (h->pcap || h->bulk) &&
-	    nscap_ns_defer(ns, close_free_in_ns, h) == 0)
-		return;
-	nscap_handle_close(ns, h);
-}
-
-/* Handles to close at once (nscap_handle_close_all_later). */
-struct close_all {
-	size_t n;
-	struct nscap_handle *h[];
-};
-
 static void close_job(void *ctx, size_t i)
 {
-	struct nscap_handle *h = ((struct close_all *)ctx)->h[i];
+	struct nscap_handle *h = ((void *const *)ctx)[i];
 
 	if (h)
 		close_free_in_ns(h, NULL);
 }
 
-/* A deferred call: the closes, and the list. */
-static int close_all_in_ns(void *arg, char *err)
+/* A deferred call (nscap_ns_defer_many): the handles of every close handed
+ * over so far, closed at once. */
+static void close_many_in_ns(void *const *args, size_t n)
 {
-	struct close_all *c = arg;
+	in_parallel(n, close_job, (void *)args);
+}
 
-	(void)err;
-	in_parallel(c->n, close_job, c);
-	free(c);
-	return 0;
+void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h)
+{
+	void *arg = h;
+
+	if (h && (h->pcap || h->bulk) &&
+	    nscap_ns_defer_many(ns, close_many_in_ns, &arg, 1) == 0)
+		return;
+	nscap_handle_close(ns, h);
 }
 
 void nscap_handle_close_all_later(struct nscap_ns *ns, struct nscap_handle **hs,
 				  size_t n)
 {
-	struct close_all *c;
+	void **args = malloc(n * sizeof(*args));
+	int ret = -ENOMEM;
 	size_t i;
 
-	if (n == 1) {
-		nscap_handle_close_later(ns, hs[0]);
-		return;
+	if (args) {
+		for (i = 0; i < n; i++)
+			args[i] = hs[i];
+		ret = nscap_ns_defer_many(ns, close_many_in_ns, args, n);
+		free(args);
 	}
-	c = malloc(sizeof(*c) + n * sizeof(struct nscap_handle *));
-	if (c) {
-		c->n = n;
-		memcpy(c->h, hs, n * sizeof(struct nscap_handle *));
-		if (nscap_ns_defer(ns, close_all_in_ns, c) == 0)
-			return;
-		free(c);
-	}
-	for (i = 0; i < n; i++)
+	/* one at a time, each closed at once if it cannot be handed over */
+	for (i = 0; ret && i < n; i++)
 		nscap_handle_close_later(ns, hs[i]);
 }
 

@@ -40,10 +40,12 @@ enum ns_state {
 	NS_QUIT,
 };
 
-/* A call handed over for later (nscap_ns_defer): nobody waits for it. */
+/* A call handed over for later (nscap_ns_defer): nobody waits for it. One
+ * of many (nscap_ns_defer_many) has many set and fn NULL. */
 struct ns_job {
 	struct ns_job *next;
 	nscap_ns_fn fn;
+	nscap_ns_many_fn many;
 	void *arg;
 };
 
@@ -213,17 +215,53 @@ out:
 }
 
 /* Run a deferred call, ns->lock held (and let go meanwhile). */
+/* job and the calls of its fn linked after it, taken off the queue: one
+ * call with all their arguments (with no memory for the list, one call
+ * each). Without ns->lock. */
+static void run_many(struct ns_job *job)
+{
+	struct ns_job *j;
+	size_t n = 0, i;
+	void **args;
+
+	for (j = job; j && j->many == job->many; j = j->next)
+		n++;
+	args = malloc(n * sizeof(*args));
+	if (!args) {
+		for (j = job; j; j = j->next)
+			j->many(&j->arg, 1);
+		return;
+	}
+	for (i = 0, j = job; i < n; i++, j = j->next)
+		args[i] = j->arg;
+	job->many(args, n);
+	free(args);
+}
+
 static void run_job(struct nscap_ns *ns)
 {
-	struct ns_job *job = ns->jobs;
-	char err[NSCAP_ERRBUF];
+	struct ns_job *job = ns->jobs, *last = job, *next;
 
-	ns->jobs = job->next;
+	/* a many-argument call takes its kin next to it */
+	if (job->many)
+		while (last->next && last->next->many == job->many)
+			last = last->next;
+	ns->jobs = last->next;
 	if (!ns->jobs)
 		ns->jobs_tail = &ns->jobs;
+	last->next = NULL;
 	pthread_mutex_unlock(&ns->lock);
-	(void)job->fn(job->arg, err);
-	free(job);
+	if (job->many) {
+		run_many(job);
+	} else {
+		char err[NSCAP_ERRBUF];
+
+		(void)job->fn(job->arg, err);
+	}
+	for (; job; job = next) {
+		next = job->next;
+		free(job);
+	}
 	pthread_mutex_lock(&ns->lock);
 }
 
@@ -412,6 +450,17 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
+/* Queue the jobs first..*last (linked), for the worker. */
+static void queue_jobs(struct nscap_ns *ns, struct ns_job *first,
+		       struct ns_job *last)
+{
+	pthread_mutex_lock(&ns->lock);
+	*ns->jobs_tail = first;
+	ns->jobs_tail = &last->next;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
+}
+
 int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg)
 {
 	struct ns_job *job = malloc(sizeof(*job));
@@ -420,12 +469,40 @@ int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg)
 		return -ENOMEM;
 	job->next = NULL;
 	job->fn = fn;
+	job->many = NULL;
 	job->arg = arg;
-	pthread_mutex_lock(&ns->lock);
-	*ns->jobs_tail = job;
-	ns->jobs_tail = &job->next;
-	pthread_cond_broadcast(&ns->cond);
-	pthread_mutex_unlock(&ns->lock);
+	queue_jobs(ns, job, job);
+	return 0;
+}
+
+int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
+			void *const *args, size_t n)
+{
+	struct ns_job *first = NULL, **tail = &first, *last = NULL;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct ns_job *job = malloc(sizeof(*job));
+
+		if (!job) {
+			while (first) {
+				last = first->next;
+				free(first);
+				first = last;
+			}
+			return -ENOMEM;
+		}
+		job->next = NULL;
+		job->fn = NULL;
+		job->many = fn;
+		job->arg = args[i];
+		*tail = job;
+		tail = &job->next;
+		last = job;
+	}
+	queue_jobs(ns, first, last);
 	return 0;
 }
 

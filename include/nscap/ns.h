@@ -11,6 +11,7 @@
 #define NSCAP_NS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct nscap_ns;
@@ -65,6 +66,23 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
  * -ENOMEM (then fn was not taken).
  */
 int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg);
+
+/* A deferred call that takes many arguments at once (nscap_ns_defer_many);
+ * args is fn's only for the length of the call. */
+typedef void (*nscap_ns_many_fn)(void *const *args, size_t n);
+
+/*
+ * nscap_ns_defer for fn with each of args[0..n), handed over together.
+ * Calls of the same fn that wait next to one another when the first of
+ * them comes to run are made as one call with all their arguments, in
+ * their order, however they were handed over: so what is handed over
+ * while such a call runs goes into the next one. For closes, whose grace
+ * periods overlap when made together: one a call, the closes of interfaces
+ * that come and go fell behind by hundreds of sockets. 0, or -ENOMEM (then
+ * none was taken).
+ */
+int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
+			void *const *args, size_t n);
 
 /*
  * Let the thread end once its deferred calls have run, without waiting for

@@ -364,12 +364,12 @@ static void test_thread_pidfd(void **state)
 /* What deferred calls record: the order they ran in, and where. */
 struct order {
 	pthread_mutex_t lock;
-	char log[8];
+	char log[16];
 	size_t n;
-	unsigned long inode[8];
-	bool sysfs[8]; /* /sys showed the namespace's nsconly0 */
-	pid_t tid;     /* the thread's, once a call ran */
-	int gate;      /* a pipe's read end the first call waits on, or -1 */
+	unsigned long inode[16];
+	bool sysfs[16]; /* /sys showed the namespace's nsconly0 */
+	pid_t tid;	/* the thread's, once a call ran */
+	int gate;	/* a pipe's read end the first call waits on, or -1 */
 };
 
 struct mark {
@@ -449,6 +449,71 @@ static void test_deferred(void **state)
 	}
 }
 
+/* c in o's log, from a thread in the namespace of inode; o->lock held. */
+static void log_char(struct order *o, char c, unsigned long inode)
+{
+	if (o->n < sizeof(o->log) - 1) {
+		o->inode[o->n] = inode;
+		o->sysfs[o->n] = true;
+		o->log[o->n++] = c;
+	}
+}
+
+/* A many-argument deferred call: "(" its marks' letters ")" in the log. */
+static void record_many(void *const *args, size_t n)
+{
+	struct order *o = ((const struct mark *)args[0])->o;
+	unsigned long inode = inode_of("/proc/thread-self/ns/net");
+	size_t i;
+
+	pthread_mutex_lock(&o->lock);
+	log_char(o, '(', inode);
+	for (i = 0; i < n; i++)
+		log_char(o, ((const struct mark *)args[i])->c, inode);
+	log_char(o, ')', inode);
+	pthread_mutex_unlock(&o->lock);
+}
+
+/* Many-argument deferred calls of one fn that wait next to one another are
+ * made as one call, in their order, however they were handed over; a
+ * deferred call of another fn between them parts them. (The session's
+ * closes: those handed over while others close go together next.) */
+static void test_defer_many(void **state)
+{
+	unsigned long target_inode = strtoul(getenv("NSC_TARGET_INODE"), 0, 10);
+	struct order o = {
+		PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, {false}, 0, -1};
+	struct mark m1 = {&o, '1'}, m4 = {&o, '4'};
+	struct mark a = {&o, 'a'}, b = {&o, 'b'}, c = {&o, 'c'};
+	struct mark d = {&o, 'd'}, e = {&o, 'e'};
+	void *one[] = {&a}, *two[] = {&b, &c}, *three[] = {&d}, *four[] = {&e};
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF];
+	int gate[2];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(pipe(gate), 0);
+	o.gate = gate[0];
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
+	/* 1 holds the deferred calls' thread until the gate opens: a, b and c
+	 * wait next to one another meanwhile, then 4, then d and e */
+	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
+	assert_int_equal(nscap_ns_defer_many(ns, record_many, one, 1), 0);
+	assert_int_equal(nscap_ns_defer_many(ns, record_many, two, 2), 0);
+	assert_int_equal(nscap_ns_defer(ns, record, &m4), 0);
+	assert_int_equal(nscap_ns_defer_many(ns, record_many, three, 1), 0);
+	assert_int_equal(nscap_ns_defer_many(ns, record_many, four, 1), 0);
+	assert_int_equal(nscap_ns_defer_many(ns, record_many, four, 0), 0);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	nscap_ns_stop(ns);
+	close(gate[0]);
+	close(gate[1]);
+	assert_string_equal(o.log, "1(abc)4(de)");
+	for (i = 0; i < o.n; i++)
+		assert_int_equal(o.inode[i], target_inode);
+}
+
 /* A retired thread ends by itself once its deferred calls have run (a
  * target's thread, after its handles' closes), and is joined later. */
 static void test_retire(void **state)
@@ -493,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_leader_gone),
 		cmocka_unit_test(test_thread_pidfd),
 		cmocka_unit_test(test_deferred),
+		cmocka_unit_test(test_defer_many),
 		cmocka_unit_test(test_retire),
 	};
 
