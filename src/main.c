@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "nscap/nslist.h"
 #include "nscap/options.h"
 #include "nscap/output.h"
+#include "nscap/rotate.h"
 #include "nscap/session.h"
 
 static struct nscap_signals signals = {0, 0, 0, -1};
@@ -126,6 +128,7 @@ static int run(const struct nscap_options *o)
 	struct nscap_session *s = NULL;
 	char err[NSCAP_ERRBUF];
 	sigset_t waitmask;
+	struct stat st;
 	int status;
 
 	if (!o->list_interfaces && nscap_output_is_stdout(o->output) &&
@@ -148,6 +151,19 @@ static int run(const struct nscap_options *o)
 	    nscap_output_names_tty(o->output)) {
 		fprintf(stderr,
 			"nscap: refusing to write packets to a terminal (%s)\n",
+			o->output);
+		return NSCAP_EXIT_USAGE;
+	}
+	/* -C and -G name their next files after -w's: a FIFO or a device
+	 * (-w /dev/null) is no FILE, and the files after it were regular
+	 * files beside it (/dev/null1, /dev/null2...; a review) */
+	if (!o->list_interfaces && !nscap_output_is_stdout(o->output) &&
+	    nscap_rotate_multi(&o->rotate) && stat(o->output, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		fprintf(stderr,
+			"nscap: -C and -G write several files: they need -w "
+			"FILE, and %s is not a regular file\n"
+			"Try 'nscap --help' for more information.\n",
 			o->output);
 		return NSCAP_EXIT_USAGE;
 	}

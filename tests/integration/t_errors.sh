@@ -191,6 +191,25 @@ if command -v script >/dev/null; then
 	[ "$rc" -eq 2 ] || fail "-w /dev/tty, no such target: exit $rc: $(cat -v "$LAB_DIR/tty" | head -c 300)"
 fi
 
+# -C and -G name their next files after -w's: a FIFO or a device is no
+# FILE (the files after it were made beside it: FIFO1, /dev/null1...)
+mkfifo "$LAB_DIR/fifo"
+mknod "$LAB_DIR/null" c 1 3
+for args in "-C 1 -w $LAB_DIR/fifo" "-G 1 -w $LAB_DIR/null" "-C 1 -W 2 -w $LAB_DIR/null"; do
+	# shellcheck disable=SC2086 # the words of args
+	timeout 10 "$NSCAP" -t "$pid" $args >"$LAB_DIR/rot.out" 2>"$LAB_DIR/rot.err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "$args: exit $rc: $(cat "$LAB_DIR/rot.err")"
+	grep -q "^nscap: -C and -G write several files: they need -w FILE, and $LAB_DIR/[a-z]* is not a regular file$" \
+		"$LAB_DIR/rot.err" || fail "$args: $(cat "$LAB_DIR/rot.err")"
+	[ ! -s "$LAB_DIR/rot.out" ] || fail "$args: wrote to stdout"
+	ls "$LAB_DIR"/fifo?* "$LAB_DIR"/null?* 2>/dev/null && fail "$args: made files beside it"
+done
+# a FIFO or a device alone is still written
+timeout 10 "$NSCAP" -t "$pid" -c 1 -w "$LAB_DIR/null" -a duration:1 2>"$LAB_DIR/rot.err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "-w device: exit $rc: $(cat "$LAB_DIR/rot.err")"
+
 # a target in nscap's own network namespace (a container run with --network
 # host) is said to be, once; one in a namespace of its own is not
 "$NSCAP" -t $$ -t "pid:$$" -D >/dev/null 2>"$LAB_DIR/host.err" || fail "-t \$\$ -D: $(cat "$LAB_DIR/host.err")"
