@@ -2953,6 +2953,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 				? "the disk is full or failing"
 			: s->lost == 1 ? "it could not be written"
 				       : "they could not be written");
+	/* exit 1 with no error said: why (a target that exited said so) */
+	if (why == STOP_NOTHING_LEFT && !s->lost_target)
+		fprintf(s->log, "nscap: nothing left to capture\n");
 	/* as tcpdump's "Maximum file limit reached" */
 	if (s->autostopped && !quiet(s))
 		fprintf(s->log, "nscap: stopped: %s\n",

@@ -18,6 +18,9 @@ wait_for 5 test ! -d "/proc/$BG_PID" || fail "nscap still running after eth0 wen
 wait "$BG_PID"
 expect_status 1 $? "interface gone"
 grep -q "^nscap: capture on eth0 ended: " "$LAB_DIR/err" || fail "message: $(cat "$LAB_DIR/err")"
+# and why it exits 1, after the statistics
+[ "$(tail -n 1 "$LAB_DIR/err")" = "nscap: nothing left to capture" ] ||
+	fail "no reason for exit 1: $(cat "$LAB_DIR/err")"
 [ "$(pcap_count "$LAB_DIR/x.pcap")" -eq 7 ] || fail "file holds $(pcap_count "$LAB_DIR/x.pcap") packets"
 tshark -r "$LAB_DIR/x.pcap" >/dev/null 2>&1 || fail "tshark cannot read the file"
 
