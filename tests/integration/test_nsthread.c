@@ -410,6 +410,19 @@ static void *open_gate(void *arg)
 	return NULL;
 }
 
+/* A namespace thread for the target whose deferred call marked '1' waits
+ * until gate[1] is written (gate: a new pipe, o's). */
+static struct nscap_ns *start_gated(struct order *o, int gate[2])
+{
+	struct nscap_ns *ns = NULL;
+	char err[NSCAP_ERRBUF];
+
+	assert_int_equal(pipe(gate), 0);
+	o->gate = gate[0];
+	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
+	return ns;
+}
+
 /* Deferred calls run in the namespace (its sysfs too), in the order given,
  * on a thread of their own: a call waited for that comes while one runs
  * does not wait for it. All run before the thread stops. (The session
@@ -421,16 +434,13 @@ static void test_deferred(void **state)
 		PTHREAD_MUTEX_INITIALIZER, "", 0, {0}, {false}, 0, -1};
 	struct mark m1 = {&o, '1'}, m2 = {&o, '2'}, m3 = {&o, '3'};
 	struct mark m4 = {&o, '4'};
-	struct nscap_ns *ns = NULL;
 	char err[NSCAP_ERRBUF];
 	pthread_t opener;
 	int gate[2];
+	struct nscap_ns *ns = start_gated(&o, gate);
 	size_t i;
 
 	(void)state;
-	assert_int_equal(pipe(gate), 0);
-	o.gate = gate[0];
-	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
 	/* 1 waits for the gate (200 ms): meanwhile 2 is deferred and 3 is
 	 * called; 3 runs at once, before 1 ends */
 	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
@@ -487,15 +497,11 @@ static void test_defer_many(void **state)
 	struct mark a = {&o, 'a'}, b = {&o, 'b'}, c = {&o, 'c'};
 	struct mark d = {&o, 'd'}, e = {&o, 'e'};
 	void *one[] = {&a}, *two[] = {&b, &c}, *three[] = {&d}, *four[] = {&e};
-	struct nscap_ns *ns = NULL;
-	char err[NSCAP_ERRBUF];
 	int gate[2];
+	struct nscap_ns *ns = start_gated(&o, gate);
 	size_t i;
 
 	(void)state;
-	assert_int_equal(pipe(gate), 0);
-	o.gate = gate[0];
-	assert_int_equal(nscap_ns_start(&ns, &target, err), 0);
 	/* 1 holds the deferred calls' thread until the gate opens: a, b and c
 	 * wait next to one another meanwhile, then 4, then d and e */
 	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
