@@ -1624,7 +1624,9 @@ static void read_while_opening(struct nscap_session *s, struct nscap_ns *ns)
 	char err[NSCAP_ERRBUF];
 	size_t i, m, j;
 
-	while (pfd && idx && !s->late_h) {
+	/* ending (-c reached, a stop): the rest is the drain's; a ring left
+	 * unread would keep ppoll from waiting */
+	while (pfd && idx && !s->late_h && !ending(s)) {
 		pfd[0].fd = nscap_ns_done_fd(ns);
 		pfd[0].events = POLLIN;
 		for (i = 0, m = 1; i < s->nh; i++) {
@@ -1642,7 +1644,7 @@ static void read_while_opening(struct nscap_session *s, struct nscap_ns *ns)
 			break;
 		if (pfd[0].revents)
 			break;
-		for (j = 1; j < m && !s->late_h; j++) {
+		for (j = 1; j < m && !s->late_h && !ending(s); j++) {
 			int n;
 
 			if (!pfd[j].revents)
