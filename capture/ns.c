@@ -214,7 +214,6 @@ out:
 	return ret;
 }
 
-/* Run a deferred call, ns->lock held (and let go meanwhile). */
 /* job and the calls of its fn linked after it, taken off the queue: one
  * call with all their arguments (with no memory for the list, one call
  * each). Without ns->lock. */
@@ -238,6 +237,8 @@ static void run_many(struct ns_job *job)
 	free(args);
 }
 
+/* Run the deferred call at the head of the queue (with its kin, for one of
+ * many), ns->lock held (and let go meanwhile). */
 static void run_job(struct nscap_ns *ns)
 {
 	struct ns_job *job = ns->jobs, *last = job, *next;

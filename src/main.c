@@ -128,6 +128,7 @@ static int run(const struct nscap_options *o)
 	struct nscap_session *s = NULL;
 	char err[NSCAP_ERRBUF];
 	sigset_t waitmask;
+	char first[4096];
 	struct stat st;
 	int status;
 
@@ -157,14 +158,18 @@ static int run(const struct nscap_options *o)
 	/* -C and -G name their next files after -w's: a FIFO or a device
 	 * (-w /dev/null) is no FILE, and the files after it were regular
 	 * files beside it (/dev/null1, /dev/null2...; a review) */
+	/* the first file's name, as the session makes it: FILE0 with -W,
+	 * the strftime pattern's with -G */
 	if (!o->list_interfaces && !nscap_output_is_stdout(o->output) &&
-	    nscap_rotate_multi(&o->rotate) && stat(o->output, &st) == 0 &&
-	    !S_ISREG(st.st_mode)) {
+	    nscap_rotate_multi(&o->rotate) &&
+	    nscap_rotate_filename(o->output, &o->rotate, 0, time(NULL), first,
+				  sizeof(first), err) == 0 &&
+	    stat(first, &st) == 0 && !S_ISREG(st.st_mode)) {
 		fprintf(stderr,
 			"nscap: -C and -G write several files: they need -w "
 			"FILE, and %s is not a regular file\n"
 			"Try 'nscap --help' for more information.\n",
-			o->output);
+			first);
 		return NSCAP_EXIT_USAGE;
 	}
 	/* the handlers only once the targets are found: a lookup can wait

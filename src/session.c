@@ -151,7 +151,8 @@ struct nscap_session {
 	bool immediate;	    /* the handles are in immediate mode */
 	bool verbose_names; /* several targets: name interfaces TARGET:IFACE */
 	bool lost_target;
-	bool rotating; /* -C, -G or -a: decisions per record */
+	bool said_stopped; /* a target's exit said "capture stopped" */
+	bool rotating;	   /* -C, -G or -a: decisions per record */
 	bool autostopped;
 	bool full;	/* --on-full=wait: the disk is full, dropping */
 	bool full_said; /* and that was said: until a flush gets past it */
@@ -1603,7 +1604,6 @@ static void forget_failed(struct starget *g, const struct nscap_iface_list *l)
 	g->nfailed = n;
 }
 
-/* -i all: open what is up in target k's namespace and not yet open. */
 static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err);
 
 /*
@@ -1664,6 +1664,7 @@ static void read_while_opening(struct nscap_session *s, struct nscap_ns *ns)
 	free(idx);
 }
 
+/* -i all: open what is up in target k's namespace and not yet open. */
 static void attach_new(struct nscap_session *s, size_t k)
 {
 	struct starget *g = &s->tg[k];
@@ -1742,6 +1743,12 @@ static void attach_new(struct nscap_session *s, size_t k)
 	if (b.posted)
 		read_while_opening(s, g->ns);
 	nscap_handle_batch_finish(g->ns, &b);
+	/* a read there may have ended the file (a rotation whose next file
+	 * could not be made closes the current one first: s->w NULL; its
+	 * error waits in s->late_h): nothing to add the new ones to, and
+	 * end_batch closes them */
+	if (!s->w)
+		goto out;
 	for (i = 0; i < npick; i++) {
 		struct nscap_handle_job *job = &b.jobs[i];
 		struct nscap_handle *h = job->h;
@@ -1846,6 +1853,7 @@ static void target_gone(struct nscap_session *s, size_t k)
 	fprintf(s->log, "nscap: target process %d (%s) exited; %s\n",
 		(int)s->tg[k].t.pid, s->tg[k].t.comm,
 		s->nh ? "capturing the others" : "capture stopped");
+	s->said_stopped = s->nh == 0;
 }
 
 static bool watching(const struct nscap_session *s)
@@ -2955,8 +2963,9 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 				? "the disk is full or failing"
 			: s->lost == 1 ? "it could not be written"
 				       : "they could not be written");
-	/* exit 1 with no error said: why (a target that exited said so) */
-	if (why == STOP_NOTHING_LEFT && !s->lost_target)
+	/* exit 1 with no error said: why (unless the last target's exit said
+	 * so; one that exited before the last interfaces went did not) */
+	if (why == STOP_NOTHING_LEFT && !s->said_stopped)
 		fprintf(s->log, "nscap: nothing left to capture\n");
 	/* as tcpdump's "Maximum file limit reached" */
 	if (s->autostopped && !quiet(s))

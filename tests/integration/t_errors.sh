@@ -195,15 +195,17 @@ fi
 # FILE (the files after it were made beside it: FIFO1, /dev/null1...)
 mkfifo "$LAB_DIR/fifo"
 mknod "$LAB_DIR/null" c 1 3
-for args in "-C 1 -w $LAB_DIR/fifo" "-G 1 -w $LAB_DIR/null" "-C 1 -W 2 -w $LAB_DIR/null"; do
+# with -W the first file is FILE0 (FILE itself is never written)
+mknod "$LAB_DIR/ring0" c 1 3
+for args in "-C 1 -w $LAB_DIR/fifo" "-G 1 -w $LAB_DIR/null" "-C 1 -W 2 -w $LAB_DIR/ring"; do
 	# shellcheck disable=SC2086 # the words of args
 	timeout 10 "$NSCAP" -t "$pid" $args >"$LAB_DIR/rot.out" 2>"$LAB_DIR/rot.err"
 	rc=$?
 	[ "$rc" -eq 2 ] || fail "$args: exit $rc: $(cat "$LAB_DIR/rot.err")"
-	grep -q "^nscap: -C and -G write several files: they need -w FILE, and $LAB_DIR/[a-z]* is not a regular file$" \
+	grep -q "^nscap: -C and -G write several files: they need -w FILE, and $LAB_DIR/[a-z0-9]* is not a regular file$" \
 		"$LAB_DIR/rot.err" || fail "$args: $(cat "$LAB_DIR/rot.err")"
 	[ ! -s "$LAB_DIR/rot.out" ] || fail "$args: wrote to stdout"
-	ls "$LAB_DIR"/fifo?* "$LAB_DIR"/null?* 2>/dev/null && fail "$args: made files beside it"
+	ls "$LAB_DIR"/fifo?* "$LAB_DIR"/null?* "$LAB_DIR"/ring[1-9]* 2>/dev/null && fail "$args: made files beside it"
 done
 # a FIFO or a device alone is still written
 timeout 10 "$NSCAP" -t "$pid" -c 1 -w "$LAB_DIR/null" -a duration:1 2>"$LAB_DIR/rot.err"
