@@ -498,7 +498,7 @@ static void free_unopened(struct nscap_handle *h)
 }
 
 /* fn(ctx, i) for each i below n, in the calling thread and up to
- * NSCAP_HANDLE_OPEN_THREADS - 1 threads it starts (which share its
+ * most - 1 threads it starts (which share its
  * namespaces, sysfs included, its credentials and its blocked signals):
  * each takes the next i not taken. For what waits on the kernel's grace
  * periods, opens and closes, which concurrent calls share. */
@@ -519,9 +519,15 @@ static void *parallel_worker(void *arg)
 	return NULL;
 }
 
-static void in_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+#define PARALLEL_MOST                                           \
+	(NSCAP_HANDLE_OPEN_THREADS > NSCAP_HANDLE_CLOSE_THREADS \
+		 ? NSCAP_HANDLE_OPEN_THREADS                    \
+		 : NSCAP_HANDLE_CLOSE_THREADS)
+
+static void in_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx,
+			size_t most)
 {
-	pthread_t t[NSCAP_HANDLE_OPEN_THREADS - 1];
+	pthread_t t[PARALLEL_MOST - 1];
 	struct parallel_run r;
 	size_t k, started = 0;
 
@@ -530,7 +536,8 @@ static void in_parallel(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
 	r.n = n;
 	atomic_init(&r.next, 0);
 	/* a thread that cannot be started leaves its share to the others */
-	for (k = 0; k + 1 < n && k < sizeof(t) / sizeof(t[0]); k++)
+	for (k = 0; k + 1 < n && k + 1 < most && k < sizeof(t) / sizeof(t[0]);
+	     k++)
 		if (pthread_create(&t[started], NULL, parallel_worker, &r) == 0)
 			started++;
 	parallel_worker(&r);
@@ -554,7 +561,7 @@ static int batch_in_ns(void *arg, char *err)
 	struct nscap_handle_batch *b = arg;
 
 	(void)err;
-	in_parallel(b->n, open_job, b);
+	in_parallel(b->n, open_job, b, NSCAP_HANDLE_OPEN_THREADS);
 	return 0;
 }
 
@@ -966,7 +973,7 @@ static void close_job(void *ctx, size_t i)
  * over so far, closed at once. */
 static void close_many_in_ns(void *const *args, size_t n)
 {
-	in_parallel(n, close_job, (void *)args);
+	in_parallel(n, close_job, (void *)args, NSCAP_HANDLE_CLOSE_THREADS);
 }
 
 void nscap_handle_close_later(struct nscap_ns *ns, struct nscap_handle *h)
