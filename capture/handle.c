@@ -950,23 +950,16 @@ static int close_in_ns(void *arg, char *err)
 	return 0;
 }
 
-/* A deferred close (nscap_handle_close_later): the memory too. */
-static int close_free_in_ns(void *arg, char *err)
-{
-	struct nscap_handle *h = arg;
-
-	close_in_ns(h, err);
-	free(h->device);
-	free(h);
-	return 0;
-}
-
+/* One of a deferred call's closes (close_many_in_ns): the memory too. */
 static void close_job(void *ctx, size_t i)
 {
 	struct nscap_handle *h = ((void *const *)ctx)[i];
 
-	if (h)
-		close_free_in_ns(h, NULL);
+	if (!h)
+		return;
+	close_in_ns(h, NULL);
+	free(h->device);
+	free(h);
 }
 
 /* A deferred call (nscap_ns_defer_many): the handles of every close handed

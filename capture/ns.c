@@ -40,12 +40,11 @@ enum ns_state {
 	NS_QUIT,
 };
 
-/* A call handed over for later (nscap_ns_defer): nobody waits for it. One
- * of many (nscap_ns_defer_many) has many set and fn NULL. */
+/* A call handed over for later (nscap_ns_defer_many): nobody waits for
+ * it. */
 struct ns_job {
 	struct ns_job *next;
-	nscap_ns_fn fn;
-	nscap_ns_many_fn many;
+	nscap_ns_many_fn fn;
 	void *arg;
 };
 
@@ -214,8 +213,8 @@ out:
 	return ret;
 }
 
-/* job and the calls of its fn linked after it, taken off the queue: one
- * call with all their arguments (with no memory for the list, one call
+/* The job list from job on (the calls of one fn, taken off the queue):
+ * one call with all their arguments (with no memory for the list, one call
  * each). Without ns->lock. */
 static void run_many(struct ns_job *job)
 {
@@ -223,42 +222,34 @@ static void run_many(struct ns_job *job)
 	size_t n = 0, i;
 	void **args;
 
-	for (j = job; j && j->many == job->many; j = j->next)
+	for (j = job; j; j = j->next)
 		n++;
 	args = malloc(n * sizeof(*args));
 	if (!args) {
 		for (j = job; j; j = j->next)
-			j->many(&j->arg, 1);
+			j->fn(&j->arg, 1);
 		return;
 	}
 	for (i = 0, j = job; i < n; i++, j = j->next)
 		args[i] = j->arg;
-	job->many(args, n);
+	job->fn(args, n);
 	free(args);
 }
 
-/* Run the deferred call at the head of the queue (with its kin, for one of
- * many), ns->lock held (and let go meanwhile). */
+/* Run the deferred call at the head of the queue, with the calls of its fn
+ * next to it, ns->lock held (and let go meanwhile). */
 static void run_job(struct nscap_ns *ns)
 {
 	struct ns_job *job = ns->jobs, *last = job, *next;
 
-	/* a many-argument call takes its kin next to it */
-	if (job->many)
-		while (last->next && last->next->many == job->many)
-			last = last->next;
+	while (last->next && last->next->fn == job->fn)
+		last = last->next;
 	ns->jobs = last->next;
 	if (!ns->jobs)
 		ns->jobs_tail = &ns->jobs;
 	last->next = NULL;
 	pthread_mutex_unlock(&ns->lock);
-	if (job->many) {
-		run_many(job);
-	} else {
-		char err[NSCAP_ERRBUF];
-
-		(void)job->fn(job->arg, err);
-	}
+	run_many(job);
 	for (; job; job = next) {
 		next = job->next;
 		free(job);
@@ -451,31 +442,6 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
-/* Queue the jobs first..*last (linked), for the worker. */
-static void queue_jobs(struct nscap_ns *ns, struct ns_job *first,
-		       struct ns_job *last)
-{
-	pthread_mutex_lock(&ns->lock);
-	*ns->jobs_tail = first;
-	ns->jobs_tail = &last->next;
-	pthread_cond_broadcast(&ns->cond);
-	pthread_mutex_unlock(&ns->lock);
-}
-
-int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg)
-{
-	struct ns_job *job = malloc(sizeof(*job));
-
-	if (!job)
-		return -ENOMEM;
-	job->next = NULL;
-	job->fn = fn;
-	job->many = NULL;
-	job->arg = arg;
-	queue_jobs(ns, job, job);
-	return 0;
-}
-
 int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
 			void *const *args, size_t n)
 {
@@ -496,14 +462,17 @@ int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
 			return -ENOMEM;
 		}
 		job->next = NULL;
-		job->fn = NULL;
-		job->many = fn;
+		job->fn = fn;
 		job->arg = args[i];
 		*tail = job;
 		tail = &job->next;
 		last = job;
 	}
-	queue_jobs(ns, first, last);
+	pthread_mutex_lock(&ns->lock);
+	*ns->jobs_tail = first;
+	ns->jobs_tail = &last->next;
+	pthread_cond_broadcast(&ns->cond);
+	pthread_mutex_unlock(&ns->lock);
 	return 0;
 }
 

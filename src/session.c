@@ -1459,15 +1459,26 @@ static void last_counts(struct nscap_session *s, size_t i)
 	}
 }
 
+/* Handle i taken out of s->h (its slot NULL), with a failed read stashed
+ * for it (read_while_opening). */
+static struct nscap_handle *take_handle(struct nscap_session *s, size_t i)
+{
+	struct nscap_handle *h = s->h[i];
+
+	if (s->late_h == h)
+		s->late_h = NULL;
+	s->h[i] = NULL;
+	return h;
+}
+
 /* Close handle i in its namespace thread, without waiting: closing a
  * packet socket waits for a grace period (20 to 50 ms each here), and a
  * loop blocked that long lets the other handles' rings overflow. */
 static void close_handle(struct nscap_session *s, size_t i)
 {
-	if (s->late_h == s->h[i])
-		s->late_h = NULL; /* its failed read with it */
-	nscap_handle_close_later(s->tg[s->h[i]->owner].ns, s->h[i]);
-	s->h[i] = NULL;
+	struct nscap_handle *h = take_handle(s, i);
+
+	nscap_handle_close_later(s->tg[h->owner].ns, h);
 }
 
 /* Close the handles of target owner (SIZE_MAX: all), without waiting, each
@@ -1490,10 +1501,7 @@ static void close_handles(struct nscap_session *s, size_t owner)
 				close_handle(s, i); /* no memory: one by one */
 				continue;
 			}
-			if (s->late_h == s->h[i])
-				s->late_h = NULL;
-			hs[n++] = s->h[i];
-			s->h[i] = NULL;
+			hs[n++] = take_handle(s, i);
 		}
 		if (n)
 			nscap_handle_close_all_later(s->tg[k].ns, hs, n);

@@ -55,31 +55,24 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
  */
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
-/*
- * Run fn(arg, err) in the namespace soon, with nobody waiting for it: its
- * result and message are dropped, and fn owns arg. Deferred calls run in
- * the order given, on a thread the namespace thread starts for them (in
- * its namespaces, sysfs too), so that calls made meanwhile
- * (nscap_ns_call, nscap_ns_post) do not wait for them; all have run before
- * the namespace thread ends. For work the caller must not block on, as
- * closing packet sockets (each close waits for an RCU grace period). 0, or
- * -ENOMEM (then fn was not taken).
- */
-int nscap_ns_defer(struct nscap_ns *ns, nscap_ns_fn fn, void *arg);
-
-/* A deferred call that takes many arguments at once (nscap_ns_defer_many);
- * args is fn's only for the length of the call. */
+/* A deferred call (nscap_ns_defer_many): args is fn's only for the length
+ * of the call. */
 typedef void (*nscap_ns_many_fn)(void *const *args, size_t n);
 
 /*
- * nscap_ns_defer for fn with each of args[0..n), handed over together.
- * Calls of the same fn that wait next to one another when the first of
- * them comes to run are made as one call with all their arguments, in
- * their order, however they were handed over: so what is handed over
- * while such a call runs goes into the next one. For closes, whose grace
- * periods overlap when made together: one a call, the closes of interfaces
- * that come and go fell behind by hundreds of sockets. 0, or -ENOMEM (then
- * none was taken).
+ * Run fn in the namespace soon for each of args[0..n), handed over
+ * together, with nobody waiting for it. Deferred calls run in the order
+ * given, on a thread the namespace thread starts for them (in its
+ * namespaces, sysfs too), so that calls made meanwhile (nscap_ns_call,
+ * nscap_ns_post) do not wait for them; all have run before the namespace
+ * thread ends. For work the caller must not block on, as closing packet
+ * sockets (each close waits for an RCU grace period). Calls of the same fn
+ * that wait next to one another when the first of them comes to run are
+ * made as one call with all their arguments, in their order, however they
+ * were handed over: so what is handed over while such a call runs goes
+ * into the next one. For closes, whose grace periods overlap when made
+ * together: one a call, the closes of interfaces that come and go fell
+ * behind by hundreds of sockets. 0, or -ENOMEM (then none was taken).
  */
 int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
 			void *const *args, size_t n);

@@ -399,6 +399,23 @@ static int record(void *arg, char *err)
 	return 0;
 }
 
+/* record as a deferred call: one mark each. */
+static void record_each(void *const *args, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		(void)record(args[i], NULL);
+}
+
+/* m's record deferred in ns. */
+static int defer_record(struct nscap_ns *ns, struct mark *m)
+{
+	void *arg = m;
+
+	return nscap_ns_defer_many(ns, record_each, &arg, 1);
+}
+
 static void *open_gate(void *arg)
 {
 	int fd = *(int *)arg;
@@ -443,11 +460,11 @@ static void test_deferred(void **state)
 	(void)state;
 	/* 1 waits for the gate (200 ms): meanwhile 2 is deferred and 3 is
 	 * called; 3 runs at once, before 1 ends */
-	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
-	assert_int_equal(nscap_ns_defer(ns, record, &m2), 0);
+	assert_int_equal(defer_record(ns, &m1), 0);
+	assert_int_equal(defer_record(ns, &m2), 0);
 	assert_int_equal(pthread_create(&opener, NULL, open_gate, &gate[1]), 0);
 	assert_int_equal(nscap_ns_call(ns, record, &m3, err), 0);
-	assert_int_equal(nscap_ns_defer(ns, record, &m4), 0);
+	assert_int_equal(defer_record(ns, &m4), 0);
 	nscap_ns_stop(ns); /* runs 2 and 4 first */
 	pthread_join(opener, NULL);
 	close(gate[0]);
@@ -469,7 +486,7 @@ static void log_char(struct order *o, char c, unsigned long inode)
 	}
 }
 
-/* A many-argument deferred call: "(" its marks' letters ")" in the log. */
+/* A deferred call of another fn: "(" its marks' letters ")" in the log. */
 static void record_many(void *const *args, size_t n)
 {
 	struct order *o = ((const struct mark *)args[0])->o;
@@ -484,9 +501,9 @@ static void record_many(void *const *args, size_t n)
 	pthread_mutex_unlock(&o->lock);
 }
 
-/* Many-argument deferred calls of one fn that wait next to one another are
- * made as one call, in their order, however they were handed over; a
- * deferred call of another fn between them parts them. (The session's
+/* Deferred calls of one fn that wait next to one another are made as one
+ * call, in their order, however they were handed over; a deferred call of
+ * another fn between them parts them. (The session's
  * closes: those handed over while others close go together next.) */
 static void test_defer_many(void **state)
 {
@@ -504,10 +521,10 @@ static void test_defer_many(void **state)
 	(void)state;
 	/* 1 holds the deferred calls' thread until the gate opens: a, b and c
 	 * wait next to one another meanwhile, then 4, then d and e */
-	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
+	assert_int_equal(defer_record(ns, &m1), 0);
 	assert_int_equal(nscap_ns_defer_many(ns, record_many, one, 1), 0);
 	assert_int_equal(nscap_ns_defer_many(ns, record_many, two, 2), 0);
-	assert_int_equal(nscap_ns_defer(ns, record, &m4), 0);
+	assert_int_equal(defer_record(ns, &m4), 0);
 	assert_int_equal(nscap_ns_defer_many(ns, record_many, three, 1), 0);
 	assert_int_equal(nscap_ns_defer_many(ns, record_many, four, 1), 0);
 	assert_int_equal(nscap_ns_defer_many(ns, record_many, four, 0), 0);
@@ -542,7 +559,7 @@ static void test_retire(void **state)
 	pthread_mutex_unlock(&o.lock);
 	assert_true(tid > 0);
 	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
-	assert_int_equal(nscap_ns_defer(ns, record, &m1), 0);
+	assert_int_equal(defer_record(ns, &m1), 0);
 	nscap_ns_retire(ns);
 	for (tries = 0; tries < 500 && stat(path, &st) == 0; tries++)
 		usleep(10000);
