@@ -157,9 +157,9 @@ static int run(const struct nscap_options *o)
 	}
 	/* -C and -G name their next files after -w's: a FIFO or a device
 	 * (-w /dev/null) is no FILE, and the files after it were regular
-	 * files beside it (/dev/null1, /dev/null2...; a review) */
-	/* the first file's name, as the session makes it: FILE0 with -W,
-	 * the strftime pattern's with -G */
+	 * files beside it (/dev/null1, /dev/null2...; a review). The first
+	 * file's name is checked as the session makes it: FILE0 with -W, the
+	 * strftime pattern's with -G */
 	if (!o->list_interfaces && !nscap_output_is_stdout(o->output) &&
 	    nscap_rotate_multi(&o->rotate) &&
 	    nscap_rotate_filename(o->output, &o->rotate, 0, time(NULL), first,
