@@ -3,6 +3,7 @@
  * each packet straight from the kernel's ring into the writer's buffer.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
@@ -16,34 +17,92 @@ struct dispatch_ctx {
 	pcap_t *p;
 	int ret;
 	bool bulk;
+	bool full;     /* -c reached by the immediate ring's (merge) */
+	uint64_t left; /* what -c leaves (nscap_loop_dispatch) */
+	uint64_t seen; /* packets handed over so far, this one included */
 	char *err;
 };
+
+/*
+ * A twin packet stamped after d->h->merge_after_ns, while the handle
+ * settles (nscap_handle_merging): the immediate ring's packets came before
+ * it. Hand them over first, and move the mark on to this packet; once the
+ * program has sent packets to the twin itself (a burst), the immediate
+ * ring takes no more, and what the twin holds after this is newer: no more
+ * merging (the session then goes up). Should this packet be handed over?
+ * Not when -c has no place left for it, nor when the sink refused the
+ * others for a stop (-ECANCELED).
+ */
+static bool merge_first(struct dispatch_ctx *d, uint64_t ts)
+{
+	struct nscap_handle *h = d->h;
+	/* the kernel's switch read first: the immediate ring's packets read
+	 * after it are all it got */
+	bool up = nscap_handle_kernel_up(h);
+	/* this packet's place included */
+	uint64_t room = d->left - d->seen + 1;
+	int n;
+
+	n = nscap_loop_dispatch(h, false, d->sink,
+				room < INT_MAX ? (int)room : INT_MAX, room,
+				d->err);
+	h->merge_after_ns = ts;
+	if (up)
+		h->merge = false;
+	if (n == -ECANCELED) {
+		d->ret = n;
+	} else if (n < 0) {
+		/* the writer counted them lost; this one goes to it too, and
+		 * the first error stands */
+		d->ret = n;
+		return true;
+	} else {
+		d->seen += (uint64_t)n;
+		d->full = (uint64_t)n == room;
+	}
+	if (d->ret || d->full)
+		pcap_breakloop(d->p);
+	return !d->ret && !d->full;
+}
 
 static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 		      const unsigned char *data)
 {
 	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
+	int first = 0, ret;
 
-	if (d->ret)
+	if (d->ret || d->full)
 		return;
+	d->seen++;
+	if (d->bulk && nscap_handle_merging(d->h)) {
+		uint64_t ts = nscap_pkt_ns(hdr, d->h->nano);
+
+		if (ts > d->h->merge_after_ns && !merge_first(d, ts))
+			return;
+		first = d->ret;
+	}
 	/* for nscap_handle_twin_empty: what the twin hands over after it was
 	 * ready */
 	if (d->bulk && nscap_pkt_ns(hdr, d->h->nano) >= d->h->twin_since_ns)
 		d->h->twin_taken++;
-	d->ret = d->sink->write(d->sink->ctx, d->h, hdr, data, d->err);
+	ret = d->sink->write(d->sink->ctx, d->h, hdr, data, d->err);
 	/* captured: handed to the writer, which writes it or counts it lost;
 	 * only a packet an autostop refused is not taken */
-	if (d->ret != -ECANCELED)
+	if (ret != -ECANCELED)
 		d->h->captured++;
-	if (d->ret)
+	d->ret = first ? first : ret;
+	/* the immediate ring's packets (merge) count against -c too */
+	if (d->ret || d->seen >= d->left)
 		pcap_breakloop(d->p);
 }
 
 int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
-			const struct nscap_sink *sink, int max, char *err)
+			const struct nscap_sink *sink, int max, uint64_t left,
+			char *err)
 {
-	struct dispatch_ctx d = {h, sink, bulk ? h->bulk : h->pcap,
-				 0, bulk, err};
+	struct dispatch_ctx d = {h,    sink, bulk ? h->bulk : h->pcap,
+				 0,    bulk, false,
+				 left, 0,    err};
 	uint64_t before = h->captured;
 	/* the fanout program's count before the read: what it sent after
 	 * this may still be in the ring when the read ends */
@@ -159,7 +218,7 @@ int nscap_loop_wait_pending(struct nscap_handle *h,
 				continue;
 			n = nscap_loop_dispatch(h, (k == 0) == twin_first, sink,
 						room < 4096 ? (int)room : 4096,
-						err);
+						room, err);
 			if (n < 0)
 				return n;
 			taken += (uint64_t)n;

@@ -63,7 +63,8 @@
  * rates (at high rates blocks fill long before their timeout) */
 #define FILE_MODE_TIMEOUT_MS 250
 /* at most this many packets from one handle per wake-up (about 1 ms of
- * work), so that a busy handle does not starve the others */
+ * work), so that a busy handle does not starve the others (a settling
+ * twin's read adds the immediate ring's few: nscap_loop_dispatch) */
 #define BATCH 16384
 
 struct failed_iface {
@@ -220,11 +221,11 @@ static uint64_t mono_ns(void)
  * next ones, the ring's set-up (a grace period): the first three packets
  * of every latency run at 200 a second took 0.3 to 1.1 ms, against 0.12
  * to 0.18 for tcpdump (docs/BENCHMARKS.md, experiment 25). The fanout
- * program guards the immediate ring once settled (a flood that then begins
- * the stream goes to the twin: experiments 16, 19). Not at once: a flow
- * running at start brings its first wake-up in a block timeout, which then
- * decides, and opening the ring at once took CPU from its first packets
- * and made an early stop wait for the set-up (experiment 25).
+ * program guards the immediate ring from the switch on (a flood that then
+ * begins the stream goes to the twin: experiments 16, 19). Not at once: a
+ * flow running at start brings its first wake-up in a block timeout, which
+ * then decides, and opening the ring at once took CPU from its first
+ * packets and made an early stop wait for the set-up (experiment 25).
  */
 #define FIRST_WAKE_NS (10 * (uint64_t)1000000u)
 /* A decision put off because the namespace thread was busy (-EBUSY): again
@@ -1991,23 +1992,23 @@ static enum stop_why stop_for(int e)
 }
 
 /* Read one ring of handle i (its twin, or its immediate or only ring): at
- * most BATCH packets, and no more than -c leaves. Returns the packets read,
- * or a negative errno as nscap_loop_dispatch. */
+ * most BATCH packets (and a merging twin the immediate ring's: see
+ * nscap_loop_dispatch), and no more than -c leaves. Returns the packets
+ * read, or a negative errno as nscap_loop_dispatch. */
 static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err)
 {
 	struct nscap_handle *h = s->h[i];
-	uint64_t before = h->captured;
+	uint64_t before = h->captured, left = UINT64_MAX;
 	int max = BATCH, n;
 
 	if (s->o->count) {
-		uint64_t left = s->o->count - s->captured;
-
+		left = s->o->count - s->captured;
 		if (left == 0)
 			return 0;
 		if (left < (uint64_t)max)
 			max = (int)left;
 	}
-	n = nscap_loop_dispatch(h, twin, &s->sink, max, err);
+	n = nscap_loop_dispatch(h, twin, &s->sink, max, left, err);
 	s->captured += h->captured - before;
 	return n;
 }
@@ -2045,7 +2046,6 @@ static bool settled_early(struct nscap_session *s, struct nscap_handle *h)
 	if (!nscap_handle_twin_empty(h))
 		return false;
 	nscap_gear_end_settle(&h->gear, mono_ns());
-	nscap_handle_watch(h);
 	say_gear(s, h, "settled");
 	return true;
 }
@@ -2144,6 +2144,14 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 	 * ends where it is */
 	if (h->opening || h->stuck || ending(s))
 		return 0;
+	/* a burst the program sent to the twin while settling, and the
+	 * immediate ring's packets written before its first (merge): up */
+	if (h->gear.kind == NSCAP_GEAR_SETTLE && !nscap_handle_merging(h) &&
+	    nscap_handle_kernel_up(h)) {
+		nscap_gear_busy(&h->gear, mono_ns());
+		say_gear(s, h, "busy: reading blocks (the kernel switched)");
+		return 0;
+	}
 	/* SETTLE ends once the twin has handed over all it accepted */
 	if (nscap_gear_peek(&h->gear, mono_ns()) && settled_early(s, h))
 		return 0;
@@ -2178,8 +2186,6 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		n = nscap_handle_down(h, err);
 	} else if (step == NSCAP_GEAR_UP) {
 		n = nscap_handle_up(h, err);
-	} else if (step == NSCAP_GEAR_SETTLED) {
-		nscap_handle_watch(h);
 	}
 	if (n) {
 		stop_switching(s, h,
@@ -2269,9 +2275,11 @@ static int read_ready(struct nscap_session *s, const struct slots *sl,
 			s->late_h = NULL;
 		}
 		/* the older packets first: the twin's in SETTLE (its last
-		 * block), the immediate ring's in LIGHT (the twin's can only be
+		 * block; after a burst the fanout program sent there
+		 * meanwhile, the immediate ring's go before the twin's newer:
+		 * merge), the immediate ring's in LIGHT (the twin's can only be
 		 * a late block from the last SETTLE, or the newer packets of a
-		 * burst the fanout program sent there) */
+		 * burst the program sent there) */
 		twin_first = nscap_handle_twin_first(h);
 		for (k = 0; k < 2 && n >= 0; k++) {
 			bool twin = (k == 0) == twin_first;

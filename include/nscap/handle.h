@@ -110,6 +110,11 @@ struct nscap_handle {
 	bool busy_meanwhile; /* a busy wake-up while it was */
 	bool stuck;	     /* a switch failed: no more switching */
 	bool primed; /* the immediate ring is open, and its copies dropped */
+	/* set at a watched switch down, read while SETTLE lasts: before the
+	 * first twin packet stamped after merge_after_ns (CLOCK_REALTIME
+	 * ns), the immediate ring's (nscap_handle_merging) */
+	bool merge;
+	uint64_t merge_after_ns;
 	/* the fanout program's watch (fanout.h): its count at nscap's last
 	 * read, and how many it counts for each packet nscap reads */
 	uint32_t acked;
@@ -198,20 +203,34 @@ int nscap_handle_open_immediate(struct nscap_ns *ns, struct nscap_handle *h,
 /*
  * Send h's new packets to its twin (up) or to its immediate ring (down,
  * once primed), from the next packet on: a change of the fanout map, from the
- * calling thread. 0, or a negative errno with err set.
+ * calling thread. Down, the fanout program watches where it can: it sends
+ * h's packets to the twin by itself at the first sign of a burst
+ * (capture/fanout.h), as nscap, woken by its first packet, would too late
+ * for the immediate ring's few slots, or when half of them are unread (as
+ * while nscap settles and reads only the twin: see merge). Has it? Then
+ * nscap_handle_kernel_up. 0, or a negative errno with err set.
  */
 int nscap_handle_up(struct nscap_handle *h, char *err);
 int nscap_handle_down(struct nscap_handle *h, char *err);
+bool nscap_handle_kernel_up(const struct nscap_handle *h);
 
 /*
- * On the immediate ring (LIGHT): let the fanout program send h's packets to
- * the twin by itself at the first sign of a burst (capture/fanout.h), as
- * nscap, woken by its first packet, would too late for the immediate ring's
- * few slots, or when half of them are unread. Has it? Then
- * nscap_handle_kernel_up. Stores: no error.
+ * Settling after a watched switch down (SETTLE), h's twin holds the packets
+ * from before the switch, and, once the program has sent a burst there, the
+ * newer ones after it: a twin packet stamped after h->merge_after_ns waits
+ * for the immediate ring's packets to go first (nscap_loop_dispatch). Once
+ * that has happened with the program switched, h->merge is off: up. The
+ * kernel stamps a packet as it takes it, after the program chose its ring;
+ * where something on the host asks for receive stamps (SO_TIMESTAMP), a
+ * packet is stamped as it enters the backlog, before: one that waited
+ * there across the switch and was sent to the twin after the program's
+ * own can be stamped before the mark and go before the immediate ring's
+ * (a burst must begin within that wait of a quiet switch).
  */
-void nscap_handle_watch(struct nscap_handle *h);
-bool nscap_handle_kernel_up(const struct nscap_handle *h);
+static inline bool nscap_handle_merging(const struct nscap_handle *h)
+{
+	return h->merge && h->gear.kind == NSCAP_GEAR_SETTLE;
+}
 
 /*
  * What the program counts as unread in the immediate ring: take

@@ -26,15 +26,21 @@ struct nscap_sink {
 
 /*
  * Read at most max packets (max > 0) that h holds into the sink, as
- * h->iface: from its immediate ring, or with bulk from its twin. h->captured
- * counts every packet handed to the sink (written or counted lost by the
- * writer), except one the sink refused with -ECANCELED. Returns how many, or:
- * -EPIPE (the reader went away), -ENETDOWN (the handle failed: its interface
- * went down or away; err has libpcap's words), or another negative errno from
- * the writer with err set.
+ * h->iface: from its immediate ring, or with bulk from its twin. A twin
+ * that merges (nscap_handle_merging) hands over the immediate ring's
+ * packets too, before its first newer one: those count against left, what
+ * -c leaves (at least max; UINT64_MAX: no limit), not against max, so that
+ * they are never cut short. h->captured counts every packet handed to the
+ * sink (written or counted lost by the writer), except one the sink refused
+ * with -ECANCELED, and a twin packet that -c left no place for behind the
+ * immediate ring's (read, not written). Returns how many, or: -EPIPE (the
+ * reader went away), -ENETDOWN (the handle failed: its interface went down
+ * or away; err has libpcap's words), or another negative errno from the
+ * writer with err set.
  */
 int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
-			const struct nscap_sink *sink, int max, char *err);
+			const struct nscap_sink *sink, int max, uint64_t left,
+			char *err);
 
 /* How long and on what terms nscap_loop_wait_pending waits. */
 struct nscap_wait {

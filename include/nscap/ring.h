@@ -177,6 +177,9 @@ uint64_t nscap_ring_gather_us(uint64_t last, uint64_t rate, size_t ring_bytes,
  * SETTLE: back to the immediate ring, but what the block ring still holds
  *   is older: the immediate ring is not read until the block ring's last
  *   block has timed out (NSCAP_GEAR_SETTLE_NS), so packets stay in order.
+ *   The fanout program watches it meanwhile, and a burst goes on to the
+ *   block ring; the immediate ring is then read before the block ring's
+ *   first newer packet (nscap_handle_merging in handle.h).
  * HOLD: still the block ring, after a first quiet wake-up, for
  *   NSCAP_GEAR_HOLD_NS before going down (see below).
  *

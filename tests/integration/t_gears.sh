@@ -53,7 +53,9 @@ gears() { # FILTER USER_ARGS...: one run of the phases below
 	fi
 	grep -q "busy: reading blocks" <<<"$err" || fail "$*: never went up to the block ring: $err"
 	grep -q "quiet: reading each packet" <<<"$err" || fail "$*: never came down to the immediate ring: $err"
-	grep -q "settled" <<<"$err" || fail "$*: never settled: $err"
+	# (a burst that begins while nscap settles, as the open of its
+	# immediate ring ends, takes it up from there: t_burst.sh)
+	grep -qE "settled|kernel switched" <<<"$err" || fail "$*: never settled: $err"
 	# the first switch down holds a moment where the immediate ring was
 	# opened before the privilege drop (-Z), not as root; here (-Z with
 	# the flow at start filtered out) the first wake-up is quiet

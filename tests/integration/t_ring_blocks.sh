@@ -56,11 +56,11 @@ run() {
 		"$0" "$@" -w "$o" "udp and portrange 9998-9999" 2>"$e" | cat >/dev/null' \
 		"$NSCAP" "$out" "$err" -t "$pid" "$@"
 	wait_for 15 listening "$err" || fail "nscap $*: did not start: $(cat "$err")"
-	# once settled: a stream's 28 immediate rings open one after another
-	# after its start, and a two-CPU burst then lost 159 to 2,057 on eth0
-	# in 4 of 17 runs (the same with the build before; a start-up loss,
-	# not the rings' blocks: none in 8 runs with this wait)
-	sleep 1.5
+	# at once: a stream's 28 immediate rings open one after another after
+	# its start, and eth0 settles after its switch down while the first
+	# bursts come (a burst then lost 35 to 2,057 on eth0's immediate ring
+	# in about one run in five, before the fanout program watched it from
+	# the switch on: t_burst.sh)
 	rounds 30
 	sleep 0.5
 	pkill -INT -f "nscap -t $pid $* -w" || fail "nscap $*: no nscap to stop"

@@ -4,6 +4,8 @@
  * again within the duplicate window is recorded as one; a later one is a
  * second stop. A duplicate let in while a drain waited was once left
  * unrecorded, and cut the drain of the next interface short 0.2 s later.
+ * And nscap_loop_dispatch's merge of a settling handle's two rings, read
+ * from savefiles standing in for them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +13,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pcap/pcap.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "nscap/loop.h"
 
@@ -80,12 +87,119 @@ static void test_take_stop(void **state)
 	assert_int_equal(seen, 2);
 }
 
+/* A savefile of one 60-byte packet at each of the n stamps (us), opened
+ * for reading. */
+static pcap_t *savefile(const unsigned *us, size_t n)
+{
+	char path[] = "/tmp/nscap-test-loop.XXXXXX", err[PCAP_ERRBUF_SIZE];
+	unsigned char pkt[60];
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535), *p;
+	pcap_dumper_t *d;
+	int fd = mkstemp(path);
+	size_t i;
+
+	assert_true(fd >= 0 && dead);
+	close(fd);
+	d = pcap_dump_open(dead, path);
+	assert_non_null(d);
+	memset(pkt, 0, sizeof(pkt));
+	for (i = 0; i < n; i++) {
+		struct pcap_pkthdr h = {{1, (suseconds_t)us[i]}, 60, 60};
+
+		pcap_dump((unsigned char *)d, &h, pkt);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	p = pcap_open_offline(path, err);
+	unlink(path);
+	assert_non_null(p);
+	return p;
+}
+
+struct order {
+	unsigned us[32];
+	size_t n;
+};
+
+static int note(void *ctx, const struct nscap_handle *from,
+		const struct pcap_pkthdr *h, const unsigned char *data,
+		char *err)
+{
+	struct order *o = ctx;
+
+	(void)from, (void)data, (void)err;
+	if (o->n < 32)
+		o->us[o->n++] = (unsigned)h->ts.tv_usec;
+	return 0;
+}
+
+/*
+ * A handle settling after a switch down at 150 us whose twin holds two
+ * packets from before it and five from after the program's own switch to
+ * the twin (member: 0, up; 2: still watching), and whose immediate ring
+ * holds three between. left: what -c leaves.
+ */
+static int merged(uint32_t member, uint64_t left, struct order *o,
+		  struct nscap_handle *h)
+{
+	static const unsigned twin[] = {100, 101, 200, 201, 202, 203, 204};
+	static const unsigned imm[] = {160, 170, 180};
+	struct nscap_sink sink = {note, o};
+	static uint32_t map;
+	char err[256];
+	int n;
+
+	memset(h, 0, sizeof(*h));
+	memset(o, 0, sizeof(*o));
+	map = member;
+	h->map_mem = &map;
+	h->bulk = savefile(twin, 7);
+	h->pcap = savefile(imm, 3);
+	h->gear.kind = NSCAP_GEAR_SETTLE;
+	h->merge = true;
+	h->merge_after_ns = (1000000ull + 150) * 1000;
+	n = nscap_loop_dispatch(h, true, &sink, 64, left, err);
+	pcap_close(h->bulk);
+	pcap_close(h->pcap);
+	return n;
+}
+
+static void test_merge(void **state)
+{
+	static const unsigned want[] = {100, 101, 160, 170, 180,
+					200, 201, 202, 203, 204};
+	struct nscap_handle h;
+	struct order o;
+
+	(void)state;
+	/* the immediate ring's before the twin's first newer packet */
+	assert_int_equal(merged(0, UINT64_MAX, &o, &h), 10);
+	assert_int_equal(o.n, 10);
+	assert_memory_equal(o.us, want, sizeof(want));
+	assert_int_equal(h.captured, 10);
+	assert_false(h.merge); /* the program had switched: up */
+	/* still watching: the same, and the mark moves on */
+	assert_int_equal(merged(2, UINT64_MAX, &o, &h), 10);
+	assert_memory_equal(o.us, want, sizeof(want));
+	assert_true(h.merge);
+	assert_int_equal(h.merge_after_ns, (1000000ull + 204) * 1000);
+	/* -c: the older first; none past it */
+	assert_int_equal(merged(0, 4, &o, &h), 4);
+	assert_int_equal(o.n, 4);
+	assert_memory_equal(o.us, want, 4 * sizeof(want[0]));
+	assert_int_equal(merged(0, 6, &o, &h), 6);
+	assert_memory_equal(o.us, want, 6 * sizeof(want[0]));
+	assert_int_equal(merged(0, 5, &o, &h), 5);
+	assert_memory_equal(o.us, want, 5 * sizeof(want[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_stop_is_the_loops),
 		cmocka_unit_test(test_duplicate_recorded),
 		cmocka_unit_test(test_take_stop),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
