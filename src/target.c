@@ -722,6 +722,26 @@ static void similar_names_hint(const char *what, char *err)
 	free(v);
 }
 
+/*
+ * No container has the name: a file of that name here, or an ip netns
+ * namespace, is what the user may have meant (a path starts with /, ./ or
+ * ../; netns: names the other). access(2) asks as the real user: a
+ * set-user-ID run tells nothing of files that user cannot see.
+ */
+static void file_hint(const char *name, char *err)
+{
+	char path[PATH_MAX];
+
+	if (access(name, F_OK) == 0)
+		nscap_err_add(err, "; for the file, -t ./%s", name);
+	if (!strchr(name, '/') &&
+	    snprintf(path, sizeof(path), "/run/netns/%s", name) <
+		    (int)sizeof(path) &&
+	    access(path, F_OK) == 0)
+		nscap_err_add(err, "; for the ip netns namespace, -t netns:%s",
+			      name);
+}
+
 static int open_name(const char *name, struct nscap_target *t, char *err)
 {
 	char tried[256];
@@ -736,6 +756,7 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 			     "no container runtime CLI found (%s) to look up "
 			     "container '%s'",
 			     all, name);
+		file_hint(name, err);
 		return -ENOENT;
 	}
 	if (ret == 0) {
@@ -748,6 +769,7 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 				     : "; as this user, who may not see "
 				       "root's containers (nscap needs root)");
 		similar_names_hint(name, err);
+		file_hint(name, err);
 		return -ENOENT;
 	}
 	if (ret < 0)

@@ -168,9 +168,16 @@ resolves "$c1" pid "$ino_ct" "$c1"
 refused "${id1:0:4}" "container ID prefix '${id1:0:4}' is ambiguous: .*${id1:0:12}"
 grep -q "${id2:0:12}" "$LAB_DIR/p.err" || fail "ambiguous: $id2 not listed: $(cat "$LAB_DIR/p.err")"
 refused "nscap-no-such-$$" "no container named 'nscap-no-such-$$'|no container runtime CLI found"
+! grep -q "; for the" "$LAB_DIR/p.err" || fail "a hint of a file that is not there: $(cat "$LAB_DIR/p.err")"
 # neither a PID nor an ID prefix (a digit first; too few hex digits): a name
 refused 12g4 "no container named '12g4'|no container runtime CLI found"
 refused abc "no container named 'abc'|no container runtime CLI found"
+# a name that is a file here, or an ip netns name: the form that takes it
+touch "$LAB_DIR/nsfile"
+(cd "$LAB_DIR" && probe nsfile)
+grep -q "^nscap: .*; for the file, -t ./nsfile$" "$LAB_DIR/p.err" ||
+	fail "nsfile: no hint of ./nsfile: $(cat "$LAB_DIR/p.err")"
+refused "$a" "; for the ip netns namespace, -t netns:$a\$"
 refused "/proc/$pid/ns/mnt" "^nscap: /proc/$pid/ns/mnt is not a network namespace"
 # PID 1's may not even be openable (a sandbox); either way a clear error
 refused /proc/1/ns/mnt "^nscap: (/proc/1/ns/mnt is not a network namespace|cannot open /proc/1/ns/mnt: )"
