@@ -2094,7 +2094,12 @@ static void shifted(struct nscap_session *s, size_t i, bool wait)
 	}
 	if (n > 0 && (h->busy_meanwhile || ending(s))) {
 		/* traffic came back while the ring opened, or the capture
-		 * is ending: stay */
+		 * is ending: stay (-vv said "quiet" when the open was
+		 * posted) */
+		if (h->busy_meanwhile)
+			say_gear(s, h,
+				 "busy: reading blocks (traffic came back "
+				 "while the ring opened)");
 		h->busy_meanwhile = false;
 		nscap_gear_busy(&h->gear, mono_ns());
 		return;
