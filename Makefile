@@ -33,7 +33,7 @@ UNIT_TESTS := test_ring test_loop test_options test_target test_stats test_write
 	test_format \
 	test_iface test_output test_writer_pcapng \
 	test_cgroup test_resolve test_nslist \
-	test_rotate test_privdrop test_counts test_fanout
+	test_rotate test_privdrop test_counts test_fanout test_watch
 UNIT_BINS := $(addprefix build/tests/,$(UNIT_TESTS))
 NS_TEST_BIN := build/tests/test_nsthread
 

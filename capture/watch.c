@@ -4,6 +4,7 @@
  * that created it, whoever reads it later.
  */
 #include <errno.h>
+#include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -43,16 +44,40 @@ int nscap_watch_open(struct nscap_ns *ns, int *fd, char *err)
 	return nscap_ns_call(ns, open_in_ns, fd, err);
 }
 
+bool nscap_watch_matters(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nh = buf;
+
+	for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		const struct ifinfomsg *ifi = NLMSG_DATA(nh);
+
+		/* a promiscuity count changed (a capture opened or closed
+		 * a socket on the link, nscap's own immediate rings too): no
+		 * link came, went, was renamed or went up or down */
+		if (nh->nlmsg_type == RTM_NEWLINK &&
+		    nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)) &&
+		    ifi->ifi_change == IFF_PROMISC)
+			continue;
+		return true;
+	}
+	return false;
+}
+
 int nscap_watch_drain(int fd)
 {
-	char buf[8192];
+	/* aligned for the headers nscap_watch_matters reads */
+	union {
+		struct nlmsghdr nh;
+		char buf[8192];
+	} u;
 	int any = 0;
 
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		ssize_t n = recv(fd, u.buf, sizeof(u.buf), MSG_DONTWAIT);
 
 		if (n > 0) {
-			any = 1;
+			if (nscap_watch_matters(u.buf, (size_t)n))
+				any = 1;
 			continue;
 		}
 		if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK)

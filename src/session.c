@@ -1764,8 +1764,10 @@ static void attach_new(struct nscap_session *s, size_t k)
 		struct nscap_writer_iface wi;
 
 		/* a failed attempt is not made again while the interface
-		 * stays up: trying changes its flags (promiscuous mode on
-		 * and off), which rings the doorbell again. Noted once it
+		 * stays up: trying changed its flags (promiscuous mode on
+		 * and off), which rang the doorbell again (a promiscuity
+		 * change alone no longer does: nscap_watch_matters), and it
+		 * would fail the same way. Noted once it
 		 * has failed (noted before the open and taken off after a
 		 * success, the last note went: another's, in a batch) */
 		if (job->ret) {
@@ -2567,12 +2569,14 @@ static bool opening_in(const struct nscap_session *s, size_t k)
 
 /*
  * -i all: list the interfaces again where the doorbell rang, once the
- * namespace thread is free. Opening an immediate ring rings it too (the
- * kernel reports the promiscuity it adds), and a listing made at once
- * waited there for the next ring's open: with 18 interfaces the loop was
- * held up some 20 ms at a time for a third of a second, and the twins of
- * the busy ones overflowed. Meanwhile no immediate ring is opened in that
- * namespace (shift_gear), so the listing comes next.
+ * namespace thread is free. Opening an immediate ring rang it too (the
+ * kernel reports the promiscuity it adds; no longer a ring:
+ * nscap_watch_matters), and a listing made at once waited there for the
+ * next ring's open: with 18 interfaces the loop was held up some 20 ms at
+ * a time for a third of a second, and the twins of the busy ones
+ * overflowed. Other changes may still come while a ring opens. Meanwhile
+ * no immediate ring is opened in that namespace (shift_gear), so the
+ * listing comes next.
  */
 static void relist(struct nscap_session *s)
 {
