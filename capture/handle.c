@@ -427,6 +427,15 @@ static int open_immediate(struct nscap_handle *h, char *err)
 
 static int twin_count(struct nscap_handle *h, char *err);
 
+/* Now, as the kernel stamps packets (CLOCK_REALTIME, ns). */
+static uint64_t realtime_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 /* Runs in the namespace thread. */
 static int open_in_ns(void *arg, char *err)
 {
@@ -439,8 +448,6 @@ static int open_in_ns(void *arg, char *err)
 	if (h->cfg.immediate && h->cfg.bulk_bytes) {
 		h->bulk = open_twin(&h->cfg, h, &h->group);
 		if (h->bulk) {
-			struct timespec now;
-
 			h->bulk_fd = pcap_get_selectable_fd(h->bulk);
 			/* what the twin accepted so far came partly before
 			 * its filter, and libpcap filters those while reading:
@@ -455,9 +462,7 @@ static int open_in_ns(void *arg, char *err)
 				return ret;
 			}
 			h->twin_early = h->twin_accepted;
-			clock_gettime(CLOCK_REALTIME, &now);
-			h->twin_since_ns = (uint64_t)now.tv_sec * 1000000000u +
-					   (uint64_t)now.tv_nsec;
+			h->twin_since_ns = realtime_ns();
 			describe_pcap(h, h->bulk);
 			/* the immediate ring waits for the first switch to it
 			 * (or a privilege drop): setting up a ring (a grace
@@ -736,15 +741,12 @@ static void store_room(const struct nscap_handle *h,
 int nscap_handle_down(struct nscap_handle *h, char *err)
 {
 	struct nscap_fanout_value *v = watched(h);
-	struct timespec now;
 
 	if (!v)
 		return tamed(choose(h, MEMBER_IMMEDIATE, err), err);
 	store_room(h, v, ring_slots(h));
 	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
-	clock_gettime(CLOCK_REALTIME, &now);
-	h->merge_after_ns =
-		(uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	h->merge_after_ns = realtime_ns();
 	h->merge = true;
 	return 0;
 }

@@ -2153,7 +2153,7 @@ static int shift_gear(struct nscap_session *s, size_t i, uint64_t packets,
 		return 0;
 	/* a burst the program sent to the twin while settling, and the
 	 * immediate ring's packets written before its first (merge): up */
-	if (h->gear.kind == NSCAP_GEAR_SETTLE && !nscap_handle_merging(h) &&
+	if (h->gear.kind == NSCAP_GEAR_SETTLE && !h->merge &&
 	    nscap_handle_kernel_up(h)) {
 		nscap_gear_busy(&h->gear, mono_ns());
 		say_gear(s, h, "busy: reading blocks (the kernel switched)");

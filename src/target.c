@@ -405,12 +405,19 @@ out:
 	return ret;
 }
 
+/* The file of ip netns name name in path (len bytes); false if it does not
+ * fit. */
+static bool netns_path(const char *name, char *path, size_t len)
+{
+	return snprintf(path, len, NETNS_DIR "/%s", name) < (int)len;
+}
+
 static int open_netns(const char *name, struct nscap_target *t, char *err)
 {
 	char path[sizeof(NETNS_DIR) + NAME_MAX + 1];
 	struct stat st;
 
-	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
+	(void)netns_path(name, path, sizeof(path));
 	if (stat(path, &st) < 0 && errno == ENOENT) {
 		nscap_seterr(err, 0, "no network namespace named '%s' (no %s)",
 			     name, path);
@@ -734,9 +741,7 @@ static void file_hint(const char *name, char *err)
 
 	if (access(name, F_OK) == 0)
 		nscap_err_add(err, "; for the file, -t ./%s", name);
-	if (!strchr(name, '/') &&
-	    snprintf(path, sizeof(path), "/run/netns/%s", name) <
-		    (int)sizeof(path) &&
+	if (!strchr(name, '/') && netns_path(name, path, sizeof(path)) &&
 	    access(path, F_OK) == 0)
 		nscap_err_add(err, "; for the ip netns namespace, -t netns:%s",
 			      name);
