@@ -426,6 +426,38 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
+/* Runs in the namespace thread: the process's CPUs (the main thread's, as
+ * the loop's) but the last, for this thread. */
+static int spare_in_ns(void *arg, char *err)
+{
+	cpu_set_t set;
+	int c, last = -1, n = 0;
+
+	(void)arg;
+	if (sched_getaffinity(getpid(), sizeof(set), &set) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot read the CPUs of nscap");
+	for (c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set)) {
+			last = c;
+			n++;
+		}
+	if (n < 2)
+		return 0;
+	CPU_CLR(last, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot keep the namespace thread off "
+				    "CPU %d",
+				    last);
+	return 0;
+}
+
+int nscap_ns_spare_cpu(struct nscap_ns *ns, char *err)
+{
+	return nscap_ns_call(ns, spare_in_ns, NULL, err);
+}
+
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 {
 	int ret = 0;

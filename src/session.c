@@ -2876,6 +2876,13 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		}
 		return s->usage ? NSCAP_EXIT_USAGE : NSCAP_EXIT_RUNTIME;
 	}
+	/* the namespace threads leave a CPU to the loop from now on (not for
+	 * the start's opens, which the loop waits for); they work as well
+	 * without */
+	for (i = 0; i < s->ntg; i++)
+		if (s->tg[i].ns && nscap_ns_spare_cpu(s->tg[i].ns, err) &&
+		    o->verbose)
+			fprintf(s->log, "nscap: %s\n", err);
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (o->verbose)

@@ -163,7 +163,8 @@ struct nscap_handle_job {
  * 4 ms at a time (clear_page_erms, 54 % of nscap's samples), and the read
  * loop waited on the run queue up to 90 ms (/proc/thread-self/schedstat).
  * The open threads at nice 19 or SCHED_IDLE, 32 of them or one or four, did
- * not stop that (the kernel: PREEMPT_NONE, 250 Hz).
+ * not stop that (the kernel: PREEMPT_NONE, 250 Hz); a CPU left to the loop
+ * did, mostly (nscap_ns_spare_cpu).
  */
 struct nscap_handle_batch {
 	struct nscap_handle_job *jobs;

@@ -55,6 +55,18 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
  */
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
+/*
+ * From now on keep the namespace thread, and the threads it starts (they
+ * take its CPUs), off one of the CPUs the process may use, the last, when
+ * it may use two or more: that one is left to the read loop. What they do
+ * while a capture runs (opening rings, whose pages the kernel clears;
+ * closing them) holds a CPU in the kernel for milliseconds at a time, and a
+ * loop that waits for a CPU meanwhile lets its rings overflow (see struct
+ * nscap_handle_batch). The same CPU however often it is called. 0, or a
+ * negative errno with err set.
+ */
+int nscap_ns_spare_cpu(struct nscap_ns *ns, char *err);
+
 /* A deferred call (nscap_ns_defer_many): args is fn's only for the length
  * of the call. */
 typedef void (*nscap_ns_many_fn)(void *const *args, size_t n);
