@@ -85,7 +85,11 @@ print(t >> 20)' "$(pgrep -f "^$NSCAP -t $pt -i all" | head -1)" >"$LAB_DIR/rings
 	# each thread's CPUs: the main thread's, and the namespace thread's
 	python3 -c 'import glob, sys
 def cpus(path):
-    for l in open(path):
+    try:  # an open thread may end meanwhile
+        lines = open(path).readlines()
+    except OSError:
+        return None
+    for l in lines:
         if l.startswith("Cpus_allowed_list:"):
             s = set()
             for r in l.split()[1].split(","):
