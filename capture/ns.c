@@ -426,36 +426,21 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
-/* Runs in the namespace thread: the process's CPUs (the main thread's, as
- * the loop's) but the last, for this thread. */
-static int spare_in_ns(void *arg, char *err)
+/* Runs in the namespace thread. */
+static int set_cpus_in_ns(void *arg, char *err)
 {
-	cpu_set_t set;
-	int c, last = -1, n = 0;
-
-	(void)arg;
-	if (sched_getaffinity(getpid(), sizeof(set), &set) < 0)
+	if (sched_setaffinity(0, sizeof(cpu_set_t), arg) < 0)
 		return nscap_seterr(err, errno,
-				    "cannot read the CPUs of nscap");
-	for (c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &set)) {
-			last = c;
-			n++;
-		}
-	if (n < 2)
-		return 0;
-	CPU_CLR(last, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		return nscap_seterr(err, errno,
-				    "cannot keep the namespace thread off "
-				    "CPU %d",
-				    last);
+				    "cannot set the CPUs of the namespace "
+				    "thread");
 	return 0;
 }
 
-int nscap_ns_spare_cpu(struct nscap_ns *ns, char *err)
+int nscap_ns_set_cpus(struct nscap_ns *ns, const cpu_set_t *cpus, char *err)
 {
-	return nscap_ns_call(ns, spare_in_ns, NULL, err);
+	cpu_set_t set = *cpus;
+
+	return nscap_ns_call(ns, set_cpus_in_ns, &set, err);
 }
 
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)

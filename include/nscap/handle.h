@@ -164,7 +164,7 @@ struct nscap_handle_job {
  * loop waited on the run queue up to 90 ms (/proc/thread-self/schedstat).
  * The open threads at nice 19 or SCHED_IDLE, 32 of them or one or four, did
  * not stop that (the kernel: PREEMPT_NONE, 250 Hz); a CPU left to the loop
- * did, mostly (nscap_ns_spare_cpu).
+ * did, mostly (spare_cpu in src/session.c).
  */
 struct nscap_handle_batch {
 	struct nscap_handle_job *jobs;

@@ -10,6 +10,7 @@
 #ifndef NSCAP_NS_H
 #define NSCAP_NS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -56,16 +57,12 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
 /*
- * From now on keep the namespace thread, and the threads it starts (they
- * take its CPUs), off one of the CPUs the process may use, the last, when
- * it may use two or more: that one is left to the read loop. What they do
- * while a capture runs (opening rings, whose pages the kernel clears;
- * closing them) holds a CPU in the kernel for milliseconds at a time, and a
- * loop that waits for a CPU meanwhile lets its rings overflow (see struct
- * nscap_handle_batch). The same CPU however often it is called. 0, or a
- * negative errno with err set.
+ * From now on run the namespace thread, and the threads it starts (they
+ * take its mask), on cpus only (sched_setaffinity). The session keeps them
+ * off a CPU it leaves to the read loop (see spare_cpu in src/session.c).
+ * 0, or a negative errno with err set.
  */
-int nscap_ns_spare_cpu(struct nscap_ns *ns, char *err);
+int nscap_ns_set_cpus(struct nscap_ns *ns, const cpu_set_t *cpus, char *err);
 
 /* A deferred call (nscap_ns_defer_many): args is fn's only for the length
  * of the call. */
