@@ -108,9 +108,9 @@ struct nscap_session {
 	size_t ring_bytes;   /* kernel ring of each handle */
 	size_t bulk_bytes;   /* immediate mode: each block-mode twin's ring */
 	int bulk_timeout_ms; /* and its block timeout */
-	cpu_set_t cpus;	     /* the loop's CPUs, as the capture began */
-	int spare_cpu;	     /* of them, the one left to the loop; -1: none */
-	uint64_t last_wake;  /* when the loop last woke, for the rate seen */
+	cpu_set_t cpus; /* the loop's CPUs, while on_spare keeps it to one */
+	int spare_cpu;	/* the CPU left to the loop; -1: none */
+	uint64_t last_wake; /* when the loop last woke, for the rate seen */
 	uint64_t captured;
 	struct nscap_stats total;
 	size_t start; /* where the next wake-up starts reading */
@@ -157,6 +157,7 @@ struct nscap_session {
 	bool lost_target;
 	bool said_stopped; /* a target's exit said "capture stopped" */
 	bool rotating;	   /* -C, -G or -a: decisions per record */
+	bool kept_spare;   /* the loop is kept to the spare CPU */
 	bool autostopped;
 	bool full;	/* --on-full=wait: the disk is full, dropping */
 	bool full_said; /* and that was said: until a flush gets past it */
@@ -1627,48 +1628,61 @@ static int read_ring(struct nscap_session *s, size_t i, bool twin, char *err);
  * (on_spare). Opening a ring clears its pages, which on these virtual
  * machines costs 3.4 to 4.6 ms of CPU a MiB (see struct
  * nscap_handle_batch): eighty interfaces appearing at once held both CPUs
- * in the kernel, and a 2,000/s flow lost packets in 15 of 28 lab runs, 4
- * with the threads kept off the spare CPU (the loop then waited on the
- * other), none in 12 with the loop kept to it as well. Capture works the
- * same without: a failure is said under -v only.
+ * in the kernel, and a 2,000/s flow lost packets in 15 of 28 lab runs; in
+ * 9 of 60 with the threads kept off the spare CPU (the loop then waited on
+ * the other), 2 of 42 with the loop kept to it as well. Capture works the
+ * same without: a failure is said under -v only, and where a namespace
+ * thread would not keep off the CPU, the loop is not kept to it either.
  */
 static void spare_cpu(struct nscap_session *s)
 {
 	char err[NSCAP_ERRBUF];
-	cpu_set_t others;
-	int c, n = 0;
+	cpu_set_t all, others;
+	int c, last = -1, n = 0;
 	size_t i;
 
-	if (sched_getaffinity(0, sizeof(s->cpus), &s->cpus) < 0)
+	if (sched_getaffinity(0, sizeof(all), &all) < 0)
 		return;
 	for (c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &s->cpus)) {
-			s->spare_cpu = c;
+		if (CPU_ISSET(c, &all)) {
+			last = c;
 			n++;
 		}
-	if (n < 2) {
-		s->spare_cpu = -1;
+	if (n < 2)
 		return;
-	}
-	others = s->cpus;
-	CPU_CLR(s->spare_cpu, &others);
+	others = all;
+	CPU_CLR(last, &others);
 	for (i = 0; i < s->ntg; i++)
 		if (s->tg[i].ns &&
-		    nscap_ns_set_cpus(s->tg[i].ns, &others, err) &&
-		    s->o->verbose)
-			fprintf(s->log, "nscap: %s\n", err);
+		    nscap_ns_set_cpus(s->tg[i].ns, &others, err)) {
+			if (s->o->verbose)
+				fprintf(s->log, "nscap: %s\n", err);
+			return;
+		}
+	s->spare_cpu = last;
 }
 
-/* The loop on the spare CPU alone (on), or on its CPUs again. */
+/* The loop on the spare CPU alone (on), or back on the CPUs it had before
+ * (which the user may have changed meanwhile: taskset -p); not where the
+ * user has moved it off that CPU. */
 static void on_spare(struct nscap_session *s, bool on)
 {
 	cpu_set_t one;
 
 	if (s->spare_cpu < 0)
 		return;
+	if (!on) {
+		if (s->kept_spare)
+			(void)sched_setaffinity(0, sizeof(s->cpus), &s->cpus);
+		s->kept_spare = false;
+		return;
+	}
+	if (sched_getaffinity(0, sizeof(s->cpus), &s->cpus) < 0 ||
+	    !CPU_ISSET(s->spare_cpu, &s->cpus))
+		return;
 	CPU_ZERO(&one);
 	CPU_SET(s->spare_cpu, &one);
-	(void)sched_setaffinity(0, sizeof(cpu_set_t), on ? &one : &s->cpus);
+	s->kept_spare = sched_setaffinity(0, sizeof(one), &one) == 0;
 }
 
 /*
