@@ -68,10 +68,6 @@ int nscap_iface_filter(struct nscap_iface_list *l, const char *const *known,
 	return 0;
 }
 
-struct list_call {
-	struct nscap_iface_list *out;
-};
-
 /* Bits set in a netmask: the prefix length. */
 static int prefix_len(const unsigned char *m, size_t len)
 {
@@ -136,7 +132,7 @@ static char *format_addrs(const pcap_addr_t *a)
 /* Runs in the namespace thread. */
 static int list_in_ns(void *p, char *err)
 {
-	struct list_call *c = p;
+	struct nscap_iface_list *out = p;
 	struct nscap_iface_list l = {NULL, 0};
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct if_nameindex *idx = NULL;
@@ -190,7 +186,7 @@ static int list_in_ns(void *p, char *err)
 		l.v[i].ifindex =
 			l.v[i].any ? 0 : (int)if_nametoindex(l.v[i].name);
 	if (ret == 0) {
-		*c->out = l;
+		*out = l;
 		l.v = NULL;
 		l.n = 0;
 	}
@@ -207,11 +203,27 @@ out:
 int nscap_iface_list(struct nscap_ns *ns, struct nscap_iface_list *out,
 		     char *err)
 {
-	struct list_call c = {out};
-
 	out->v = NULL;
 	out->n = 0;
-	return nscap_ns_call(ns, list_in_ns, &c, err);
+	return nscap_ns_call(ns, list_in_ns, out, err);
+}
+
+int nscap_iface_list_start(struct nscap_ns *ns, struct nscap_iface_list *out,
+			   bool *posted, char *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	*posted = nscap_ns_post(ns, list_in_ns, out, err) == 0;
+	/* else busy with a call of another's: this one waits for it */
+	return *posted ? 0 : nscap_ns_call(ns, list_in_ns, out, err);
+}
+
+int nscap_iface_list_finish(struct nscap_ns *ns)
+{
+	int ret = 0;
+
+	nscap_ns_reap(ns, true, &ret);
+	return ret;
 }
 
 /* Runs in the namespace thread. */

@@ -34,6 +34,19 @@ int nscap_iface_list(struct nscap_ns *ns, struct nscap_iface_list *out,
 		     char *err);
 
 /*
+ * nscap_iface_list in the background, for a caller that goes on reading:
+ * the listing waits for the kernel's lock on links, which a link being
+ * deleted holds while it unregisters. *posted: it runs (nscap_ns_done_fd
+ * becomes readable when it has), and nscap_iface_list_finish waits for it
+ * and returns what it returned; out and err must live until then. Else ns
+ * ran another's posted call, and the listing was made at once: its result
+ * is returned.
+ */
+int nscap_iface_list_start(struct nscap_ns *ns, struct nscap_iface_list *out,
+			   bool *posted, char *err);
+int nscap_iface_list_finish(struct nscap_ns *ns);
+
+/*
  * Fill in the link type of each interface that can be activated (a handle
  * is opened and closed for each, as "tcpdump -L" does). For -D; errors
  * leave linktype at -1. Returns 0 or a negative errno with err set.
