@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nscap/clock.h"
 #include "nscap/compat.h"
 #include "nscap/err.h"
 #include "nscap/fanout.h"
@@ -427,15 +428,6 @@ static int open_immediate(struct nscap_handle *h, char *err)
 
 static int twin_count(struct nscap_handle *h, char *err);
 
-/* Now, as the kernel stamps packets (CLOCK_REALTIME, ns). */
-static uint64_t realtime_ns(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
 /* Runs in the namespace thread. */
 static int open_in_ns(void *arg, char *err)
 {
@@ -462,7 +454,7 @@ static int open_in_ns(void *arg, char *err)
 				return ret;
 			}
 			h->twin_early = h->twin_accepted;
-			h->twin_since_ns = realtime_ns();
+			h->twin_since_ns = nscap_clock_ns(CLOCK_REALTIME);
 			describe_pcap(h, h->bulk);
 			/* the immediate ring waits for the first switch to it
 			 * (or a privilege drop): setting up a ring (a grace
@@ -746,7 +738,7 @@ int nscap_handle_down(struct nscap_handle *h, char *err)
 		return tamed(choose(h, MEMBER_IMMEDIATE, err), err);
 	store_room(h, v, ring_slots(h));
 	__atomic_store_n(&v->member, NSCAP_FANOUT_WATCH, __ATOMIC_RELEASE);
-	h->merge_after_ns = realtime_ns();
+	h->merge_after_ns = nscap_clock_ns(CLOCK_REALTIME);
 	h->merge = true;
 	return 0;
 }

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nscap/clock.h"
 #include "nscap/err.h"
 #include "nscap/format.h"
 #include "nscap/handle.h"
@@ -200,19 +201,13 @@ static bool output_is_stream(const char *path)
 /* Wall-clock time, for statistics blocks and -G file names. */
 static uint64_t now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return nscap_clock_ns(CLOCK_REALTIME);
 }
 
 /* Monotonic time, for timers a clock step must not stretch. */
 static uint64_t mono_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return nscap_clock_ns(CLOCK_MONOTONIC);
 }
 
 /*
