@@ -573,11 +573,9 @@ void nscap_handle_batch_start(struct nscap_ns *ns, struct nscap_handle_batch *b)
 		j->h = new_handle(j->cfg.device, j->err);
 		j->ret = j->h ? 0 : -ENOMEM;
 	}
-	b->posted = nscap_ns_post(ns, batch_in_ns, b, b->err) == 0;
-	/* else busy with a call of another's (an immediate ring opening):
-	 * this one waits for it */
-	if (!b->posted)
-		nscap_ns_call(ns, batch_in_ns, b, b->err);
+	/* not posted when busy with a call of another's (an immediate ring
+	 * opening): this one waits for it */
+	(void)nscap_ns_post_or_call(ns, batch_in_ns, b, &b->posted, b->err);
 }
 
 void nscap_handle_batch_finish(struct nscap_ns *ns,

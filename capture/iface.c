@@ -213,9 +213,7 @@ int nscap_iface_list_start(struct nscap_ns *ns, struct nscap_iface_list *out,
 {
 	out->v = NULL;
 	out->n = 0;
-	*posted = nscap_ns_post(ns, list_in_ns, out, err) == 0;
-	/* else busy with a call of another's: this one waits for it */
-	return *posted ? 0 : nscap_ns_call(ns, list_in_ns, out, err);
+	return nscap_ns_post_or_call(ns, list_in_ns, out, posted, err);
 }
 
 int nscap_iface_list_finish(struct nscap_ns *ns)

@@ -459,6 +459,13 @@ int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err)
 	return ret;
 }
 
+int nscap_ns_post_or_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg,
+			  bool *posted, char *err)
+{
+	*posted = nscap_ns_post(ns, fn, arg, err) == 0;
+	return *posted ? 0 : nscap_ns_call(ns, fn, arg, err);
+}
+
 int nscap_ns_defer_many(struct nscap_ns *ns, nscap_ns_many_fn fn,
 			void *const *args, size_t n)
 {

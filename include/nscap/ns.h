@@ -57,6 +57,14 @@ int nscap_ns_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 int nscap_ns_post(struct nscap_ns *ns, nscap_ns_fn fn, void *arg, char *err);
 
 /*
+ * nscap_ns_post where ns can take it (*posted: the result comes with
+ * nscap_ns_reap), else fn run at once with nscap_ns_call, which waits for
+ * the call under way, and its result returned.
+ */
+int nscap_ns_post_or_call(struct nscap_ns *ns, nscap_ns_fn fn, void *arg,
+			  bool *posted, char *err);
+
+/*
  * From now on run the namespace thread, and the threads it starts (they
  * take its mask), on cpus only (sched_setaffinity). The session keeps them
  * off a CPU it leaves to the read loop (see spare_cpu in src/session.c).
