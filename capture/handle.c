@@ -868,6 +868,7 @@ int nscap_handle_open_reap(struct nscap_ns *ns, struct nscap_handle *h,
 struct stats_call {
 	struct nscap_handle *h;
 	struct nscap_counts *st;
+	bool here; /* the sockets' counters alone (nscap_handle_stats_here) */
 };
 
 /* Read p's libpcap counters into c, widened. */
@@ -883,7 +884,36 @@ static int lib_read(const struct nscap_handle *h, pcap_t *p,
 	return 0;
 }
 
-static int stats_in_ns(void *arg, char *err)
+/*
+ * Add what the kernel counters of p's socket show since they were last read
+ * (the read resets them) to c, as libpcap's pcap_stats adds them, but
+ * without the interface's drops, which libpcap reads from the interface's
+ * sysfs. From any thread.
+ */
+static int sock_read(const struct nscap_handle *h, pcap_t *p,
+		     struct nscap_lib_counts *c, char *err)
+{
+	struct tpacket_stats st;
+	int ret = read_counters(h, pcap_get_selectable_fd(p), &st, err);
+
+	if (ret == 0) {
+		/* tp_packets counts the dropped ones too, as ps_recv does */
+		c->total.received += st.tp_packets;
+		c->total.dropped += st.tp_drops;
+	}
+	return ret;
+}
+
+/* p's counters into c: libpcap's, or (here) the socket's alone. */
+static int counts_read(const struct nscap_handle *h, bool here, pcap_t *p,
+		       struct nscap_lib_counts *c, char *err)
+{
+	return here ? sock_read(h, p, c, err) : lib_read(h, p, c, err);
+}
+
+/* h's counters into c->st: in the namespace thread (nscap_handle_stats), or
+ * the sockets' alone on the caller's (c->here). */
+static int stats_call_run(void *arg, char *err)
 {
 	struct stats_call *c = arg;
 	struct nscap_handle *h = c->h;
@@ -892,7 +922,7 @@ static int stats_in_ns(void *arg, char *err)
 	int ret;
 
 	if (!h->bulk) {
-		ret = lib_read(h, h->pcap, &h->lib, err);
+		ret = counts_read(h, c->here, h->pcap, &h->lib, err);
 		if (ret == 0)
 			*c->st = h->lib.total;
 		return ret;
@@ -903,7 +933,7 @@ static int stats_in_ns(void *arg, char *err)
 	ret = twin_count(h, err);
 	was = *b;
 	if (ret == 0)
-		ret = lib_read(h, h->bulk, &h->lib_bulk, err);
+		ret = counts_read(h, c->here, h->bulk, &h->lib_bulk, err);
 	if (ret)
 		return ret;
 	/* libpcap's share: what its totals grew by in this read */
@@ -912,13 +942,14 @@ static int stats_in_ns(void *arg, char *err)
 	h->twin_dropped += b->dropped - was.dropped;
 	c->st->received = h->twin_accepted + h->twin_dropped;
 	c->st->dropped = h->twin_dropped;
-	/* ps_ifdrop is the interface's, read from sysfs: once */
+	/* ps_ifdrop is the interface's, read from sysfs: once (here: as
+	 * last read) */
 	c->st->ifdropped = b->ifdropped;
 	/* the immediate ring's once they no longer count copies
 	 * (discard_copies) */
 	if (!h->primed)
 		return 0;
-	ret = lib_read(h, h->pcap, &h->lib, err);
+	ret = counts_read(h, c->here, h->pcap, &h->lib, err);
 	if (ret == 0) {
 		c->st->received += h->lib.total.received;
 		c->st->dropped += h->lib.total.dropped;
@@ -934,7 +965,26 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 	memset(st, 0, sizeof(*st));
 	c.h = h;
 	c.st = st;
-	return tamed(nscap_ns_call(ns, stats_in_ns, &c, err), err);
+	c.here = false;
+	return tamed(nscap_ns_call(ns, stats_call_run, &c, err), err);
+}
+
+int nscap_handle_stats_here(struct nscap_handle *h, struct nscap_counts *st,
+			    char *err)
+{
+	struct stats_call c;
+
+	memset(st, 0, sizeof(*st));
+	if (h->opening)
+		return tamed(nscap_seterr(err, EBUSY,
+					  "cannot read the counters of %s "
+					  "while its ring opens",
+					  h->device),
+			     err);
+	c.h = h;
+	c.st = st;
+	c.here = true;
+	return tamed(stats_call_run(&c, err), err);
 }
 
 static int close_in_ns(void *arg, char *err)

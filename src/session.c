@@ -848,15 +848,29 @@ out:
 	return ret;
 }
 
+/* Handle h's counters where only its packets count (not the interface's
+ * drops): read on the loop's thread, without waiting for the namespace
+ * thread (nscap_handle_stats_here), but while h's immediate ring opens. */
+static int packet_counts(struct nscap_session *s, struct nscap_handle *h,
+			 struct nscap_counts *st, char *err)
+{
+	if (h->opening)
+		return nscap_handle_stats(s->tg[h->owner].ns, h, st, err);
+	return nscap_handle_stats_here(h, st, err);
+}
+
 /* The counters of handle h, to the file (pcapng) and, when it ends, the
- * totals. Returns the counters read, zeroed when they cannot be read. */
+ * totals; of an interface that is gone, its packets' (packet_counts).
+ * Returns the counters read, zeroed when they cannot be read. */
 static struct nscap_counts handle_counters(struct nscap_session *s,
-					   struct nscap_handle *h)
+					   struct nscap_handle *h, bool gone)
 {
 	struct nscap_counts st = {0, 0, 0};
 	char err[NSCAP_ERRBUF];
+	int ret = gone ? packet_counts(s, h, &st, err)
+		       : nscap_handle_stats(s->tg[h->owner].ns, h, &st, err);
 
-	if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err) == 0) {
+	if (ret == 0) {
 		struct nscap_writer_stats ws = {now_ns(), st.received,
 						st.dropped, h->captured};
 
@@ -882,7 +896,7 @@ static int close_file(struct nscap_session *s, char *err)
 		return 0;
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i])
-			handle_counters(s, s->h[i]);
+			handle_counters(s, s->h[i], false);
 	ret = s->ops->flush(s->w, err);
 	s->lost += s->ops->lost(s->w);
 	if (ret)
@@ -1410,7 +1424,7 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline,
 	if (at_stop && *at_stop) {
 		want = *at_stop - 1; /* 0: not counted yet */
 	} else {
-		if (nscap_handle_stats(s->tg[h->owner].ns, h, &st, err))
+		if (packet_counts(s, h, &st, err))
 			return 0;
 		want = st.received - st.dropped;
 		if (at_stop)
@@ -1434,8 +1448,8 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline,
 }
 
 /* Handle i's last counters: to the file, the totals and, with several
- * interfaces, a line of its own. */
-static void last_counts(struct nscap_session *s, size_t i)
+ * interfaces, a line of its own. gone: its interface is. */
+static void last_counts(struct nscap_session *s, size_t i, bool gone)
 {
 	struct nscap_handle *h = s->h[i];
 	struct nscap_counts st;
@@ -1443,7 +1457,7 @@ static void last_counts(struct nscap_session *s, size_t i)
 	/* a switch under way is taken first, so that its namespace thread
 	 * can run the next one */
 	shifted(s, i, true);
-	st = handle_counters(s, h);
+	st = handle_counters(s, h, gone);
 
 	s->total.received += st.received;
 	s->total.dropped += st.dropped;
@@ -1510,10 +1524,11 @@ static void close_handles(struct nscap_session *s, size_t owner)
 	free(hs);
 }
 
-/* End handle i: its counters to the file and the totals, then close it. */
-static void end_handle(struct nscap_session *s, size_t i)
+/* End handle i, whose interface is gone: its counters to the file and the
+ * totals, then close it. */
+static void end_gone_handle(struct nscap_session *s, size_t i)
 {
-	last_counts(s, i);
+	last_counts(s, i, true);
 	close_handle(s, i);
 }
 
@@ -1529,7 +1544,7 @@ static void handle_gone(struct nscap_session *s, size_t i, const char *why)
 		nscap_text_tame_copy(why, tw, sizeof(tw)));
 	brace(s, SIZE_MAX, i);
 	take_pending(s, i, pending_deadline(), NULL);
-	end_handle(s, i);
+	end_gone_handle(s, i);
 }
 
 static void compact(struct nscap_session *s)
@@ -1555,7 +1570,7 @@ static void end_handles(struct nscap_session *s, size_t owner)
 
 	for (i = 0; i < s->nh; i++)
 		if (s->h[i] && (owner == SIZE_MAX || s->h[i]->owner == owner))
-			last_counts(s, i);
+			last_counts(s, i, false);
 	close_handles(s, owner);
 	compact(s);
 }
@@ -2414,8 +2429,7 @@ static void print_now(struct nscap_session *s)
 	for (i = 0; i < s->nh; i++) {
 		struct nscap_counts st = {0, 0, 0};
 
-		if (nscap_handle_stats(s->tg[s->h[i]->owner].ns, s->h[i], &st,
-				       err))
+		if (packet_counts(s, s->h[i], &st, err))
 			continue;
 		recv += st.received;
 		dropped += st.dropped;
@@ -2529,11 +2543,12 @@ static bool must_flush(const struct nscap_session *s)
 }
 
 /*
- * libpcap's counters wrap after 2^32 packets; nscap widens them at each
- * read (nscap_lib_counts_add), which must come before they wrap twice: once
- * a minute, 2^32 would be 72 million packets a second. A handle's ring
- * being opened (a posted job, milliseconds) would hold up the read: then at
- * the next wake-up.
+ * The kernel's counters and libpcap's wrap after 2^32 packets; nscap widens
+ * them at each read (nscap_lib_counts_add, sock_read), which must come
+ * before they wrap twice: once a minute, 2^32 would be 72 million packets a
+ * second. Read on the loop's thread (packet_counts); a handle's ring being
+ * opened (a posted job, milliseconds) would hold up the read: then at the
+ * next wake-up.
  */
 #define COUNTS_EVERY_NS (60 * 1000000000ull)
 
@@ -2551,8 +2566,7 @@ static void keep_counts(struct nscap_session *s)
 	/* a read that fails leaves the totals as they were: the next, or
 	 * the one at the end, reads on from there */
 	for (i = 0; i < s->nh; i++)
-		(void)nscap_handle_stats(s->tg[s->h[i]->owner].ns, s->h[i], &st,
-					 err);
+		(void)packet_counts(s, s->h[i], &st, err);
 	s->last_counts = mono_ns();
 }
 

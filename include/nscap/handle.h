@@ -200,6 +200,21 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
 		       struct nscap_counts *st, char *err);
 
 /*
+ * The same counters read on the calling thread, without the namespace
+ * thread: the sockets' kernel counters, and the interface's drops as
+ * nscap_handle_stats last read them. Where only packets count (what a ring
+ * still holds, the counters at SIGUSR1 or once a minute), and for an
+ * interface that is gone, whose sysfs is gone too (libpcap would read its
+ * drops as 0 there). The namespace thread may be busy for a while: under
+ * -i all with eight pairs made and deleted every 0.1 s, the read loop
+ * waited up to 95 ms for it at each interface that went, and a light flow
+ * on another lost packets. -EBUSY while h's immediate ring is being opened
+ * (nscap_handle_open_post: reap it first).
+ */
+int nscap_handle_stats_here(struct nscap_handle *h, struct nscap_counts *st,
+			    char *err);
+
+/*
  * With a twin, the immediate ring is opened only when first switched to
  * (nscap_handle_open_post), or now, with this (before dropping privileges,
  * which opening needs). Either way, what it took on its own before joining
