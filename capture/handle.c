@@ -215,8 +215,40 @@ out:
 
 /* Create, activate, filter and make non-blocking one pcap_t: the handle
  * (bulk false) or its block-mode twin. Runs in the namespace thread. */
+/* Read (and so reset) the kernel counters of device's packet socket fd. */
+static int read_counters(const char *device, int fd, struct tpacket_stats *st,
+			 char *err)
+{
+	socklen_t len = sizeof(*st);
+
+	memset(st, 0, sizeof(*st));
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, st, &len) < 0)
+		return nscap_seterr(err, errno,
+				    "cannot read the counters of %s", device);
+	return 0;
+}
+
+/* p's capture begins now, its filter in place (struct nscap_ring_begin). */
+static int begin_capture(pcap_t *p, const char *device,
+			 struct nscap_ring_begin *b, char *err)
+{
+	/* the mark before the read: a packet stamped before it was counted
+	 * before the read, which takes it out of the counters */
+	uint64_t mark = nscap_clock_ns(CLOCK_REALTIME);
+	struct tpacket_stats st;
+	int ret = read_counters(device, pcap_get_selectable_fd(p), &st, err);
+
+	if (ret)
+		return ret;
+	b->before_ns = mark;
+	b->left = st.tp_packets; /* the dropped ones too */
+	return 0;
+}
+
+/* Open cfg's device: its twin (bulk) or its one ring. begin: where a
+ * block-mode ring's capture begins, or NULL. */
 static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
-		     pcap_t **out, char *err)
+		     struct nscap_ring_begin *begin, pcap_t **out, char *err)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	size_t ring = bulk ? cfg->bulk_bytes : cfg->buffer_bytes;
@@ -264,6 +296,8 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	ignore_loopback_out(p, cfg->device);
 	nscap_handle_cooked_v2(p);
 	ret = set_filter(p, cfg->device, cfg->filter, err);
+	if (ret == 0 && begin)
+		ret = begin_capture(p, cfg->device, begin, err);
 	if (ret)
 		goto fail;
 	if (pcap_setnonblock(p, 1, pcap_err) < 0) {
@@ -313,7 +347,7 @@ static pcap_t *open_twin(const struct nscap_handle_config *cfg,
 	bool joined;
 
 	/* the twin first: it captures from its activation on */
-	if (open_pcap(cfg, true, &p, err))
+	if (open_pcap(cfg, true, &h->bulk_begin, &p, err))
 		goto fail;
 	h->map_fd = nscap_fanout_map(&h->map_mem);
 	/* the program may switch on its own only where nscap can see it;
@@ -400,7 +434,7 @@ static int open_immediate(struct nscap_handle *h, char *err)
 	for (tries = 0; tries < 3 && ret == -ENODEV; tries++) {
 		if (want > 0 && if_indextoname((unsigned int)want, name))
 			cfg.device = name;
-		ret = open_pcap(&cfg, false, &p, err);
+		ret = open_pcap(&cfg, false, NULL, &p, err);
 		if (ret == 0 && want > 0 &&
 		    bound_ifindex(pcap_get_selectable_fd(p)) != want) {
 			pcap_close(p);
@@ -441,8 +475,8 @@ static int open_in_ns(void *arg, char *err)
 		h->bulk = open_twin(&h->cfg, h, &h->group);
 		if (h->bulk) {
 			h->bulk_fd = pcap_get_selectable_fd(h->bulk);
-			/* what the twin accepted so far came partly before
-			 * its filter, and libpcap filters those while reading:
+			/* what the twin accepted since its capture began
+			 * (begin_capture) came before it was ready:
 			 * nscap_handle_twin_empty leaves them out, and counts
 			 * only packets stamped after now as taken */
 			ret = twin_count(h, err);
@@ -462,7 +496,7 @@ static int open_in_ns(void *arg, char *err)
 			return 0;
 		}
 	}
-	ret = open_pcap(&h->cfg, false, &h->pcap, err);
+	ret = open_pcap(&h->cfg, false, &h->begin, &h->pcap, err);
 	if (ret)
 		return ret;
 	h->fd = pcap_get_selectable_fd(h->pcap);
@@ -597,20 +631,6 @@ void nscap_handle_batch_finish(struct nscap_ns *ns,
 	}
 }
 
-/* Read (and so reset) the kernel counters of h's packet socket fd. */
-static int read_counters(const struct nscap_handle *h, int fd,
-			 struct tpacket_stats *st, char *err)
-{
-	socklen_t len = sizeof(*st);
-
-	memset(st, 0, sizeof(*st));
-	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, st, &len) < 0)
-		return nscap_seterr(err, errno,
-				    "cannot read the counters of %s",
-				    h->device);
-	return 0;
-}
-
 static void discard(unsigned char *user, const struct pcap_pkthdr *hdr,
 		    const unsigned char *data)
 {
@@ -637,7 +657,7 @@ static int discard_copies(struct nscap_handle *h, char *err)
 	if (n < 0)
 		return nscap_seterr(err, 0, "cannot read %s: %s", h->device,
 				    pcap_geterr(h->pcap));
-	return read_counters(h, h->fd, &st, err);
+	return read_counters(h->device, h->fd, &st, err);
 }
 
 /*
@@ -649,7 +669,7 @@ static int discard_copies(struct nscap_handle *h, char *err)
 static int twin_count(struct nscap_handle *h, char *err)
 {
 	struct tpacket_stats st;
-	int ret = read_counters(h, h->bulk_fd, &st, err);
+	int ret = read_counters(h->device, h->bulk_fd, &st, err);
 
 	if (ret)
 		return ret;
@@ -894,7 +914,7 @@ static int sock_read(const struct nscap_handle *h, pcap_t *p,
 		     struct nscap_lib_counts *c, char *err)
 {
 	struct tpacket_stats st;
-	int ret = read_counters(h, pcap_get_selectable_fd(p), &st, err);
+	int ret = read_counters(h->device, pcap_get_selectable_fd(p), &st, err);
 
 	if (ret == 0) {
 		/* tp_packets counts the dropped ones too, as ps_recv does */

@@ -15,6 +15,7 @@ struct dispatch_ctx {
 	struct nscap_handle *h;
 	const struct nscap_sink *sink;
 	pcap_t *p;
+	struct nscap_ring_begin *begin; /* p's */
 	int ret;
 	bool bulk;
 	bool full;     /* -c reached by the immediate ring's (merge) */
@@ -73,6 +74,9 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 
 	if (d->ret || d->full)
 		return;
+	if (d->begin->left &&
+	    nscap_ring_before(d->begin, nscap_pkt_ns(hdr, d->h->nano)))
+		return;
 	d->seen++;
 	if (d->bulk && nscap_handle_merging(d->h)) {
 		uint64_t ts = nscap_pkt_ns(hdr, d->h->nano);
@@ -100,9 +104,16 @@ int nscap_loop_dispatch(struct nscap_handle *h, bool bulk,
 			const struct nscap_sink *sink, int max, uint64_t left,
 			char *err)
 {
-	struct dispatch_ctx d = {h,    sink, bulk ? h->bulk : h->pcap,
-				 0,    bulk, false,
-				 left, 0,    err};
+	struct dispatch_ctx d = {h,
+				 sink,
+				 bulk ? h->bulk : h->pcap,
+				 bulk ? &h->bulk_begin : &h->begin,
+				 0,
+				 bulk,
+				 false,
+				 left,
+				 0,
+				 err};
 	uint64_t before = h->captured;
 	/* the fanout program's count before the read: what it sent after
 	 * this may still be in the ring when the read ends */

@@ -71,6 +71,38 @@ static inline void nscap_lib_counts_add(struct nscap_lib_counts *c,
 }
 
 /*
+ * Where a ring's capture begins (a twin's, or a handle's one ring; an
+ * immediate ring beside a twin drops what it took before it joined the
+ * twin's group: discard_copies in handle.c). libpcap's pcap_setfilter puts a
+ * filter that takes nothing on the socket first (its "total filter", while
+ * it drains the socket's queue), then the one asked for: a packet that
+ * comes between the two is neither taken nor counted, while those before
+ * are in the ring already. Under -i all with a filter, open threads busy
+ * clearing ring pages held that window open for milliseconds, and a
+ * 1,000/s flow lost one or two packets just after its first (a lab: 9 of 45
+ * starts, none of 45 without a filter; t_many_ifaces' start-up). So a
+ * ring's capture begins once its filter is in place: its kernel counters
+ * are reset then, and of the packets stamped before (the kernel counts a
+ * packet, then stamps it), at most as many as the reset took are left out
+ * as they are read: the first packet stamped after ends that.
+ */
+struct nscap_ring_begin {
+	uint64_t before_ns; /* CLOCK_REALTIME */
+	uint64_t left;	    /* 0: none left out any more */
+};
+
+/* Is a packet stamped ts_ns (nanoseconds) from before b's capture began? */
+static inline bool nscap_ring_before(struct nscap_ring_begin *b, uint64_t ts_ns)
+{
+	if (ts_ns < b->before_ns) {
+		b->left--;
+		return true;
+	}
+	b->left = 0;
+	return false;
+}
+
+/*
  * With a twin (bulk), the two packet sockets form one PACKET_FANOUT_EBPF
  * group: each packet goes to exactly one of them, the one a small program
  * reads from a BPF map (capture/fanout.c). Switching is one store to the map,
@@ -103,6 +135,9 @@ struct nscap_handle {
 	uint64_t twin_taken, twin_accepted, twin_dropped;
 	uint64_t twin_early;	/* accepted before the twin was ready */
 	uint64_t twin_since_ns; /* then (CLOCK_REALTIME): taken counts after */
+	/* where the rings' captures begin: bulk's, and pcap's without a
+	 * twin */
+	struct nscap_ring_begin begin, bulk_begin;
 	/* libpcap's counters, widened: of pcap and of bulk (the twin's share
 	 * of these goes into twin_accepted and twin_dropped at each read) */
 	struct nscap_lib_counts lib, lib_bulk;

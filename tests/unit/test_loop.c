@@ -193,6 +193,56 @@ static void test_merge(void **state)
 	assert_memory_equal(o.us, want, 5 * sizeof(want[0]));
 }
 
+/*
+ * A ring whose capture began at 150 us, the reset having taken four
+ * packets: those stamped before are left out as read, at most four; the
+ * first one after ends that. -c counts only what is handed over.
+ */
+static void test_begin(void **state)
+{
+	static const unsigned ring[] = {100, 101, 102, 200, 120, 201};
+	static const unsigned want[] = {200, 120, 201};
+	struct nscap_handle h;
+	struct order o;
+	struct nscap_sink sink = {note, &o};
+	char err[256];
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	memset(&o, 0, sizeof(o));
+	h.pcap = savefile(ring, 6);
+	h.begin.before_ns = (1000000ull + 150) * 1000;
+	h.begin.left = 4;
+	assert_int_equal(nscap_loop_dispatch(&h, false, &sink, 64, 2, err), 2);
+	assert_int_equal(o.n, 2);
+	assert_memory_equal(o.us, want, 2 * sizeof(want[0]));
+	assert_int_equal(h.captured, 2);
+	/* 120, after 200: stamped before, but the first after ended it */
+	assert_int_equal(h.begin.left, 0);
+	pcap_close(h.pcap);
+
+	/* at most as many as the reset took: the third is handed over */
+	memset(&h, 0, sizeof(h));
+	memset(&o, 0, sizeof(o));
+	h.pcap = savefile(ring, 3);
+	h.begin.before_ns = (1000000ull + 150) * 1000;
+	h.begin.left = 2;
+	assert_int_equal(nscap_loop_dispatch(&h, false, &sink, 64, 9, err), 1);
+	assert_int_equal(o.us[0], 102);
+	assert_int_equal(h.begin.left, 0);
+	pcap_close(h.pcap);
+
+	/* the twin's own, and all of it handed over */
+	memset(&h, 0, sizeof(h));
+	memset(&o, 0, sizeof(o));
+	h.bulk = savefile(ring, 6);
+	h.bulk_begin.before_ns = (1000000ull + 150) * 1000;
+	h.bulk_begin.left = 9;
+	assert_int_equal(nscap_loop_dispatch(&h, true, &sink, 64, 9, err), 3);
+	assert_memory_equal(o.us, want, sizeof(want));
+	pcap_close(h.bulk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_recorded),
 		cmocka_unit_test(test_take_stop),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_begin),
 	};
 
 	return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
