@@ -3,7 +3,10 @@
 # so that the notes that explain them are looked at again:
 # - setting up a ring (PACKET_RX_RING) waits for an RCU grace period,
 #   however small the ring: most of any libpcap capturer's start-up
-#   (capture/handle.c, open_pcap);
+#   (capture/handle.c, open_pcap). Where the kernel expedites grace periods
+#   (/sys/kernel/rcu_expedited 1, as on the machines of 2026-12-01: 0.02 to
+#   0.06 ms at best) the wait is too short to tell from none, and this one
+#   is said, not checked;
 # - a TPACKET_V3 ring's block timer fires every block timeout whether or
 #   not packets come: stream mode's twin, with its 1 ms timeout, wakes the
 #   machine about a thousand times a second while idle
@@ -29,8 +32,12 @@ clear=$(sed -n 's/.*clear_ms_per_mib=\([0-9.]*\).*/\1/p' <<<"$out")
 # the quickest of three setups still waited (a grace period is a few
 # jiffies; without one, setting up a 4 KiB ring takes microseconds)
 best=$(tr ',' '\n' <<<"$setup" | sort -n | head -n 1)
-awk -v b="$best" 'BEGIN {exit !(b >= 0.5)}' ||
-	fail "PACKET_RX_RING took $best ms at best: no grace period any more"
+if [ "$(cat /sys/kernel/rcu_expedited 2>/dev/null)" = 1 ]; then
+	echo "grace periods expedited here (rcu_expedited 1): PACKET_RX_RING took $best ms at best (not checked)"
+else
+	awk -v b="$best" 'BEGIN {exit !(b >= 0.5)}' ||
+		fail "PACKET_RX_RING took $best ms at best: no grace period any more"
+fi
 # a 1 ms block timer: about 1000 more timer interrupts a second (at most
 # HZ more, 100 to 1000, where the timer runs on jiffies); 60 is above the
 # noise of two quiet seconds
