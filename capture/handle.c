@@ -166,6 +166,8 @@ static int bad_expression(pcap_t *p, const char *expr, char *err)
 	return -EBADMSG;
 }
 
+/* Put the filter (expr, and "any"'s own) on p: 1, 0 when there is none to
+ * put, or a negative errno with err set. */
 static int set_filter(pcap_t *p, const char *device, const char *expr,
 		      char *err)
 {
@@ -204,17 +206,16 @@ static int set_filter(pcap_t *p, const char *device, const char *expr,
 			goto out;
 		}
 	}
-	if (pcap_setfilter(p, &prog) < 0)
-		ret = nscap_seterr(err, 0, "cannot set filter on %s: %s",
-				   device, pcap_geterr(p));
+	ret = pcap_setfilter(p, &prog) < 0
+		      ? nscap_seterr(err, 0, "cannot set filter on %s: %s",
+				     device, pcap_geterr(p))
+		      : 1;
 	pcap_freecode(&prog);
 out:
 	free(any);
 	return ret;
 }
 
-/* Create, activate, filter and make non-blocking one pcap_t: the handle
- * (bulk false) or its block-mode twin. Runs in the namespace thread. */
 /* Read (and so reset) the kernel counters of device's packet socket fd. */
 static int read_counters(const char *device, int fd, struct tpacket_stats *st,
 			 char *err)
@@ -228,30 +229,40 @@ static int read_counters(const char *device, int fd, struct tpacket_stats *st,
 	return 0;
 }
 
-/* p's capture begins now, its filter in place (struct nscap_ring_begin). */
-static int begin_capture(pcap_t *p, const char *device,
+/* p's capture begins now, its filter in place (struct nscap_ring_begin);
+ * opened_ns: just before it was activated. */
+static int begin_capture(pcap_t *p, const char *device, uint64_t opened_ns,
 			 struct nscap_ring_begin *b, char *err)
 {
-	/* the mark before the read: a packet stamped before it was counted
-	 * before the read, which takes it out of the counters */
+	/* a mark on each side of the read: a packet stamped before the first
+	 * was counted before the read, which takes it out of the counters
+	 * (the kernel counts a packet, then stamps it); one stamped between
+	 * the two may have been counted either side */
 	uint64_t mark = nscap_clock_ns(CLOCK_REALTIME);
 	struct tpacket_stats st;
 	int ret = read_counters(device, pcap_get_selectable_fd(p), &st, err);
 
 	if (ret)
 		return ret;
+	b->opened_ns = opened_ns;
 	b->before_ns = mark;
-	b->left = st.tp_packets; /* the dropped ones too */
+	b->after_ns = nscap_clock_ns(CLOCK_REALTIME);
+	/* those in the ring: the dropped ones are not */
+	b->left = st.tp_packets - st.tp_drops;
+	b->on = true;
 	return 0;
 }
 
-/* Open cfg's device: its twin (bulk) or its one ring. begin: where a
- * block-mode ring's capture begins, or NULL. */
+/* Create, activate, filter and make non-blocking one pcap_t: the handle's
+ * one ring or immediate ring (bulk false) or its block-mode twin; begin:
+ * where its capture begins, or NULL (an immediate ring beside a twin).
+ * Runs in the namespace thread. */
 static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 		     struct nscap_ring_begin *begin, pcap_t **out, char *err)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	size_t ring = bulk ? cfg->bulk_bytes : cfg->buffer_bytes;
+	uint64_t opened_ns;
 	pcap_t *p;
 	int status, ret;
 
@@ -276,7 +287,9 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	 * period (packet_set_ring calls synchronize_net, ring or no ring
 	 * running): a few jiffies, whatever the ring's size (pinned by
 	 * tests/integration/t_kernel_rings.sh; docs/BENCHMARKS.md, the floor
-	 * in the start-up workload). */
+	 * in the start-up workload), or some 0.02 to 0.25 ms where the
+	 * kernel expedites grace periods (/sys/kernel/rcu_expedited). */
+	opened_ns = nscap_clock_ns(CLOCK_REALTIME);
 	status = pcap_activate(p);
 	if (status < 0) {
 		const char *why = pcap_statustostr(status);
@@ -295,9 +308,13 @@ static int open_pcap(const struct nscap_handle_config *cfg, bool bulk,
 	}
 	ignore_loopback_out(p, cfg->device);
 	nscap_handle_cooked_v2(p);
+	/* without a filter, no window where packets are lost (struct
+	 * nscap_ring_begin): the capture begins as the ring is set up */
 	ret = set_filter(p, cfg->device, cfg->filter, err);
-	if (ret == 0 && begin)
-		ret = begin_capture(p, cfg->device, begin, err);
+	if (ret > 0)
+		ret = begin ? begin_capture(p, cfg->device, opened_ns, begin,
+					    err)
+			    : 0;
 	if (ret)
 		goto fail;
 	if (pcap_setnonblock(p, 1, pcap_err) < 0) {
@@ -662,9 +679,9 @@ static int discard_copies(struct nscap_handle *h, char *err)
 
 /*
  * Add what the twin's kernel counters show since they were last read (the
- * read resets them) to h's totals. Called from the main thread (SETTLE)
- * and, through nscap_handle_stats, from the namespace thread while the main
- * thread waits: never at once.
+ * read resets them) to h's totals. Called from the main thread (SETTLE,
+ * nscap_handle_stats_here) and, through nscap_handle_stats, from the
+ * namespace thread while the main thread waits: never at once.
  */
 static int twin_count(struct nscap_handle *h, char *err)
 {
@@ -994,13 +1011,10 @@ int nscap_handle_stats_here(struct nscap_handle *h, struct nscap_counts *st,
 {
 	struct stats_call c;
 
+	/* while its immediate ring opens (a posted call), the twin alone:
+	 * h->pcap is read once primed, which the main thread marks at the
+	 * open's reap */
 	memset(st, 0, sizeof(*st));
-	if (h->opening)
-		return tamed(nscap_seterr(err, EBUSY,
-					  "cannot read the counters of %s "
-					  "while its ring opens",
-					  h->device),
-			     err);
 	c.h = h;
 	c.st = st;
 	c.here = true;

@@ -74,7 +74,7 @@ static void on_packet(unsigned char *user, const struct pcap_pkthdr *hdr,
 
 	if (d->ret || d->full)
 		return;
-	if (d->begin->left &&
+	if (d->begin->on &&
 	    nscap_ring_before(d->begin, nscap_pkt_ns(hdr, d->h->nano)))
 		return;
 	d->seen++;

@@ -848,26 +848,16 @@ out:
 	return ret;
 }
 
-/* Handle h's counters where only its packets count (not the interface's
- * drops): read on the loop's thread, without waiting for the namespace
- * thread (nscap_handle_stats_here), but while h's immediate ring opens. */
-static int packet_counts(struct nscap_session *s, struct nscap_handle *h,
-			 struct nscap_counts *st, char *err)
-{
-	if (h->opening)
-		return nscap_handle_stats(s->tg[h->owner].ns, h, st, err);
-	return nscap_handle_stats_here(h, st, err);
-}
-
 /* The counters of handle h, to the file (pcapng) and, when it ends, the
- * totals; of an interface that is gone, its packets' (packet_counts).
+ * totals; of an interface that is gone, its sockets' alone, read on the
+ * loop's thread (nscap_handle_stats_here): its sysfs is gone too.
  * Returns the counters read, zeroed when they cannot be read. */
 static struct nscap_counts handle_counters(struct nscap_session *s,
 					   struct nscap_handle *h, bool gone)
 {
 	struct nscap_counts st = {0, 0, 0};
 	char err[NSCAP_ERRBUF];
-	int ret = gone ? packet_counts(s, h, &st, err)
+	int ret = gone ? nscap_handle_stats_here(h, &st, err)
 		       : nscap_handle_stats(s->tg[h->owner].ns, h, &st, err);
 
 	if (ret == 0) {
@@ -1424,9 +1414,12 @@ static int take_pending(struct nscap_session *s, size_t i, int64_t deadline,
 	if (at_stop && *at_stop) {
 		want = *at_stop - 1; /* 0: not counted yet */
 	} else {
-		if (packet_counts(s, h, &st, err))
+		/* the sockets' counters, without waiting for the namespace
+		 * thread (nscap_handle_stats_here); and the packets handed
+		 * over that they may not count */
+		if (nscap_handle_stats_here(h, &st, err))
 			return 0;
-		want = st.received - st.dropped;
+		want = st.received - st.dropped + nscap_handle_unsure(h);
 		if (at_stop)
 			*at_stop = want + 1;
 	}
@@ -2429,7 +2422,7 @@ static void print_now(struct nscap_session *s)
 	for (i = 0; i < s->nh; i++) {
 		struct nscap_counts st = {0, 0, 0};
 
-		if (packet_counts(s, s->h[i], &st, err))
+		if (nscap_handle_stats_here(s->h[i], &st, err))
 			continue;
 		recv += st.received;
 		dropped += st.dropped;
@@ -2546,9 +2539,7 @@ static bool must_flush(const struct nscap_session *s)
  * The kernel's counters and libpcap's wrap after 2^32 packets; nscap widens
  * them at each read (nscap_lib_counts_add, sock_read), which must come
  * before they wrap twice: once a minute, 2^32 would be 72 million packets a
- * second. Read on the loop's thread (packet_counts); a handle's ring being
- * opened (a posted job, milliseconds) would hold up the read: then at the
- * next wake-up.
+ * second. Read on the loop's thread (nscap_handle_stats_here).
  */
 #define COUNTS_EVERY_NS (60 * 1000000000ull)
 
@@ -2560,13 +2551,10 @@ static void keep_counts(struct nscap_session *s)
 
 	if (mono_ns() - s->last_counts < COUNTS_EVERY_NS)
 		return;
-	for (i = 0; i < s->nh; i++)
-		if (s->h[i]->opening)
-			return;
 	/* a read that fails leaves the totals as they were: the next, or
 	 * the one at the end, reads on from there */
 	for (i = 0; i < s->nh; i++)
-		(void)packet_counts(s, s->h[i], &st, err);
+		(void)nscap_handle_stats_here(s->h[i], &st, err);
 	s->last_counts = mono_ns();
 }
 

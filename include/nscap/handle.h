@@ -73,32 +73,47 @@ static inline void nscap_lib_counts_add(struct nscap_lib_counts *c,
 /*
  * Where a ring's capture begins (a twin's, or a handle's one ring; an
  * immediate ring beside a twin drops what it took before it joined the
- * twin's group: discard_copies in handle.c). libpcap's pcap_setfilter puts a
- * filter that takes nothing on the socket first (its "total filter", while
- * it drains the socket's queue), then the one asked for: a packet that
- * comes between the two is neither taken nor counted, while those before
- * are in the ring already. Under -i all with a filter, open threads busy
- * clearing ring pages held that window open for milliseconds, and a
- * 1,000/s flow lost one or two packets just after its first (a lab: 9 of 45
- * starts, none of 45 without a filter; t_many_ifaces' start-up). So a
- * ring's capture begins once its filter is in place: its kernel counters
- * are reset then, and of the packets stamped before (the kernel counts a
- * packet, then stamps it), at most as many as the reset took are left out
- * as they are read: the first packet stamped after ends that.
+ * twin's group: discard_copies in handle.c). libpcap's pcap_setfilter puts
+ * a filter that takes nothing on the socket first (its "total filter",
+ * while it drains the socket's queue), then the one asked for: a packet
+ * that comes between the two is neither taken nor counted, while those
+ * before are in the ring already. Under -i all with a filter, open threads
+ * busy clearing ring pages held that window open for milliseconds, and a
+ * 1,000/s flow lost one or two packets just after its first (a lab: 9 of
+ * 45 starts, none of 45 without a filter; t_many_ifaces' start-up). So
+ * where a filter was put, a ring's capture begins once it is in place: its
+ * kernel counters are read (and so reset) between two stamps, before_ns
+ * and after_ns. The kernel counts a packet, then stamps it: one stamped
+ * before before_ns (and after the ring was set up: a clock stepped back
+ * ends this) was counted before the reset and is left out as it is read,
+ * at most as many as the reset took; one stamped between the two marks
+ * may have been counted either side, and is kept as "unsure", which a
+ * wait for what the counters promise adds (take_pending in session.c:
+ * better wait than leave one behind). The first packet stamped after
+ * after_ns ends the check. A stamp taken before the kernel counts (where
+ * the host asks for receive stamps, one at the backlog) can leave out a
+ * packet counted after the reset: the wait for it then runs to its
+ * deadline.
  */
 struct nscap_ring_begin {
-	uint64_t before_ns; /* CLOCK_REALTIME */
-	uint64_t left;	    /* 0: none left out any more */
+	uint64_t opened_ns, before_ns, after_ns; /* CLOCK_REALTIME */
+	uint64_t left;				 /* at most this many more */
+	uint64_t unsure;			 /* kept, between the marks */
+	bool on;				 /* still checking */
 };
 
-/* Is a packet stamped ts_ns (nanoseconds) from before b's capture began? */
+/* Is a packet stamped ts_ns (nanoseconds) from before b's capture began,
+ * so left out? */
 static inline bool nscap_ring_before(struct nscap_ring_begin *b, uint64_t ts_ns)
 {
-	if (ts_ns < b->before_ns) {
+	if (ts_ns >= b->opened_ns && ts_ns < b->before_ns && b->left) {
 		b->left--;
 		return true;
 	}
-	b->left = 0;
+	if (ts_ns >= b->before_ns && ts_ns < b->after_ns)
+		b->unsure++;
+	else
+		b->on = false;
 	return false;
 }
 
@@ -136,7 +151,7 @@ struct nscap_handle {
 	uint64_t twin_early;	/* accepted before the twin was ready */
 	uint64_t twin_since_ns; /* then (CLOCK_REALTIME): taken counts after */
 	/* where the rings' captures begin: bulk's, and pcap's without a
-	 * twin */
+	 * twin (nscap_handle_unsure) */
 	struct nscap_ring_begin begin, bulk_begin;
 	/* libpcap's counters, widened: of pcap and of bulk (the twin's share
 	 * of these goes into twin_accepted and twin_dropped at each read) */
@@ -243,8 +258,8 @@ int nscap_handle_stats(struct nscap_ns *ns, struct nscap_handle *h,
  * drops as 0 there). The namespace thread may be busy for a while: under
  * -i all with eight pairs made and deleted every 0.1 s, the read loop
  * waited up to 95 ms for it at each interface that went, and a light flow
- * on another lost packets. -EBUSY while h's immediate ring is being opened
- * (nscap_handle_open_post: reap it first).
+ * on another lost packets. Also while h's immediate ring is being opened
+ * (nscap_handle_open_post): the twin's then.
  */
 int nscap_handle_stats_here(struct nscap_handle *h, struct nscap_counts *st,
 			    char *err);
@@ -344,6 +359,13 @@ bool nscap_handle_twin_empty(struct nscap_handle *h);
 /* Which of h's rings holds the older packets, to be read first: the
  * twin, except in LIGHT (see nscap_gear_next). */
 bool nscap_handle_twin_first(const struct nscap_handle *h);
+
+/* Packets h's rings handed over that their counters may not count (struct
+ * nscap_ring_begin): a wait for what the counters promise adds them. */
+static inline uint64_t nscap_handle_unsure(const struct nscap_handle *h)
+{
+	return h->begin.unsure + h->bulk_begin.unsure;
+}
 
 /* A packet's time stamp as libpcap gave it, in nanoseconds since the epoch
  * (nano: the handle's precision). */

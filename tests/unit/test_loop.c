@@ -193,54 +193,80 @@ static void test_merge(void **state)
 	assert_memory_equal(o.us, want, 5 * sizeof(want[0]));
 }
 
+/* A ring's capture begun (struct nscap_ring_begin): set up at 50 us, its
+ * counters reset between 150 and 160 us, having taken left packets. */
+static void begun(struct nscap_ring_begin *b, uint64_t left)
+{
+	b->opened_ns = (1000000ull + 50) * 1000;
+	b->before_ns = (1000000ull + 150) * 1000;
+	b->after_ns = (1000000ull + 160) * 1000;
+	b->left = left;
+	b->unsure = 0;
+	b->on = true;
+}
+
+/* Read stamps (us) from a ring begun with left: what is handed over. */
+static int read_begun(const unsigned *us, size_t n, uint64_t left,
+		      uint64_t count, bool bulk, struct order *o,
+		      struct nscap_handle *h)
+{
+	struct nscap_sink sink = {note, o};
+	char err[256];
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	memset(o, 0, sizeof(*o));
+	if (bulk) {
+		h->bulk = savefile(us, n);
+		begun(&h->bulk_begin, left);
+	} else {
+		h->pcap = savefile(us, n);
+		begun(&h->begin, left);
+	}
+	ret = nscap_loop_dispatch(h, bulk, &sink, 64, count, err);
+	pcap_close(bulk ? h->bulk : h->pcap);
+	return ret;
+}
+
 /*
- * A ring whose capture began at 150 us, the reset having taken four
- * packets: those stamped before are left out as read, at most four; the
- * first one after ends that. -c counts only what is handed over.
+ * Those stamped before the counters' reset are left out as read, at most
+ * as many as it took; those between the two marks are kept and counted as
+ * unsure; the first one after ends the check, as does one stamped before
+ * the ring was set up (a clock stepped back). -c counts only what is
+ * handed over.
  */
 static void test_begin(void **state)
 {
 	static const unsigned ring[] = {100, 101, 102, 200, 120, 201};
-	static const unsigned want[] = {200, 120, 201};
+	static const unsigned after[] = {200, 120, 201};
+	static const unsigned marks[] = {100, 155, 158, 170, 101};
+	static const unsigned stepped[] = {40, 100, 200};
 	struct nscap_handle h;
 	struct order o;
-	struct nscap_sink sink = {note, &o};
-	char err[256];
 
 	(void)state;
-	memset(&h, 0, sizeof(h));
-	memset(&o, 0, sizeof(o));
-	h.pcap = savefile(ring, 6);
-	h.begin.before_ns = (1000000ull + 150) * 1000;
-	h.begin.left = 4;
-	assert_int_equal(nscap_loop_dispatch(&h, false, &sink, 64, 2, err), 2);
+	assert_int_equal(read_begun(ring, 6, 4, 2, false, &o, &h), 2);
 	assert_int_equal(o.n, 2);
-	assert_memory_equal(o.us, want, 2 * sizeof(want[0]));
+	assert_memory_equal(o.us, after, 2 * sizeof(after[0]));
 	assert_int_equal(h.captured, 2);
 	/* 120, after 200: stamped before, but the first after ended it */
-	assert_int_equal(h.begin.left, 0);
-	pcap_close(h.pcap);
-
+	assert_false(h.begin.on);
+	assert_int_equal(nscap_handle_unsure(&h), 0);
+	/* the twin's own, all of it */
+	assert_int_equal(read_begun(ring, 6, 9, 9, true, &o, &h), 3);
+	assert_memory_equal(o.us, after, sizeof(after));
+	assert_false(h.bulk_begin.on);
 	/* at most as many as the reset took: the third is handed over */
-	memset(&h, 0, sizeof(h));
-	memset(&o, 0, sizeof(o));
-	h.pcap = savefile(ring, 3);
-	h.begin.before_ns = (1000000ull + 150) * 1000;
-	h.begin.left = 2;
-	assert_int_equal(nscap_loop_dispatch(&h, false, &sink, 64, 9, err), 1);
+	assert_int_equal(read_begun(ring, 3, 2, 9, false, &o, &h), 1);
 	assert_int_equal(o.us[0], 102);
-	assert_int_equal(h.begin.left, 0);
-	pcap_close(h.pcap);
-
-	/* the twin's own, and all of it handed over */
-	memset(&h, 0, sizeof(h));
-	memset(&o, 0, sizeof(o));
-	h.bulk = savefile(ring, 6);
-	h.bulk_begin.before_ns = (1000000ull + 150) * 1000;
-	h.bulk_begin.left = 9;
-	assert_int_equal(nscap_loop_dispatch(&h, true, &sink, 64, 9, err), 3);
-	assert_memory_equal(o.us, want, sizeof(want));
-	pcap_close(h.bulk);
+	/* between the marks: kept, unsure */
+	assert_int_equal(read_begun(marks, 5, 9, 9, false, &o, &h), 4);
+	assert_int_equal(o.us[0], 155);
+	assert_int_equal(o.us[3], 101);
+	assert_int_equal(nscap_handle_unsure(&h), 2);
+	/* stamped before the ring was set up: the check ends there */
+	assert_int_equal(read_begun(stepped, 3, 9, 9, false, &o, &h), 3);
+	assert_false(h.begin.on);
 }
 
 int main(void)
