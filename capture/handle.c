@@ -966,11 +966,12 @@ static int stats_call_run(void *arg, char *err)
 	}
 	/* the twin's counters are nscap's own (twin_count): read them first,
 	 * so that libpcap's, read next for the interface's drops, only take
-	 * what came in between, which twin_count adds too */
+	 * what came in between, which twin_count adds too; here, where the
+	 * drops are not read, twin_count's read is all there is */
 	ret = twin_count(h, err);
 	was = *b;
-	if (ret == 0)
-		ret = counts_read(h, c->here, h->bulk, &h->lib_bulk, err);
+	if (ret == 0 && !c->here)
+		ret = lib_read(h, h->bulk, &h->lib_bulk, err);
 	if (ret)
 		return ret;
 	/* libpcap's share: what its totals grew by in this read */

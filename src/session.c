@@ -1778,8 +1778,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 	 * twins are read meanwhile. With eight pairs made and deleted every
 	 * 0.1 s, a 2,000/s flow lost 1,345 to 2,114 of about 25,700 in seven
 	 * lab runs, 1,764 to 3,158 with the loop waiting; most of the rest
-	 * waits on the counters read as each interface ends (take_pending,
-	 * last_counts), which wait for the namespace thread, up to 95 ms */
+	 * waited on the counters read as each interface ended, up to 95 ms
+	 * for the namespace thread, which are now read on the loop's own
+	 * (nscap_handle_stats_here) */
 	brace(s, SIZE_MAX, SIZE_MAX);
 	if (list_reading(s, g->ns, &l, err)) {
 		fprintf(s->log, "nscap: %s\n", err);
