@@ -422,13 +422,20 @@ static int defer_record(struct nscap_ns *ns, struct mark *m)
 	return nscap_ns_defer_many(ns, record_each, &arg, 1);
 }
 
+/* A gate (a pipe's write end) opened after a while, by a thread of its
+ * own (open_gate). */
+struct gate_opener {
+	int fd;
+	useconds_t after;
+};
+
 static void *open_gate(void *arg)
 {
-	int fd = *(int *)arg;
+	const struct gate_opener *g = arg;
 
-	usleep(200000);
-	if (write(fd, "x", 1) < 0) {
-		/* the test fails on the order it reads */
+	usleep(g->after);
+	if (write(g->fd, "x", 1) < 0) {
+		/* the test fails on what it reads or times */
 	}
 	return NULL;
 }
@@ -461,6 +468,7 @@ static void test_deferred(void **state)
 	pthread_t opener;
 	int gate[2];
 	struct nscap_ns *ns = start_gated(&o, gate);
+	struct gate_opener g = {gate[1], 200000};
 	size_t i;
 
 	(void)state;
@@ -468,7 +476,7 @@ static void test_deferred(void **state)
 	 * called; 3 runs at once, before 1 ends */
 	assert_int_equal(defer_record(ns, &m1), 0);
 	assert_int_equal(defer_record(ns, &m2), 0);
-	assert_int_equal(pthread_create(&opener, NULL, open_gate, &gate[1]), 0);
+	assert_int_equal(pthread_create(&opener, NULL, open_gate, &g), 0);
 	assert_int_equal(nscap_ns_call(ns, record, &m3, err), 0);
 	assert_int_equal(defer_record(ns, &m4), 0);
 	nscap_ns_stop(ns); /* runs 2 and 4 first */
@@ -608,17 +616,6 @@ static int held(void *arg, char *err)
 	return read(*(int *)arg, &c, 1) == 1 ? 0 : -EIO;
 }
 
-static void *open_gate_late(void *arg)
-{
-	int fd = *(int *)arg;
-
-	usleep(1000000);
-	if (write(fd, "x", 1) < 0) {
-		/* the test fails on the time it measures */
-	}
-	return NULL;
-}
-
 /* received >= want within 2 s (the kernel counts a datagram as eth0 sends
  * it, once ARP has found the peer), read on this thread. */
 static struct nscap_counts counts_reaching(struct nscap_handle *h,
@@ -658,6 +655,7 @@ static void test_counts_here(void **state)
 		struct nscap_handle_batch b = {&job, 1, false, ""};
 		struct nscap_counts here, there;
 		struct nscap_ns *ns = NULL;
+		struct gate_opener g = {-1, 1000000};
 		pthread_t opener;
 		uint64_t t0, took;
 
@@ -687,9 +685,9 @@ static void test_counts_here(void **state)
 		/* the namespace thread held for 1 s: the read does not wait */
 		assert_int_equal(pipe(gate), 0);
 		assert_int_equal(nscap_ns_post(ns, held, &gate[0], perr), 0);
-		assert_int_equal(
-			pthread_create(&opener, NULL, open_gate_late, &gate[1]),
-			0);
+		g.fd = gate[1];
+		assert_int_equal(pthread_create(&opener, NULL, open_gate, &g),
+				 0);
 		t0 = nscap_clock_ns(CLOCK_MONOTONIC);
 		assert_int_equal(nscap_handle_stats_here(job.h, &here, err), 0);
 		took = nscap_clock_ns(CLOCK_MONOTONIC) - t0;
