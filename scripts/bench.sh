@@ -472,9 +472,6 @@ run_write() {
 }
 
 # --- one capture run -----------------------------------------------------------
-# run_one WORKLOAD CONTENDER MODE COUNT PAYLOAD RATE REP
-# MODE: file, stream (drained by bench_latency), tshark (into tshark -i -
-# -q), latency (bench_latency -L), none (no capturer: the baseline).
 # block_settle WHO: how long after the traffic its file-mode capturer has
 # handed over its last block (its block timeout, and some); the time the
 # benchmark spends waiting is most of a file workload's
@@ -482,6 +479,9 @@ block_settle() {
 	[[ $1 == tcpdump ]] && echo "$BLOCK_SETTLE" || echo "$SHORT_SETTLE"
 }
 
+# run_one WORKLOAD CONTENDER MODE COUNT PAYLOAD RATE REP
+# MODE: file, stream (drained by bench_latency), tshark (into tshark -i -
+# -q), latency (bench_latency -L), none (no capturer: the baseline).
 run_one() {
 	local wl=$1 who=$2 mode=$3 count=$4 payload=$5 rate=$6 rep=$7
 	local r="$WORK/$wl.$who.$rep" out settle pid=null ok=true note=""
@@ -821,7 +821,6 @@ scale_run() {
 	# and bench_run's figures (as kv: the first of each), summed in one
 	# pass: a few processes each for fifty took 12 s where starting a
 	# process costs 7 ms (the machines of 2026-12-01)
-	files=()
 	for ((k = 0; k < procs; k++)); do
 		r="$WORK/scale.$who.$rep.$k"
 		[[ -e $r.err ]] && files+=("$r.err")
