@@ -121,7 +121,7 @@ void nscap_options_usage(FILE *fp)
 	      "promiscuous mode\n"
 	      "  -B, --buffer-size KiB     kernel ring per handle (default: "
 	      "a 16 MiB budget\n"
-	      "                            shared out: 1 to 8 MiB a block "
+	      "                            shared out: 1 to 16 MiB a block "
 	      "ring,\n"
 	      "                            256 KiB to 2 MiB asked for an "
 	      "immediate one,\n"

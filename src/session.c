@@ -60,8 +60,8 @@
 
 /* block timeout in file mode: how long light traffic may wait in a block.
  * tcpdump waits 1000 ms; a quarter of that makes -c, a stop and the order
- * across interfaces four times as prompt, and a lone handle's 32 blocks of
- * 256 KiB (libpcap's block size) still wait 8 s for the loop at light
+ * across interfaces four times as prompt, and a lone handle's 64 blocks of
+ * 256 KiB (libpcap's block size) still wait 16 s for the loop at light
  * rates (at high rates blocks fill long before their timeout) */
 #define FILE_MODE_TIMEOUT_MS 250
 /* at most this many packets from one handle per wake-up (about 1 ms of

@@ -31,8 +31,8 @@
  * chooses the twin for the next. The immediate ring's slots are few (one
  * per packet: 32 for 2 MiB, a 128 KiB block each, 4 MiB mapped, as
  * libpcap rounds up), 16 ms at 2,000 packets a second; the twin's blocks
- * (32 of 256 KiB in 8 MiB), each handed over at its timeout with what it
- * holds, last 32 timeouts (32 ms for one interface) however light the
+ * (64 of 256 KiB in 16 MiB), each handed over at its timeout with what it
+ * holds, last 64 timeouts (64 ms for one interface) however light the
  * traffic. A switch keeps the order: nscap empties the immediate ring
  * before it reads the twin. Packets that the capture filter drops are
  * counted too: nscap sets room by how many the program counts for each

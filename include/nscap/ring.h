@@ -11,16 +11,24 @@
 
 /* The ring memory of all handles together, unless -B says otherwise. */
 #define NSCAP_RING_BUDGET (16u << 20)
-/* One handle's ring, at most (a lone capture) and at least (many). Block
- * mode packs packets densely: 8 MiB take 200,000 packets of 1500 bytes
- * without a drop here, and a larger ring cost more CPU (it falls out of
- * the cache). In immediate mode every packet takes a slot of the snapshot
- * length, and a slot of 64 KiB takes a block of 128 KiB; that ring only
- * carries light traffic, while its block-mode twin (handle.h) gets the
- * block-mode share, so it is kept at libpcap's default (docs/BENCHMARKS.md).
- * Setting up a ring, whatever its size, is the larger part of nscap's
- * start-up (the kernel waits for an RCU grace period there). */
-#define NSCAP_RING_MAX (8u << 20)
+/*
+ * One handle's ring, at most (a lone capture) and at least (many). A lone
+ * block-mode ring (a file's, a stream's twin) takes the whole budget: on
+ * the machine of 2026-12-01 the capture CPU stopped now and then for longer
+ * than 8 MiB of 1500-byte packets last at 700,000 a second (about 8 ms);
+ * an 8 MiB ring lost packets in 7 of 24 captures of 200,000, 16 MiB in
+ * none, for 1 to 7 ns a packet more at 64 bytes (of 60 to 80;
+ * docs/BENCHMARKS.md, experiment 30; on the machine before, experiment 7
+ * had found no fewer drops). Setting up 8 MiB more took 0.4 ms more (the
+ * kernel zeroes a ring's pages then). In immediate mode every packet
+ * takes a slot of the snapshot length, and a slot of 64 KiB takes a block
+ * of 128 KiB; that ring only carries light traffic, while its block-mode
+ * twin (handle.h) gets the block-mode share, so it is kept at libpcap's
+ * default (docs/BENCHMARKS.md). Most of nscap's start-up is elsewhere:
+ * where RCU grace periods are not expedited, the kernel waits for one as
+ * it sets up a ring (t_kernel_rings.sh).
+ */
+#define NSCAP_RING_MAX NSCAP_RING_BUDGET
 #define NSCAP_RING_MAX_IMMEDIATE (2u << 20)
 /*
  * A block-mode ring has at least four blocks: libpcap's come in 256 KiB

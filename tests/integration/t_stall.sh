@@ -5,7 +5,7 @@
 # up 3 x 50 ms at 2,000 a second). The fanout program counts what nscap has
 # not read yet and moves the packets to the twin at 16 (fanout.h): nothing
 # is lost, and the stream keeps its order. Three tries: a machine busy
-# enough may hold nscap up longer than the twin lasts (32 blocks, each
+# enough may hold nscap up longer than the twin lasts (64 blocks, each
 # handed over after 1 ms); without the program's watch every try loses some
 # 20 to 60 packets a stall.
 . "$(dirname "$0")/lib.sh"

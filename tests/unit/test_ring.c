@@ -7,9 +7,10 @@
 
 #include "nscap/ring.h"
 
-/* -B wins; one handle gets the most; many share the budget, down to the
- * least: four of libpcap's 256 KiB blocks in block mode (fewer, and the
- * kernel drops packets from other CPUs as a block closes; ring.h). */
+/* -B wins; one handle gets the most (in block mode, the whole budget);
+ * many share the budget, down to the least: four of libpcap's 256 KiB
+ * blocks in block mode (fewer, and the kernel drops packets from other CPUs
+ * as a block closes; ring.h). */
 static void test_bytes(void **state)
 {
 	size_t n;
@@ -18,8 +19,8 @@ static void test_bytes(void **state)
 	assert_int_equal(nscap_ring_bytes(1, 4096, false), 4096u << 10);
 	assert_int_equal(nscap_ring_bytes(50, 64, true), 64u << 10);
 	assert_int_equal(nscap_ring_bytes(50, 512, false), 512u << 10);
-	assert_int_equal(nscap_ring_bytes(1, 0, false), 8u << 20);
-	assert_int_equal(nscap_ring_bytes(0, 0, false), 8u << 20);
+	assert_int_equal(nscap_ring_bytes(1, 0, false), 16u << 20);
+	assert_int_equal(nscap_ring_bytes(0, 0, false), 16u << 20);
 	assert_int_equal(nscap_ring_bytes(1, 0, true), 2u << 20);
 	assert_int_equal(nscap_ring_bytes(2, 0, false), 8u << 20);
 	assert_int_equal(nscap_ring_bytes(2, 0, true), 2u << 20);
