@@ -403,7 +403,8 @@ capture_cmd() {
 	dumpcap) CMD=(nsenter -n -t "$pid" dumpcap -q -i eth0 -P -w "$out" "$@") ;;
 	floor | floor-dump)
 		CMD=(nsenter -n -t "$pid" "$BFLOOR" -i eth0)
-		[[ $mode == stream ]] && CMD+=(-I)
+		# a file: nscap's lone block-mode ring (NSCAP_RING_MAX, 16 MiB)
+		if [[ $mode == stream ]]; then CMD+=(-I); else CMD+=(-B 16384); fi
 		[[ $who == floor-dump ]] && CMD+=(-D)
 		CMD+=(-w "$out" "$@")
 		;;

@@ -20,7 +20,8 @@
  * none, for 1 to 7 ns a packet more at 64 bytes (of 60 to 80;
  * docs/BENCHMARKS.md, experiment 30; on the machine before, experiment 7
  * had found no fewer drops). Setting up 8 MiB more took 0.4 ms more (the
- * kernel zeroes a ring's pages then). In immediate mode every packet
+ * kernel zeroes a ring's pages then; pages the host had taken back cost
+ * several times that, t_kernel_rings.sh). In immediate mode every packet
  * takes a slot of the snapshot length, and a slot of 64 KiB takes a block
  * of 128 KiB; that ring only carries light traffic, while its block-mode
  * twin (handle.h) gets the block-mode share, so it is kept at libpcap's
