@@ -460,6 +460,7 @@ json_str() { # a value safe in a JSON string (our own short strings)
 run_write() {
 	local wl=$1 count=$2 payload=$3 rep=$4 r="$WORK/$1.write.$4"
 	local line summary recs ok=false
+	warm "$count" "$payload"
 	line=$("${CAP_PIN[@]}" "$BFLOOR" -W "$count" -s $((payload + 42)) \
 		-w "$r.pcap" </dev/null 2>"$r.err")
 	summary=$("$BLAT" "$r.pcap" 2>/dev/null)
@@ -470,6 +471,21 @@ run_write() {
 		"$wl" "$rep" "$recs" "$(kv cpu_s "$line")" "$ok" \
 		"$(json_str "$(tail -n 1 "$r.err" 2>/dev/null)")" >>"$RAW"
 	log "$wl rep $rep: write alone: $recs records, CPU $(kv cpu_s "$line") s"
+}
+
+# warm COUNT PAYLOAD: write and remove as much as a capture of COUNT
+# packets of PAYLOAD bytes leaves, just before it. On a virtual machine whose
+# host takes free memory back (free page reporting, as on the machines of
+# 2026-12-01), the first write into memory that has been free a while is
+# about ten times slower: 3 GB into /dev/shm at 0.58 GB/s, then at 5.5 GB/s
+# right after. A capturer writing into such memory falls behind the traffic
+# and drops packets; without this, the first capturer of a workload, nscap,
+# run right after the baseline that writes nothing, paid for it
+# (docs/BENCHMARKS.md, experiment 31).
+warm() {
+	local mib=$((($1 * ($2 + 42 + 32) >> 20) + 1))
+	dd if=/dev/zero of="$WORK/warm" bs=1M count="$mib" status=none 2>/dev/null
+	rm -f "$WORK/warm"
 }
 
 # --- one capture run -----------------------------------------------------------
@@ -508,6 +524,7 @@ run_one() {
 	*) out=- settle=$STREAM_SETTLE ;;
 	esac
 	if [[ $mode == file ]]; then
+		warm "$count" "$payload"
 		capture_cmd "$who" file "$out" "$TPID"
 	else
 		capture_cmd "$who" stream - "$TPID"
