@@ -14,17 +14,16 @@
 /*
  * One handle's ring, at most (a lone capture: in block mode the whole
  * budget, so the bound is the budget's own) and at least (many). A lone
- * block-mode ring (a file's, a stream's twin) takes 16 MiB: on the
- * machine of 2026-12-01 the capture CPU seemed to stop now and then (it
- * shows no steal time) for longer than 8 MiB of 1500-byte packets last at
- * 700,000 a second (about 8 ms); an 8 MiB ring lost packets in 7 of 24
- * captures of 200,000, 16 MiB in none, for 1 to 7 ns a packet more at 64
- * bytes (of 59 to 79; docs/BENCHMARKS.md, experiment 30; on the machine
- * before, experiment 7 had found no fewer drops). A full run later lost
- * 1,976 once with 16 MiB, in a capture that took 0.158 s of CPU where
- * the five others took 0.103 to 0.132: the CPU ran slow there.
- * Setting up 8 MiB more took 0.4 ms more (the kernel zeroes a ring's
- * pages then), and some 30 ms where the host had taken the pages back
+ * block-mode ring (a file's, a stream's twin) takes 16 MiB. On the machine
+ * of 2026-12-01 a capture of 1500-byte packets at 700,000 a second fell
+ * behind now and then for longer than 8 MiB of them last (about 8 ms),
+ * more so while its file took memory that the host had taken back: 8 MiB
+ * lost packets in 7 of 24 captures, and in 4 of 8 with that memory warmed
+ * first; 16 MiB in none of the 32, for 1 to 7 ns a packet more at 64
+ * bytes (of 59 to 79; docs/BENCHMARKS.md, experiments 30 and 31; on the
+ * machine before, experiment 7 had found no fewer drops). Setting up 8 MiB
+ * more took 0.4 ms more (the kernel zeroes a ring's pages then), and some
+ * 30 ms where the host had taken the pages back
  * (3.4 to 4.6 ms a MiB, t_kernel_rings.sh). In immediate mode every packet
  * takes a slot of the snapshot length, and a slot of 64 KiB takes a block
  * of 128 KiB; that ring only carries light traffic, while its block-mode
