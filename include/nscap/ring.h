@@ -23,14 +23,14 @@
  * bytes (of 59 to 79; docs/BENCHMARKS.md, experiments 30 and 31; on the
  * machine before, experiment 7 had found no fewer drops). Setting up 8 MiB
  * more took 0.4 ms more (the kernel zeroes a ring's pages then), and some
- * 30 ms where the host had taken the pages back
- * (3.4 to 4.6 ms a MiB, t_kernel_rings.sh). In immediate mode every packet
- * takes a slot of the snapshot length, and a slot of 64 KiB takes a block
- * of 128 KiB; that ring only carries light traffic, while its block-mode
- * twin (handle.h) gets the block-mode share, so it is kept at libpcap's
- * default (docs/BENCHMARKS.md). Most of nscap's start-up is elsewhere:
- * where RCU grace periods are not expedited, the kernel waits for one as
- * it sets up a ring (t_kernel_rings.sh).
+ * 30 ms where the host had taken the pages back (3.4 to 4.6 ms a MiB,
+ * t_kernel_rings.sh).
+ * In immediate mode every packet takes a slot of the snapshot length, and
+ * a slot of 64 KiB takes a block of 128 KiB; that ring only carries light
+ * traffic, while its block-mode twin (handle.h) gets the block-mode share,
+ * so it is kept at libpcap's default (docs/BENCHMARKS.md). Most of nscap's
+ * start-up is elsewhere: where RCU grace periods are not expedited, the
+ * kernel waits for one as it sets up a ring (t_kernel_rings.sh).
  */
 #define NSCAP_RING_MAX NSCAP_RING_BUDGET
 #define NSCAP_RING_MAX_IMMEDIATE (2u << 20)
