@@ -683,14 +683,14 @@ static int open_by_cli(const char *what, bool by_id, const char *const *clis,
 	return ret ? ret : 1;
 }
 
-/* "podman, docker, nerdctl, crictl" */
-static void cli_list(char *buf, size_t len)
+/* "podman, docker, nerdctl, crictl": the CLIs of clis (NULL-terminated) */
+static void cli_list(const char *const *clis, char *buf, size_t len)
 {
 	const char *const *c;
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (c = nscap_runtime_clis; *c && used < len; c++)
+	for (c = clis; c && *c && used < len; c++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 					 used ? ", " : "", *c);
 }
@@ -756,7 +756,7 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 	if (ret == -ENOENT) {
 		char all[64];
 
-		cli_list(all, sizeof(all));
+		cli_list(nscap_runtime_clis, all, sizeof(all));
 		nscap_seterr(err, 0,
 			     "no container runtime CLI found (%s) to look up "
 			     "container '%s'",
@@ -781,6 +781,29 @@ static int open_name(const char *name, struct nscap_target *t, char *err)
 		return ret;
 	snprintf(t->container_name, sizeof(t->container_name), "%s", name);
 	return 0;
+}
+
+/* RUNTIME://ID found none of that runtime's: where a process of another
+ * runtime's container has the ID in its cgroup path, say how to take it
+ * (a podman container asked for as docker://). */
+static void other_runtime_hint(const char *id, const char *runtime, char *err)
+{
+	struct nscap_cgroup_proc *v = NULL;
+	size_t n = 0;
+	char ignored[NSCAP_ERRBUF];
+
+	if (nscap_cgroup_scan(PROC, id, &v, &n, ignored) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (v[i].runtime[0] &&
+			    strcmp(v[i].runtime, runtime) != 0) {
+				nscap_err_add(err,
+					      "; a %s container's ID starts "
+					      "with %s: take it with %s://%s",
+					      v[i].runtime, id, v[i].runtime,
+					      id);
+				break;
+			}
+	free(v);
 }
 
 static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
@@ -829,11 +852,22 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 			     spec->arg, tried);
 		if (spec->maybe_name)
 			similar_names_hint(spec->arg, err);
+	} else if (spec->runtime) {
+		/* processes of other runtimes' containers may have it */
+		cli_list(nscap_runtime_clis_for(spec->runtime), tried,
+			 sizeof(tried));
+		nscap_seterr(err, 0,
+			     "no running %s container with ID '%s' (none "
+			     "in the cgroups of every process; %s: not "
+			     "installed)",
+			     spec->runtime, spec->arg, tried);
 	} else
 		nscap_seterr(err, 0,
 			     "no running container with ID %s'%s' (no "
 			     "process has it in its cgroup path)",
 			     spec->maybe_name ? "prefix " : "", spec->arg);
+	if (spec->runtime)
+		other_runtime_hint(spec->arg, spec->runtime, err);
 	return -ENOENT;
 }
 
@@ -905,6 +939,11 @@ int nscap_target_resolve(const char *s, struct nscap_target *t, char *err)
 
 	ret = nscap_target_parse(s, &spec, err);
 	if (ret) {
+		/* all digits that no PID can be (0, or past INT_MAX: a
+		 * 12-digit short ID): a container's ID may still start with
+		 * them, as for a PID that no process has */
+		if (s && *s && span(s, is_digit) == strlen(s))
+			pid_or_id_hint(s, err);
 		reset(t, s);
 		return ret;
 	}

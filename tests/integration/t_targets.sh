@@ -120,8 +120,9 @@ r=$(hex64)
 # id2 shares id1's first 4 digits and differs at the 5th
 [ "${id1:4:1}" = 0 ] && x=1 || x=0
 id2=${id1:0:4}$x${r:5}
-# id3 begins with digits, more than pid_max can be: a bare number is a PID
-id3=98765432${r:8}
+# id3 begins with digits, more than pid_max can be: a bare number is a PID;
+# its first twelve (a short ID) more than any PID can be
+id3=987654321098${r:12}
 if [ ! -d "$CG/docker" ]; then
 	mkdir "$CG/docker" || fail "cannot make $CG/docker"
 	CG_MADE_DOCKER=1
@@ -186,7 +187,7 @@ refused "netns:$LAB_ID-missing" "no network namespace named '$LAB_ID-missing'"
 refused "docker://${id1:0:3}" "invalid target"
 # a runtime that is not the container's: not that container (it once was,
 # labelled with the wrong runtime)
-refused "podman://${id1:0:12}" "no running container with ID '${id1:0:12}'|no container runtime CLI found"
+refused "podman://${id1:0:12}" "no running (podman )?container with ID '${id1:0:12}'.*; a docker container's ID starts with ${id1:0:12}: take it with docker://${id1:0:12}$"
 # a container whose processes are gone: no other process's namespace
 for p in "${CT_LAST[@]}"; do
 	kill -9 "$p"
@@ -199,6 +200,12 @@ c3=${CT_LAST[0]}
 refused 98765432 "^nscap: cannot find process 98765432: No such process; a container's ID starts with 98765432: take it with docker://98765432$"
 resolves docker://98765432 id "$ino_ct" "${CT_LAST[0]}"
 refused "pid:98765432" "^nscap: cannot find process 98765432: No such process$"
+# past INT_MAX no PID at all, and the same hint (there was none)
+refused 987654321098 "^nscap: invalid target '987654321098': not a valid process ID; a container's ID starts with 987654321098: take it with docker://987654321098$"
+refused "pid:987654321098" "^nscap: invalid target 'pid:987654321098': not a valid process ID$"
+# another runtime's: said how to take it, whether a containerd CLI was
+# there to ask or not
+refused "containerd://987654321098" "^nscap: no running (containerd )?container with ID '987654321098' .*; a docker container's ID starts with 987654321098: take it with docker://987654321098$"
 
 # --- nscap -L, through the same module --------------------------------------
 probe -L || fail "resolve_probe -L: $(cat "$LAB_DIR/p.err")"
