@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -56,6 +57,40 @@ static int cmp_rows(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
+/*
+ * The namespace file of process pid (its directory under proc) into path
+ * (len bytes), and its stat into *st: its main thread's, or where that
+ * ended while other threads run (pthread_exit: the leader's links are
+ * gone, the process is not), the first live thread's, as -t PID enters it.
+ * False when it exited, or is not ours to see.
+ */
+static bool proc_netns(const char *proc, const char *pid, char *path,
+		       size_t len, struct stat *st)
+{
+	char task[PATH_MAX];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, len, "%s/%s/ns/net", proc, pid);
+	if (stat(path, st) == 0)
+		return true;
+	if (errno != ENOENT)
+		return false;
+	snprintf(task, sizeof(task), "%s/%s/task", proc, pid);
+	d = opendir(task);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)))
+		if (nscap_all_digits(de->d_name) &&
+		    strcmp(de->d_name, pid) != 0 &&
+		    (size_t)snprintf(path, len, "%s/%s/ns/net", task,
+				     de->d_name) < len)
+			found = stat(path, st) == 0;
+	closedir(d);
+	return found;
+}
+
 /* Every process's namespace inode: one stat per process. */
 static int scan_procs(const char *proc, struct pid_ino **out, size_t *n,
 		      char *err)
@@ -69,13 +104,11 @@ static int scan_procs(const char *proc, struct pid_ino **out, size_t *n,
 	if (!d)
 		return nscap_seterr(err, errno, "cannot read %s", proc);
 	while ((de = readdir(d))) {
-		char path[300];
+		char path[PATH_MAX];
 		struct stat st;
 
-		if (!nscap_all_digits(de->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/ns/net", proc, de->d_name);
-		if (stat(path, &st) < 0)
+		if (!nscap_all_digits(de->d_name) ||
+		    !proc_netns(proc, de->d_name, path, sizeof(path), &st))
 			continue; /* exited, or not ours to see */
 		if (nv == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
@@ -396,15 +429,16 @@ static int list_ifs(void *arg, char *err)
 /* An fd of row r's namespace, checked to be that inode; or -1. */
 static int open_row(const struct nscap_nsrow *r)
 {
-	char path[600];
+	char path[PATH_MAX], pid[16];
 	struct stat st;
 	int fd;
 
+	snprintf(pid, sizeof(pid), "%d", (int)r->pid);
 	if (r->nnetns_names)
 		snprintf(path, sizeof(path), NETNS_DIR "/%s",
 			 r->netns_names[0]);
-	else
-		snprintf(path, sizeof(path), PROC "/%d/ns/net", (int)r->pid);
+	else if (!proc_netns(PROC, pid, path, sizeof(path), &st))
+		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;

@@ -208,7 +208,25 @@ refused "pid:987654321098" "^nscap: invalid target 'pid:987654321098': not a val
 refused "containerd://987654321098" "^nscap: no running (containerd )?container with ID '987654321098' .*; a docker container's ID starts with 987654321098: take it with docker://987654321098$"
 
 # --- nscap -L, through the same module --------------------------------------
+# a process whose main thread ended (pthread_exit) while another runs, in a
+# namespace of its own with no name: listed by its live thread, and its
+# interfaces through it (it was left out; listed, its interfaces were "?")
+lab_bg unshare -n python3 -c 'import ctypes, threading, time
+threading.Thread(target=time.sleep, args=(600,)).start()
+ctypes.CDLL(None).pthread_exit(None)'
+pe=$BG_PID
+leader_gone() {
+	[ "$(cut -d ' ' -f 3 "/proc/$pe/stat" 2>/dev/null)" = Z ] &&
+		[ "$(ls "/proc/$pe/task" 2>/dev/null | wc -l)" -eq 2 ]
+}
+wait_for 10 leader_gone || fail "process $pe: its main thread did not end alone"
+pe_tid=$(ls "/proc/$pe/task" | grep -vx "$pe")
+ino_pe=$(netns_inode "/proc/$pe/task/$pe_tid/ns/net")
 probe -L || fail "resolve_probe -L: $(cat "$LAB_DIR/p.err")"
+row=$(awk -v i="$ino_pe" '$1 == i' "$LAB_DIR/p.out")
+read -ra f <<<"$row"
+[ "${f[1]:-}" = "$pe" ] && [ "${f[2]}" = python3 ] && [ "${f[6]}" = lo ] ||
+	fail "-L row of process $pe, whose main thread ended: '$row'"
 head -n 1 "$LAB_DIR/p.out" | grep -Eq '^NETNS +PID +COMMAND +CONTAINER +NAME +NETNS-NAME +INTERFACES$' ||
 	fail "-L header: $(head -n 1 "$LAB_DIR/p.out")"
 row=$(awk -v i="$ino_ct" '$1 == i' "$LAB_DIR/p.out")

@@ -490,9 +490,21 @@ static void test_scan_fake_proc(void **state)
 	snprintf(netns, sizeof(netns), "%s/netns", dir);
 	assert_int_equal(mkdir(netns, 0755), 0);
 	put(netns, "stale", ""); /* a name whose mount is gone */
+	/* 20's main thread ended (pthread_exit), 21 runs on in a namespace
+	 * of its own: listed by its thread, as -t 20 enters it */
+	mkdirs(dir, "20");
+	snprintf(a, sizeof(a), "%s/20/task", dir);
+	assert_int_equal(mkdir(a, 0755), 0);
+	mkdirs(dir, "20/task/20");
+	mkdirs(dir, "20/task/21");
+	put(dir, "20/task/21/ns/net", "");
+	put(dir, "20/comm", "pexit\n");
 
 	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.rows[2].pid, 20);
+	assert_int_equal(l.rows[2].nprocs, 1);
+	assert_string_equal(l.rows[2].comm, "pexit");
 	assert_int_equal(l.rows[0].pid, 1);
 	assert_int_equal(l.rows[0].inode, (unsigned long)st1.st_ino);
 	assert_int_equal(l.rows[0].nprocs, 2);
@@ -519,7 +531,7 @@ static void test_scan_fake_proc(void **state)
 	/* a missing netns directory is no names; a missing proc an error */
 	snprintf(netns, sizeof(netns), "%s/none", dir);
 	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(l.n, 3);
 	nscap_nslist_free(&l);
 	assert_int_equal(nscap_nslist_scan("/nonexistent-proc", netns, &l, err),
 			 -ENOENT);
