@@ -263,10 +263,20 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 	l->rows = NULL;
 	l->n = 0;
 	/* the host's: PID 1's (nscap's own may be another, under
-	 * ip netns exec or in a pod that sees the host's PIDs) */
+	 * ip netns exec or in a pod that sees the host's PIDs); where root
+	 * may not read PID 1's (a sandbox's init), kthreadd's: kernel
+	 * threads live in the initial namespaces */
 	snprintf(path, sizeof(path), "%s/1/ns/net", proc);
-	if (stat(path, &st) == 0)
+	if (stat(path, &st) == 0) {
 		host = (unsigned long)st.st_ino;
+	} else {
+		char comm[32] = "";
+
+		nscap_target_read_comm(proc, 2, comm, sizeof(comm));
+		snprintf(path, sizeof(path), "%s/2/ns/net", proc);
+		if (strcmp(comm, "kthreadd") == 0 && stat(path, &st) == 0)
+			host = (unsigned long)st.st_ino;
+	}
 	ret = scan_procs(proc, &v, &nv, err);
 	if (ret)
 		return ret;

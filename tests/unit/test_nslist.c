@@ -540,6 +540,46 @@ static void test_scan_fake_proc(void **state)
 	rm_rf(dir);
 }
 
+/* Where PID 1's namespace cannot be read (a sandbox's init), the host's is
+ * kthreadd's: a --network host container's process there is not read. */
+static void test_scan_host_by_kthreadd(void **state)
+{
+	char dir[64], netns[128], a[256], b[256], err[NSCAP_ERRBUF];
+	struct nscap_nslist l = {NULL, 0};
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/nscap-unit-nsk.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	mkdirs(dir, "1"); /* no ns/net: not readable */
+	mkdirs(dir, "2");
+	mkdirs(dir, "30");
+	put(dir, "2/ns/net", "");
+	snprintf(a, sizeof(a), "%s/2/ns/net", dir);
+	snprintf(b, sizeof(b), "%s/30/ns/net", dir);
+	assert_int_equal(link(a, b), 0);
+	put(dir, "2/comm", "kthreadd\n");
+	put(dir, "30/cgroup", "12:pids:/docker/" ID_B "\n");
+	snprintf(netns, sizeof(netns), "%s/none", dir);
+
+	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.rows[0].pid, 2);
+	assert_int_equal(l.rows[0].nprocs, 2);
+	assert_int_equal(l.rows[0].nctrs, 0);
+	nscap_nslist_free(&l);
+
+	/* PID 2 that is not kthreadd (a PID namespace's): no host known,
+	 * every process read */
+	put(dir, "2/comm", "sh\n");
+	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.rows[0].nctrs, 1);
+	assert_string_equal(l.rows[0].ctrs[0].id, ID_B);
+	nscap_nslist_free(&l);
+
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_format_error),
 		cmocka_unit_test(test_set_names),
 		cmocka_unit_test(test_scan_fake_proc),
+		cmocka_unit_test(test_scan_host_by_kthreadd),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
