@@ -32,11 +32,13 @@
  *
  * Groups: the user's supplementary groups (getgrouplist(3), as initgroups
  * in tcpdump's -Z), so that a group-writable capture directory works as it
- * does for that user in a shell; under sudo, SUDO_GID is the primary one.
+ * does for that user in a shell; under sudo, SUDO_GID is the primary one,
+ * and the login group stays among them (as after newgrp(1)).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <pwd.h>
@@ -193,14 +195,18 @@ static int lookup(const char *name, uid_t uid, struct passwd *pw, char **buf)
 }
 
 /* c->groups: name's groups with gid, or just gid when name is NULL. */
+/* The groups of user name, as its login gives them (getgrouplist with its
+ * passwd group, login_gid), and c->gid among them: under sudo that is
+ * SUDO_GID, which after newgrp(1) is not the login group, and the shell
+ * keeps both. */
 static int load_groups(struct nscap_privdrop_cred *c, const char *name,
-		       char *err)
+		       gid_t login_gid, char *err)
 {
 	int n = 16;
 
 	for (;;) {
 		gid_t *g = realloc(c->groups, (size_t)n * sizeof(*g));
-		int m = n;
+		int m = n - 1; /* one slot kept for c->gid */
 
 		if (!g)
 			return nscap_seterr(err, ENOMEM,
@@ -212,7 +218,13 @@ static int load_groups(struct nscap_privdrop_cred *c, const char *name,
 			c->ngroups = 1;
 			return 0;
 		}
-		if (getgrouplist(name, c->gid, g, &m) >= 0) {
+		if (getgrouplist(name, login_gid, g, &m) >= 0) {
+			bool has = false;
+
+			for (int i = 0; i < m; i++)
+				has = has || g[i] == c->gid;
+			if (!has)
+				g[m++] = c->gid;
 			c->ngroups = (size_t)m;
 			return 0;
 		}
@@ -220,7 +232,7 @@ static int load_groups(struct nscap_privdrop_cred *c, const char *name,
 			return nscap_seterr(err, E2BIG,
 					    "cannot list the groups of user %s",
 					    c->name);
-		n = m > n && m <= MAX_GROUPS ? m : 2 * n;
+		n = m + 1 > n && m + 1 <= MAX_GROUPS ? m + 1 : 2 * n;
 	}
 }
 
@@ -285,7 +297,7 @@ int nscap_privdrop_resolve(const struct nscap_privdrop_plan *plan,
 		memset(c, 0, sizeof(*c));
 		return 0;
 	}
-	ret = load_groups(c, name, err);
+	ret = load_groups(c, name, name ? pw.pw_gid : c->gid, err);
 	free(buf);
 	if (ret)
 		nscap_privdrop_cred_free(c);
@@ -340,6 +352,22 @@ int nscap_privdrop_check_dir(const struct nscap_privdrop_cred *c,
 			    c->name, dir);
 }
 
+/* Is the directory that holds path set-group-ID? */
+static bool in_setgid_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return stat(dir, &st) == 0 && (st.st_mode & S_ISGID);
+}
+
 int nscap_privdrop_chown(int fd, const char *path,
 			 const struct nscap_privdrop_cred *c, char *err)
 {
@@ -351,7 +379,9 @@ int nscap_privdrop_chown(int fd, const char *path,
 		return nscap_seterr(err, errno, "cannot examine %s", path);
 	if (!S_ISREG(st.st_mode))
 		return 0;
-	if (fchown(fd, c->uid, c->gid) < 0)
+	/* in a set-group-ID directory the file took the directory's group,
+	 * as one the user makes there does: kept */
+	if (fchown(fd, c->uid, in_setgid_dir(path) ? (gid_t)-1 : c->gid) < 0)
 		return nscap_seterr(err, errno, "cannot give %s to user %s",
 				    path, c->name);
 	return 0;

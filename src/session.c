@@ -106,6 +106,9 @@ struct nscap_session {
 	size_t nh, caph;
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *w;
+	/* what drops privileges, for messages: "-Z", "set-user-ID", or "not
+	 * root" (capabilities of a user's process) */
+	const char *drop_by;
 	size_t ring_bytes;   /* kernel ring of each handle */
 	size_t bulk_bytes;   /* immediate mode: each block-mode twin's ring */
 	int bulk_timeout_ms; /* and its block timeout */
@@ -1053,21 +1056,17 @@ static int switch_file(struct nscap_session *s,
 
 	if (strcmp(path, s->path) == 0) {
 		/* -W 1: the ring's one file, replaced: removed and made again.
-		 * Whether the user may is asked first, so that a SIGHUP whose
-		 * file cannot be made goes on writing this one (it closed it,
-		 * and the capture ended) */
-		char dir[sizeof(s->path)];
-
-		dir_of(path, dir, sizeof(dir));
-		if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
-			return nscap_seterr(err, errno, "cannot replace %s",
+		 * Removed while still open, so that a SIGHUP whose file cannot
+		 * be made goes on writing this one (closed first, the capture
+		 * ended). The kernel decides: a writable directory was not
+		 * enough in a sticky one (/tmp), where a file root made or
+		 * truncated before the drop is not the user's to remove */
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nscap_seterr(err, errno, "cannot remove %s",
 					    path);
 		ret = close_file(s, err);
 		if (ret)
 			return ret;
-		if (unlink(path) < 0 && errno != ENOENT)
-			return nscap_seterr(err, errno, "cannot remove %s",
-					    path);
 		return open_file(s, path, err);
 	}
 	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
@@ -1813,8 +1812,9 @@ static void attach_new(struct nscap_session *s, size_t k)
 			note_failed(g, f);
 			fprintf(s->log,
 				"nscap: not capturing on %s: it appeared "
-				"after privileges were dropped (-Z)\n",
-				nscap_text_tame_copy(f->name, lb, sizeof(lb)));
+				"after privileges were dropped (%s)\n",
+				nscap_text_tame_copy(f->name, lb, sizeof(lb)),
+				s->drop_by);
 			continue;
 		}
 		pick[npick++] = f;
@@ -2831,9 +2831,14 @@ static int plan_drop(struct nscap_session *s, const char *first, char *err)
 					"attach new interfaces\n");
 		plan.kind = NSCAP_PRIVDROP_KEEP;
 	}
-	if (all && plan.kind == NSCAP_PRIVDROP_USER && !quiet(s))
-		fprintf(s->log, "nscap: -Z: interfaces that appear later "
-				"cannot be attached\n");
+	s->drop_by = plan.kind == NSCAP_PRIVDROP_USER	? "-Z"
+		     : plan.kind == NSCAP_PRIVDROP_REAL ? "set-user-ID"
+							: "not root";
+	if (all && plan.kind != NSCAP_PRIVDROP_KEEP && !quiet(s))
+		fprintf(s->log,
+			"nscap: %s: interfaces that appear later cannot be "
+			"attached\n",
+			s->drop_by);
 	ret = nscap_privdrop_resolve(&plan, &s->cred, err);
 	if (ret == 0 && s->cred.drop && nscap_rotate_multi(&s->o->rotate)) {
 		char dir[sizeof(s->path)];

@@ -92,8 +92,10 @@ int nscap_privdrop_check_dir(const struct nscap_privdrop_cred *c,
 
 /*
  * Give the file open at fd (named path, for messages) to c's user and
- * primary group, if it is a regular file; a FIFO or a device such as
- * /dev/null is left as it is. For a file this run created before the drop.
+ * primary group, if it is a regular file; in a set-group-ID directory the
+ * group is left as the directory gave it, as for a file the user makes
+ * there. A FIFO or a device such as /dev/null is left as it is. For a file
+ * this run created before the drop.
  * 0 or a negative errno with err set.
  */
 int nscap_privdrop_chown(int fd, const char *path,

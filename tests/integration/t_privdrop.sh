@@ -143,6 +143,27 @@ wait "$BG_PID" || fail "-Z -i all: exit $?: $(cat "$LAB_DIR/all.err")"
 [ "$(grep -c "not capturing on late0" "$LAB_DIR/all.err")" -eq 1 ] ||
 	fail "-Z -i all, late0 said $(grep -c "not capturing on late0" "$LAB_DIR/all.err") times: $(cat "$LAB_DIR/all.err")"
 
+# -W 1 in a sticky directory (/tmp), on a file of root's that the run
+# truncated before the drop: the user may not remove it, so a SIGHUP says
+# so and the capture goes on in it (the file was closed first, and the
+# capture ended with status 1)
+sticky="$LAB_DIR/sticky"
+mkdir "$sticky" && chmod 1777 "$sticky" && : >"$sticky/one.pcapng" || fail "sticky dir"
+lab_bg "$NSCAP" -t "$pid" -i eth0 -Z nobody -C 1 -W 1 -w "$sticky/one.pcapng" \
+	udp port 9999 2>"$LAB_DIR/st.err"
+wait_for 10 listening "$LAB_DIR/st.err" || fail "sticky: nscap did not start: $(cat "$LAB_DIR/st.err")"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 1000 -t 10 >/dev/null
+sleep 0.5
+kill -HUP "$BG_PID"
+said_st() { grep -q "^nscap: cannot remove $sticky/one.pcapng: Operation not permitted; still writing $sticky/one.pcapng$" "$LAB_DIR/st.err"; }
+wait_for 5 said_st || fail "sticky, SIGHUP: $(cat "$LAB_DIR/st.err")"
+ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 1000 -t 10 >/dev/null
+sleep 0.5
+kill -INT "$BG_PID"
+wait "$BG_PID" || fail "sticky: exit $?: $(cat "$LAB_DIR/st.err")"
+[ "$(pcap_count "$sticky/one.pcapng")" = 10 ] ||
+	fail "sticky: $(pcap_count "$sticky/one.pcapng") packets, expected 10"
+
 # installed set-user-ID root: back to the user who ran it, the first file
 # opened as that user too (opened as root, a file of root's that the user
 # named was overwritten), and -Z and --no-drop refused (they let the user
@@ -172,5 +193,19 @@ grep -q "^nscap: --no-drop is for root" "$LAB_DIR/s3.err" || fail "set-user-ID, 
 as_nobody -w "$dir/s4.pcapng" 2>"$LAB_DIR/s4.err"
 expect_status 0 $? "set-user-ID: $(cat "$LAB_DIR/s4.err")"
 [ "$(stat -c %U "$dir/s4.pcapng")" = nobody ] || fail "set-user-ID: $(ls -l "$dir/s4.pcapng")"
+# with -i all, as with -Z: said at the start, and of each late interface,
+# naming what dropped the privileges (it said "-Z", which was not given)
+lab_bg runuser -u nobody -- "$suid/nscap" -t "$pid" -i all -a duration:5 \
+	-w "$dir/s5.pcapng" 2>"$LAB_DIR/s5.err"
+wait_for 10 listening "$LAB_DIR/s5.err" || fail "set-user-ID -i all: $(cat "$LAB_DIR/s5.err")"
+grep -q "^nscap: set-user-ID: interfaces that appear later cannot be attached$" "$LAB_DIR/s5.err" ||
+	fail "set-user-ID -i all: no word at the start: $(cat "$LAB_DIR/s5.err")"
+ip -n "$a" link add late2 type veth peer name late3 || fail "cannot add a veth"
+ip -n "$a" link set late2 up
+ip -n "$a" link set late3 up
+said_s5() { grep -q "^nscap: not capturing on late3: it appeared after privileges were dropped (set-user-ID)$" "$LAB_DIR/s5.err"; }
+wait_for 5 said_s5 || fail "set-user-ID -i all, late3: $(cat "$LAB_DIR/s5.err")"
+kill -INT "$BG_PID"
+wait "$BG_PID" || fail "set-user-ID -i all: exit $?: $(cat "$LAB_DIR/s5.err")"
 
 pass

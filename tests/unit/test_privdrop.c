@@ -271,13 +271,15 @@ static void test_resolve_users(void **state)
 	assert_string_equal(c.name, "nobody");
 	nscap_privdrop_cred_free(&c);
 
-	/* sudo: SUDO_GID is the primary group, and among the groups */
+	/* sudo: SUDO_GID is the primary group, and among the groups; the
+	 * login group too (SUDO_GID is another after newgrp) */
 	plan.kind = NSCAP_PRIVDROP_SUDO;
 	plan.gid = 4242;
 	assert_int_equal(nscap_privdrop_resolve(&plan, &c, err), 0);
 	assert_int_equal(c.uid, NOBODY);
 	assert_int_equal(c.gid, 4242);
 	assert_true(has_group(&c, 4242));
+	assert_true(has_group(&c, NOBODY));
 	nscap_privdrop_cred_free(&c);
 
 	/* -Z root and -Z 0: nothing to drop to */
@@ -385,6 +387,24 @@ static void test_chown_regular_file_only(void **state)
 	assert_int_equal(st.st_gid, NOBODY);
 	close(fd);
 	assert_int_equal(unlink(path), 0);
+
+	/* in a set-group-ID directory the group it gave stays, as for a
+	 * file the user makes there */
+	snprintf(path, sizeof(path), "%s/sg", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	assert_int_equal(chown(path, 0, 4242), 0);
+	assert_int_equal(chmod(path, 02777), 0);
+	snprintf(path, sizeof(path), "%s/sg/file", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(nscap_privdrop_chown(fd, path, &c, err), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_uid, NOBODY);
+	assert_int_equal(st.st_gid, 4242);
+	close(fd);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/sg", dir);
+	assert_int_equal(rmdir(path), 0);
 
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0644), 0);
