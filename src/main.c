@@ -83,6 +83,13 @@ static void block_sigpipe(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* errno e (positive) says the reader of stdout went away: EPIPE, or
+ * ECONNRESET where stdout is a socket closed with data unread */
+static bool reader_gone(int e)
+{
+	return e == EPIPE || e == ECONNRESET;
+}
+
 /*
  * SIGINT and SIGTERM (stop), SIGHUP (a new file) and SIGUSR1 (print the
  * counters) set a flag; they stay blocked except while the loop waits in
@@ -185,7 +192,7 @@ static int run(const struct nscap_options *o)
 
 		status = NSCAP_EXIT_OK;
 		/* the reader went away (-D | head -n 0): a normal end */
-		if (ret && ret != -EPIPE) {
+		if (ret && !reader_gone(-ret)) {
 			fprintf(stderr, "nscap: %s\n", err);
 			status = NSCAP_EXIT_RUNTIME;
 		}
@@ -228,7 +235,8 @@ int main(int argc, char **argv)
 			printf("nscap %s\n%s\n", NSCAP_VERSION,
 			       pcap_lib_version());
 		status = NSCAP_EXIT_OK;
-		if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
+		if ((fflush(stdout) != 0 || ferror(stdout)) &&
+		    !reader_gone(errno)) {
 			fprintf(stderr, "nscap: cannot write the %s: %s\n",
 				o.help ? "help" : "version", strerror(errno));
 			status = NSCAP_EXIT_RUNTIME;
@@ -237,7 +245,7 @@ int main(int argc, char **argv)
 		int ret = nscap_nslist_print(stdout, o.json, err);
 
 		status = NSCAP_EXIT_OK;
-		if (ret && ret != -EPIPE) {
+		if (ret && !reader_gone(-ret)) {
 			fprintf(stderr, "nscap: %s%s\n", err,
 				ret == -EPERM ? " (nscap needs root)" : "");
 			status = NSCAP_EXIT_RUNTIME;

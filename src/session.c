@@ -2972,6 +2972,10 @@ int nscap_session_capture(struct nscap_session *s, struct nscap_signals *sig,
 		return s->usage ? NSCAP_EXIT_USAGE : NSCAP_EXIT_RUNTIME;
 	}
 	spare_cpu(s);
+	/* -a duration counts from here, not from a wait for a FIFO's reader
+	 * (-C and -G, which name files from start, take no FIFO) */
+	if (!nscap_rotate_multi(&o->rotate))
+		start = now_ns();
 	nscap_rotate_begin(&s->rs, start, s->ops->size(s->w));
 	s->rs.close_bytes = s->ops->trailer_size(s->w);
 	if (o->verbose)

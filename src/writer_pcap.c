@@ -229,6 +229,7 @@ static void keep_written(struct nscap_writer *w)
  * set. */
 static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 {
+	e = nscap_writer_write_errno(e);
 	keep_written(w);
 	w->lost += w->queued_pkts + extra;
 	w->queued = 0;

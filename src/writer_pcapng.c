@@ -338,6 +338,7 @@ static int cut_back(struct nscap_writer *w)
  * ones in hand lost, its IDBs to be queued again. Returns -e, err set. */
 static int fault(struct nscap_writer *w, int e, uint64_t extra, char *err)
 {
+	e = nscap_writer_write_errno(e);
 	w->lost += w->queued_pkts + extra;
 	w->queued_pkts = 0;
 	w->len = 0;

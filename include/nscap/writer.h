@@ -126,6 +126,16 @@ static inline bool nscap_writer_disk_fault(int e)
 	return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO;
 }
 
+/*
+ * The errno of a failed write (positive) as the writers report it: a socket
+ * whose reader closed with data unread says ECONNRESET where a pipe says
+ * EPIPE, and the reader went away all the same (a normal end).
+ */
+static inline int nscap_writer_write_errno(int e)
+{
+	return e == ECONNRESET ? EPIPE : e;
+}
+
 /* pcap, through libpcap's own dump functions with every write checked. */
 extern const struct nscap_writer_ops nscap_writer_pcap;
 /* pcapng, our own: any link types per file, names and statistics kept. */

@@ -31,6 +31,35 @@ timeout 10 bash -c '"$0" -t "$1" -q -w - udp 2>"$2"; echo $? >"$3"' \
 [ -s "$LAB_DIR/busy.rc" ] || fail "busy: nscap still running after 10 s"
 [ "$(cat "$LAB_DIR/busy.rc")" = 0 ] || fail "busy: exit $(cat "$LAB_DIR/busy.rc")"
 [ ! -s "$LAB_DIR/busy.err" ] || fail "busy: stderr: $(cat "$LAB_DIR/busy.err")"
+# stdout a socket whose reader closes with data unread: the write says
+# ECONNRESET, not EPIPE, and the reader went away all the same (it ended
+# with status 1 and "Connection reset by peer" three times), both formats
+for f in pcapng pcap; do
+	lab_bg send "$b" 198.51.100.1 9995 4000 2000
+	python3 - "$NSCAP" "$pid" "$f" "$LAB_DIR/sock.err" >"$LAB_DIR/sock.out" <<'PY' ||
+import socket, subprocess, sys, time
+nscap, pid, fmt, errpath = sys.argv[1:]
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+with open(errpath, "w") as err:
+    p = subprocess.Popen([nscap, "-t", pid, "-F", fmt, "-w", "-",
+                          "udp", "port", "9995"], stdout=a.fileno(), stderr=err)
+a.close()
+time.sleep(1.0)
+b.recv(5000)
+b.close()
+try:
+    print(p.wait(5))
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("running")
+PY
+		fail "socket reader, $f: python3 failed"
+	[ "$(cat "$LAB_DIR/sock.out")" = 0 ] ||
+		fail "socket reader gone, $f: exit $(cat "$LAB_DIR/sock.out"): $(cat "$LAB_DIR/sock.err")"
+	! grep -q "cannot\|lost" "$LAB_DIR/sock.err" || fail "socket reader gone, $f: $(cat "$LAB_DIR/sock.err")"
+	wait "$BG_PID"
+done
+
 # SIGHUP with stdout as the output (no file to start anew: the terminal
 # went away) stops the capture, exit 0
 lab_bg bash -c '"$0" -t "$1" -w - udp 2>"$2" | cat >/dev/null' "$NSCAP" "$pid" "$LAB_DIR/hup.err"
@@ -96,6 +125,21 @@ wait_for 3 test ! -d "/proc/$n" || fail "SIGINT did not end the wait for a FIFO'
 wait "$n"
 expect_status 0 $? "SIGINT while waiting for a FIFO's reader"
 ! grep -q "cannot" "$LAB_DIR/fifo.err" || fail "FIFO wait: $(cat "$LAB_DIR/fifo.err")"
+
+# -a duration counts from the reader's arrival, not from the start of the
+# wait for it (a reader 1.5 s late got 0.5 s of a 2 s capture)
+lab_bg "$NSCAP" -t "$pid" -a duration:2 -w "$LAB_DIR/fifo" udp 2>"$LAB_DIR/fifodur.err"
+n=$BG_PID
+waiting_dur() { grep -q "waiting for a reader of $LAB_DIR/fifo" "$LAB_DIR/fifodur.err"; }
+wait_for 10 waiting_dur || fail "FIFO, -a duration: no word of the wait: $(cat "$LAB_DIR/fifodur.err")"
+sleep 1.5
+t0=$(date +%s%N)
+cat "$LAB_DIR/fifo" >/dev/null
+t1=$(date +%s%N)
+wait "$n"
+expect_status 0 $? "FIFO, -a duration"
+[ $(((t1 - t0) / 1000000)) -ge 1800 ] ||
+	fail "FIFO, -a duration:2: the reader got $(((t1 - t0) / 1000000)) ms"
 
 # SIGHUP with a FIFO as the output stops the capture, as with stdout: no
 # regular file named after the FIFO takes the rest

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -1203,10 +1204,34 @@ static void test_pipe_wait_gives_up(void **state)
 	close(p[0]);
 }
 
+/* Fill the stream socket fd (blocking) until it takes no more. */
+static void fill_socket(int fd)
+{
+	static const char junk[4096];
+	int fl = fcntl(fd, F_GETFL);
+
+	assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	while (send(fd, junk, sizeof(junk), MSG_NOSIGNAL) > 0)
+		;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(fcntl(fd, F_SETFL, fl), 0);
+}
+
+/* A thread: close *arg 0.1 s from now (a reader leaving). */
+static void *close_later(void *arg)
+{
+	struct timespec d = {0, 100 * 1000000L};
+
+	nanosleep(&d, NULL);
+	close(*(int *)arg);
+	return NULL;
+}
+
 static void test_epipe(void **state)
 {
 	static const unsigned char pkt[64] = {0};
 	struct nscap_writer_config cfg = {0};
+	pthread_t t;
 	struct nscap_writer *w = NULL;
 	struct pcap_pkthdr h = hdr(TS_SEC, 0, 64, 64);
 	struct nscap_writer_stats st = {0, 1, 0, 1};
@@ -1264,6 +1289,20 @@ static void test_epipe(void **state)
 	assert_int_equal(ops->lost(w), 1);
 	assert_int_equal(ops->close(w, err), 0);
 	free(big);
+
+	/* a socket whose reader closes, with data unread, while a write
+	 * waits for room: that write says ECONNRESET (a pipe says EPIPE),
+	 * and the reader went away all the same: EPIPE */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p),
+			 0);
+	assert_int_equal(ops->open(&w, p[1], &cfg, err), 0);
+	fill_socket(p[1]);
+	assert_int_equal(pthread_create(&t, NULL, close_later, &p[0]), 0);
+	h = hdr(TS_SEC, 0, 64, 64);
+	assert_int_equal(ops->write(w, 0, &h, pkt, err), 0);
+	assert_int_equal(ops->flush(w, err), -EPIPE);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(ops->close(w, err), 0);
 }
 
 /* With the config's output name, the writer's messages name the file (a
