@@ -67,8 +67,9 @@ static void on_signal(int sig)
 }
 
 /*
- * A reader that goes away shows as EPIPE, a normal end, in every mode (-L,
- * -D, --help as much as a capture), never as death by SIGPIPE: blocked from
+ * A reader that goes away shows as EPIPE (ECONNRESET on a socket: see
+ * reader_gone), a normal end, in every mode (-L, -D, --help as much as a
+ * capture), never as death by SIGPIPE: blocked from
  * the start, before anything is written. Blocked rather than ignored: an
  * ignored signal stays ignored across execve, and the container CLIs that a
  * lookup runs should start with SIGPIPE's default action, as from a shell

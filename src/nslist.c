@@ -91,6 +91,38 @@ static bool proc_netns(const char *proc, const char *pid, char *path,
 	return found;
 }
 
+/* PF_KTHREAD (include/linux/sched.h): the flags of a kernel thread */
+#define PF_KTHREAD_FLAG 0x00200000UL
+
+/* Is pid a kernel thread? Its flags in PROC/PID/stat (the ninth field) say
+ * so; a name can be anyone's (prctl PR_SET_NAME). */
+static bool kernel_thread(const char *proc, pid_t pid)
+{
+	char path[300], line[512], *end;
+	const char *p;
+	unsigned long flags;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	/* after the name (which may hold spaces and parentheses): state,
+	 * ppid, pgrp, session, tty_nr, tpgid, then flags, the seventh
+	 * space on */
+	p = ok ? strrchr(line, ')') : NULL;
+	for (int i = 0; p && i < 7; i++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return false;
+	errno = 0;
+	flags = strtoul(p + 1, &end, 10);
+	return end != p + 1 && errno == 0 && (flags & PF_KTHREAD_FLAG);
+}
+
 /* Every process's namespace inode: one stat per process. */
 static int scan_procs(const char *proc, struct pid_ino **out, size_t *n,
 		      char *err)
@@ -264,17 +296,14 @@ int nscap_nslist_scan(const char *proc, const char *netns_dir,
 	l->n = 0;
 	/* the host's: PID 1's (nscap's own may be another, under
 	 * ip netns exec or in a pod that sees the host's PIDs); where root
-	 * may not read PID 1's (a sandbox's init), kthreadd's: kernel
-	 * threads live in the initial namespaces */
+	 * may not read PID 1's (a sandbox's init), PID 2's if it is a kernel
+	 * thread (kthreadd): kernel threads live in the initial namespaces */
 	snprintf(path, sizeof(path), "%s/1/ns/net", proc);
 	if (stat(path, &st) == 0) {
 		host = (unsigned long)st.st_ino;
-	} else {
-		char comm[32] = "";
-
-		nscap_target_read_comm(proc, 2, comm, sizeof(comm));
+	} else if (kernel_thread(proc, 2)) {
 		snprintf(path, sizeof(path), "%s/2/ns/net", proc);
-		if (strcmp(comm, "kthreadd") == 0 && stat(path, &st) == 0)
+		if (stat(path, &st) == 0)
 			host = (unsigned long)st.st_ino;
 	}
 	ret = scan_procs(proc, &v, &nv, err);

@@ -33,7 +33,8 @@
  * Groups: the user's supplementary groups (getgrouplist(3), as initgroups
  * in tcpdump's -Z), so that a group-writable capture directory works as it
  * does for that user in a shell; under sudo, SUDO_GID is the primary one,
- * and the login group stays among them (as after newgrp(1)).
+ * and the login group stays among them (as after newgrp(1)). Installed
+ * set-user-ID, the caller's own groups: it may have given some up.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -194,7 +195,40 @@ static int lookup(const char *name, uid_t uid, struct passwd *pw, char **buf)
 	return -r;
 }
 
-/* c->groups: name's groups with gid, or just gid when name is NULL. */
+/* The n groups in g with gid among them (g has room for one more): how
+ * many that makes. */
+static size_t with_gid(gid_t *g, size_t n, gid_t gid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g[i] == gid)
+			return n;
+	g[n] = gid;
+	return n + 1;
+}
+
+/* This process's supplementary groups (getgroups(2)), and c->gid among
+ * them. */
+static int own_groups(struct nscap_privdrop_cred *c, char *err)
+{
+	int n = getgroups(0, NULL);
+	gid_t *g;
+
+	if (n < 0)
+		return nscap_seterr(err, errno, "cannot list the groups of %s",
+				    c->name);
+	g = realloc(c->groups, ((size_t)n + 1) * sizeof(*g));
+	if (!g)
+		return nscap_seterr(err, ENOMEM, "cannot list the groups of %s",
+				    c->name);
+	c->groups = g;
+	n = getgroups(n, g);
+	if (n < 0)
+		return nscap_seterr(err, errno, "cannot list the groups of %s",
+				    c->name);
+	c->ngroups = with_gid(g, (size_t)n, c->gid);
+	return 0;
+}
+
 /* The groups of user name, as its login gives them (getgrouplist with its
  * passwd group, login_gid), and c->gid among them: under sudo that is
  * SUDO_GID, which after newgrp(1) is not the login group, and the shell
@@ -219,13 +253,7 @@ static int load_groups(struct nscap_privdrop_cred *c, const char *name,
 			return 0;
 		}
 		if (getgrouplist(name, login_gid, g, &m) >= 0) {
-			bool has = false;
-
-			for (int i = 0; i < m; i++)
-				has = has || g[i] == c->gid;
-			if (!has)
-				g[m++] = c->gid;
-			c->ngroups = (size_t)m;
+			c->ngroups = with_gid(g, (size_t)m, c->gid);
 			return 0;
 		}
 		if (n >= MAX_GROUPS)
@@ -297,7 +325,11 @@ int nscap_privdrop_resolve(const struct nscap_privdrop_plan *plan,
 		memset(c, 0, sizeof(*c));
 		return 0;
 	}
-	ret = load_groups(c, name, name ? pw.pw_gid : c->gid, err);
+	/* set-user-ID: the caller's own groups, which it may have narrowed
+	 * (setpriv, newgrp -), not all its user could have */
+	ret = plan->kind == NSCAP_PRIVDROP_REAL
+		      ? own_groups(c, err)
+		      : load_groups(c, name, name ? pw.pw_gid : c->gid, err);
 	free(buf);
 	if (ret)
 		nscap_privdrop_cred_free(c);
@@ -387,17 +419,22 @@ int nscap_privdrop_chown(int fd, const char *path,
 	return 0;
 }
 
-bool nscap_privdrop_capable(void)
+bool nscap_privdrop_has_cap(unsigned int cap)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-	uint32_t need = (1u << CAP_SYS_ADMIN) | (1u << CAP_NET_RAW);
 
 	memset(d, 0, sizeof(d));
-	if (syscall(SYS_capget, &h, d) < 0)
+	if (cap >= 32 * _LINUX_CAPABILITY_U32S_3 ||
+	    syscall(SYS_capget, &h, d) < 0)
 		return false;
-	/* both are below 32: the first word */
-	return (d[0].effective & need) == need;
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+bool nscap_privdrop_capable(void)
+{
+	return nscap_privdrop_has_cap(CAP_SYS_ADMIN) &&
+	       nscap_privdrop_has_cap(CAP_NET_RAW);
 }
 
 int nscap_privdrop_thread(void *arg, char *err)

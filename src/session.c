@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -107,7 +108,7 @@ struct nscap_session {
 	const struct nscap_writer_ops *ops;
 	struct nscap_writer *w;
 	/* what drops privileges, for messages: "-Z", "set-user-ID", or "not
-	 * root" (capabilities of a user's process) */
+	 * run as root" (a user's process with capabilities) */
 	const char *drop_by;
 	size_t ring_bytes;   /* kernel ring of each handle */
 	size_t bulk_bytes;   /* immediate mode: each block-mode twin's ring */
@@ -1047,6 +1048,24 @@ static void dir_of(const char *path, char *dir, size_t len)
 /* Rotation decision d says: the next file, named path. The next is opened
  * before the current one is closed: if it cannot be, the current one is
  * still whole and open. */
+/*
+ * Would a sticky directory (/tmp) refuse to let this process remove path?
+ * The kernel's rule: neither the file nor the directory is the caller's,
+ * and CAP_FOWNER is not in effect; a file root truncated before the drop
+ * (-w naming one that was there) is not the user's. Asked before the file
+ * is closed; other refusals (an immutable file) still come after.
+ */
+static bool sticky_refuses(const char *dir, const char *path)
+{
+	struct stat d, f;
+	uid_t me = geteuid();
+
+	if (stat(dir, &d) < 0 || !(d.st_mode & S_ISVTX) || lstat(path, &f) < 0)
+		return false;
+	return f.st_uid != me && d.st_uid != me &&
+	       !nscap_privdrop_has_cap(CAP_FOWNER);
+}
+
 static int switch_file(struct nscap_session *s,
 		       const struct nscap_rotate_decision *d, const char *path,
 		       char *err)
@@ -1056,17 +1075,26 @@ static int switch_file(struct nscap_session *s,
 
 	if (strcmp(path, s->path) == 0) {
 		/* -W 1: the ring's one file, replaced: removed and made again.
-		 * Removed while still open, so that a SIGHUP whose file cannot
-		 * be made goes on writing this one (closed first, the capture
-		 * ended). The kernel decides: a writable directory was not
-		 * enough in a sticky one (/tmp), where a file root made or
-		 * truncated before the drop is not the user's to remove */
-		if (unlink(path) < 0 && errno != ENOENT)
-			return nscap_seterr(err, errno, "cannot remove %s",
+		 * Whether the user may is asked first, so that a SIGHUP whose
+		 * file cannot be made goes on writing this one (it closed it,
+		 * and the capture ended); and removed only once closed, so
+		 * that a close that fails (a full disk) leaves it, cut back to
+		 * a whole record */
+		char dir[sizeof(s->path)];
+
+		dir_of(path, dir, sizeof(dir));
+		if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+			return nscap_seterr(err, errno, "cannot replace %s",
+					    path);
+		if (sticky_refuses(dir, path))
+			return nscap_seterr(err, EPERM, "cannot replace %s",
 					    path);
 		ret = close_file(s, err);
 		if (ret)
 			return ret;
+		if (unlink(path) < 0 && errno != ENOENT)
+			return nscap_seterr(err, errno, "cannot remove %s",
+					    path);
 		return open_file(s, path, err);
 	}
 	if (d->replaces && unlink(path) < 0 && errno != ENOENT)
@@ -2833,7 +2861,7 @@ static int plan_drop(struct nscap_session *s, const char *first, char *err)
 	}
 	s->drop_by = plan.kind == NSCAP_PRIVDROP_USER	? "-Z"
 		     : plan.kind == NSCAP_PRIVDROP_REAL ? "set-user-ID"
-							: "not root";
+							: "not run as root";
 	if (all && plan.kind != NSCAP_PRIVDROP_KEEP && !quiet(s))
 		fprintf(s->log,
 			"nscap: %s: interfaces that appear later cannot be "

@@ -857,10 +857,10 @@ static int open_id(const struct nscap_target_spec *spec, struct nscap_target *t,
 		cli_list(nscap_runtime_clis_for(spec->runtime), tried,
 			 sizeof(tried));
 		nscap_seterr(err, 0,
-			     "no running %s container with ID '%s' (none "
-			     "in the cgroups of every process; %s: not "
-			     "installed)",
-			     spec->runtime, spec->arg, tried);
+			     "no running %s container with ID '%s' (no "
+			     "process of %s's has it in its cgroup path; not "
+			     "installed: %s)",
+			     spec->runtime, spec->arg, spec->runtime, tried);
 	} else
 		nscap_seterr(err, 0,
 			     "no running container with ID %s'%s' (no "

@@ -48,7 +48,8 @@ struct nscap_nsrow {
 	char comm[64];	     /* pid's command */
 	/* the containers of its processes, each once, in the order of their
 	 * lowest PIDs (malloc'd): a pod's, or docker's --network container:
-	 * share one. In the host's namespace (PID 1's), pid's alone: a read
+	 * share one. In the host's namespace (PID 1's, or kthreadd's where
+	 * PID 1's cannot be read), pid's alone: a read
 	 * per host process would cost more than -L is worth */
 	struct nscap_nsctr *ctrs;
 	size_t nctrs;

@@ -128,6 +128,10 @@ int nscap_privdrop_thread(void *arg, char *err);
  */
 bool nscap_privdrop_capable(void);
 
+/* Whether the calling thread has capability cap (CAP_FOWNER, ...) in
+ * effect. */
+bool nscap_privdrop_has_cap(unsigned int cap);
+
 /*
  * Check every thread in /proc/self/task: no permitted, effective or ambient
  * capability, no_new_privs set, and with c->change_ids every uid is c's. 0, or

@@ -126,16 +126,24 @@ grep -q "^nscap: cannot set the groups of user nobody" "$LAB_DIR/nd.err" ||
 [ ! -e "$dir/nd.pcapng" ] || fail "drop refused: the file was left"
 # -Z with -i all: an interface that appears after the drop cannot be
 # attached; each is said once (it was ignored without a word)
+# late_said ERRFILE BY X Y: a capture with -i all that dropped privileges
+# (BY: what dropped them), writing to ERRFILE, says so at the start, and
+# names veth Y, added now with X, when it comes up
+late_said() {
+	local errf=$1 by=$2 x=$3 y=$4
+	wait_for 10 listening "$errf" || fail "$by -i all: nscap did not start: $(cat "$errf")"
+	grep -q "^nscap: $by: interfaces that appear later cannot be attached$" "$errf" ||
+		fail "$by -i all: no word at the start: $(cat "$errf")"
+	ip -n "$a" link add "$x" type veth peer name "$y" || fail "cannot add a veth"
+	ip -n "$a" link set "$x" up
+	ip -n "$a" link set "$y" up
+	# said runs inside wait_for: late_said's locals are in scope there
+	said() { grep -q "^nscap: not capturing on $y: it appeared after privileges were dropped ($by)$" "$errf"; }
+	wait_for 5 said || fail "$by -i all, $y: $(cat "$errf")"
+}
 : >"$LAB_DIR/all.err"
 lab_bg "$NSCAP" -t "$pid" -i all -Z nobody -w "$dir/all.pcapng" 2>"$LAB_DIR/all.err"
-wait_for 10 listening "$LAB_DIR/all.err" || fail "-Z -i all: nscap did not start: $(cat "$LAB_DIR/all.err")"
-grep -q "^nscap: -Z: interfaces that appear later cannot be attached$" "$LAB_DIR/all.err" ||
-	fail "-Z -i all: no word at the start: $(cat "$LAB_DIR/all.err")"
-ip -n "$a" link add late0 type veth peer name late1 || fail "cannot add a veth"
-ip -n "$a" link set late0 up
-ip -n "$a" link set late1 up
-said() { grep -q "^nscap: not capturing on late1: it appeared after privileges were dropped (-Z)$" "$LAB_DIR/all.err"; }
-wait_for 5 said || fail "-Z -i all, late1: $(cat "$LAB_DIR/all.err")"
+late_said "$LAB_DIR/all.err" -Z late0 late1
 ip -n "$a" link set late0 mtu 1400 # another doorbell: not said again
 sleep 0.5
 kill -INT "$BG_PID"
@@ -155,7 +163,7 @@ wait_for 10 listening "$LAB_DIR/st.err" || fail "sticky: nscap did not start: $(
 ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 1000 -t 10 >/dev/null
 sleep 0.5
 kill -HUP "$BG_PID"
-said_st() { grep -q "^nscap: cannot remove $sticky/one.pcapng: Operation not permitted; still writing $sticky/one.pcapng$" "$LAB_DIR/st.err"; }
+said_st() { grep -q "^nscap: cannot replace $sticky/one.pcapng: Operation not permitted; still writing $sticky/one.pcapng$" "$LAB_DIR/st.err"; }
 wait_for 5 said_st || fail "sticky, SIGHUP: $(cat "$LAB_DIR/st.err")"
 ip netns exec "$b" "$UDPGEN" -d 198.51.100.1 -p 9999 -n 5 -r 1000 -t 10 >/dev/null
 sleep 0.5
@@ -197,14 +205,7 @@ expect_status 0 $? "set-user-ID: $(cat "$LAB_DIR/s4.err")"
 # naming what dropped the privileges (it said "-Z", which was not given)
 lab_bg runuser -u nobody -- "$suid/nscap" -t "$pid" -i all -a duration:5 \
 	-w "$dir/s5.pcapng" 2>"$LAB_DIR/s5.err"
-wait_for 10 listening "$LAB_DIR/s5.err" || fail "set-user-ID -i all: $(cat "$LAB_DIR/s5.err")"
-grep -q "^nscap: set-user-ID: interfaces that appear later cannot be attached$" "$LAB_DIR/s5.err" ||
-	fail "set-user-ID -i all: no word at the start: $(cat "$LAB_DIR/s5.err")"
-ip -n "$a" link add late2 type veth peer name late3 || fail "cannot add a veth"
-ip -n "$a" link set late2 up
-ip -n "$a" link set late3 up
-said_s5() { grep -q "^nscap: not capturing on late3: it appeared after privileges were dropped (set-user-ID)$" "$LAB_DIR/s5.err"; }
-wait_for 5 said_s5 || fail "set-user-ID -i all, late3: $(cat "$LAB_DIR/s5.err")"
+late_said "$LAB_DIR/s5.err" set-user-ID late2 late3
 kill -INT "$BG_PID"
 wait "$BG_PID" || fail "set-user-ID -i all: exit $?: $(cat "$LAB_DIR/s5.err")"
 

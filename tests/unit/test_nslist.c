@@ -541,7 +541,8 @@ static void test_scan_fake_proc(void **state)
 }
 
 /* Where PID 1's namespace cannot be read (a sandbox's init), the host's is
- * kthreadd's: a --network host container's process there is not read. */
+ * PID 2's if it is a kernel thread (kthreadd): a --network host container's
+ * process there is not read. */
 static void test_scan_host_by_kthreadd(void **state)
 {
 	char dir[64], netns[128], a[256], b[256], err[NSCAP_ERRBUF];
@@ -558,6 +559,8 @@ static void test_scan_host_by_kthreadd(void **state)
 	snprintf(b, sizeof(b), "%s/30/ns/net", dir);
 	assert_int_equal(link(a, b), 0);
 	put(dir, "2/comm", "kthreadd\n");
+	/* flags 0x208040: PF_KTHREAD among them */
+	put(dir, "2/stat", "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0\n");
 	put(dir, "30/cgroup", "12:pids:/docker/" ID_B "\n");
 	snprintf(netns, sizeof(netns), "%s/none", dir);
 
@@ -568,9 +571,9 @@ static void test_scan_host_by_kthreadd(void **state)
 	assert_int_equal(l.rows[0].nctrs, 0);
 	nscap_nslist_free(&l);
 
-	/* PID 2 that is not kthreadd (a PID namespace's): no host known,
-	 * every process read */
-	put(dir, "2/comm", "sh\n");
+	/* PID 2 that is not a kernel thread, though named so (a PID
+	 * namespace's): no host known, every process read */
+	put(dir, "2/stat", "2 (kthreadd) S 1 2 2 0 -1 4194560 0 0\n");
 	assert_int_equal(nscap_nslist_scan(dir, netns, &l, err), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.rows[0].nctrs, 1);

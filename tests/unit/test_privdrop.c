@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -281,6 +282,33 @@ static void test_resolve_users(void **state)
 	assert_true(has_group(&c, 4242));
 	assert_true(has_group(&c, NOBODY));
 	nscap_privdrop_cred_free(&c);
+
+	/* set-user-ID: the caller's own groups, not its user's (a group
+	 * it gave up stays given up) */
+	{
+		gid_t saved[64], mine[] = {4343, 4242};
+		int nsaved = getgroups(64, saved);
+
+		if (geteuid() != 0) {
+			print_message("set-user-ID groups: skipped, needs "
+				      "root\n");
+		} else {
+			assert_true(nsaved >= 0);
+			assert_int_equal(setgroups(2, mine), 0);
+			plan.kind = NSCAP_PRIVDROP_REAL;
+			plan.name = NULL;
+			plan.uid = NOBODY;
+			plan.gid = 4242;
+			assert_int_equal(nscap_privdrop_resolve(&plan, &c, err),
+					 0);
+			assert_int_equal(setgroups((size_t)nsaved, saved), 0);
+			assert_int_equal(c.ngroups, 2);
+			assert_true(has_group(&c, 4343));
+			assert_true(has_group(&c, 4242));
+			assert_false(has_group(&c, NOBODY));
+			nscap_privdrop_cred_free(&c);
+		}
+	}
 
 	/* -Z root and -Z 0: nothing to drop to */
 	plan.kind = NSCAP_PRIVDROP_USER;

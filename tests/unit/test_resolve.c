@@ -346,8 +346,8 @@ static void test_name_errors(void **state)
 	/* no CLI of that runtime installed: said so, not that no process
 	 * has the ID (another runtime's container may) */
 	assert_string_equal(err, "no running cri-o container with ID "
-				 "'abcdef12' (none in the cgroups of every "
-				 "process; crictl: not installed)");
+				 "'abcdef12' (no process of cri-o's has it in "
+				 "its cgroup path; not installed: crictl)");
 }
 
 /* ps --no-trunc --format '{{.ID}} {{.Names}}' lists a compose project;
