@@ -99,8 +99,13 @@ static bool reader_gone(int e)
  */
 static void setup_signals(sigset_t *waitmask)
 {
-	struct sigaction sa;
+	struct sigaction sa, hup;
 	sigset_t stopsigs;
+	/* nohup(1): a hangup ignored from the start stays ignored, as tcpdump
+	 * keeps it, so a closed terminal neither ends the capture nor starts
+	 * a new file */
+	bool nohup =
+		sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler == SIG_IGN;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: waits end early */
@@ -111,7 +116,8 @@ static void setup_signals(sigset_t *waitmask)
 	sigaddset(&sa.sa_mask, SIGUSR1);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (!nohup)
+		sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);

@@ -77,4 +77,19 @@ for w in "" "-w -"; do
 	[ "$(pcap_count hup.pcapng)" -eq 5 ] ||
 		fail "SIGHUP, stdout to a file ($w): $(pcap_count hup.pcapng) of 5 packets"
 done
+# under nohup (SIGHUP ignored from the start) a hangup changes nothing, as
+# in tcpdump: no new file, no stop (a closed terminal ended the capture)
+nohup "$NSCAP" -t "$pid" -w nohup.pcapng udp port 9997 >/dev/null 2>nohup.err &
+n=$!
+wait_for 10 listening nohup.err || fail "nohup: nscap did not start: $(cat nohup.err)"
+kill -HUP "$n"
+sleep 0.5
+[ -d "/proc/$n" ] || fail "nohup: a SIGHUP stopped the capture"
+[ ! -e nohup.pcapng1 ] || fail "nohup: a SIGHUP started a new file"
+send "$b" 198.51.100.1 9997 5 500
+sleep 0.4
+kill -INT "$n"
+wait "$n"
+expect_status 0 $? "nohup: $(cat nohup.err)"
+[ "$(pcap_count nohup.pcapng)" -eq 5 ] || fail "nohup: $(pcap_count nohup.pcapng) of 5 packets"
 pass
