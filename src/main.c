@@ -23,6 +23,7 @@
 #include "nscap/output.h"
 #include "nscap/rotate.h"
 #include "nscap/session.h"
+#include "nscap/writer.h"
 
 static struct nscap_signals signals = {0, 0, 0, -1};
 static bool stdout_closed; /* the caller closed fd 1 (>&-) */
@@ -85,10 +86,11 @@ static void block_sigpipe(void)
 }
 
 /* errno e (positive) says the reader of stdout went away: EPIPE, or
- * ECONNRESET where stdout is a socket closed with data unread */
+ * ECONNRESET where stdout is a socket closed with data unread (the
+ * writers' rule, nscap_writer_write_errno) */
 static bool reader_gone(int e)
 {
-	return e == EPIPE || e == ECONNRESET;
+	return nscap_writer_write_errno(e) == EPIPE;
 }
 
 /*

@@ -17,6 +17,20 @@ bool nscap_output_is_stdout(const char *path)
 	return !path || strcmp(path, "-") == 0;
 }
 
+void nscap_output_dir_of(const char *path, char *dir, size_t len)
+{
+	char *slash;
+
+	snprintf(dir, len, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
 bool nscap_output_names_tty(const char *path)
 {
 	struct stat st;

@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "nscap/err.h"
+#include "nscap/output.h"
 #include "nscap/privdrop.h"
 
 #define MAX_ID 0xfffffffeul /* (uid_t)-1 means "unchanged" to the kernel */
@@ -388,15 +389,9 @@ int nscap_privdrop_check_dir(const struct nscap_privdrop_cred *c,
 static bool in_setgid_dir(const char *path)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
 	struct stat st;
 
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	nscap_output_dir_of(path, dir, sizeof(dir));
 	return stat(dir, &st) == 0 && (st.st_mode & S_ISGID);
 }
 

@@ -1030,24 +1030,6 @@ static int open_file(struct nscap_session *s, const char *path, char *err)
 	return ret ? ret : start_writer(s, path, &out, err);
 }
 
-/* The directory of file path, into dir. */
-static void dir_of(const char *path, char *dir, size_t len)
-{
-	char *slash;
-
-	snprintf(dir, len, "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, len, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-}
-
-/* Rotation decision d says: the next file, named path. The next is opened
- * before the current one is closed: if it cannot be, the current one is
- * still whole and open. */
 /*
  * Would a sticky directory (/tmp) refuse to let this process remove path?
  * The kernel's rule: neither the file nor the directory is the caller's,
@@ -1066,6 +1048,9 @@ static bool sticky_refuses(const char *dir, const char *path)
 	       !nscap_privdrop_has_cap(CAP_FOWNER);
 }
 
+/* Rotation decision d says: the next file, named path. The next is opened
+ * before the current one is closed: if it cannot be, the current one is
+ * still whole and open. */
 static int switch_file(struct nscap_session *s,
 		       const struct nscap_rotate_decision *d, const char *path,
 		       char *err)
@@ -1082,7 +1067,7 @@ static int switch_file(struct nscap_session *s,
 		 * a whole record */
 		char dir[sizeof(s->path)];
 
-		dir_of(path, dir, sizeof(dir));
+		nscap_output_dir_of(path, dir, sizeof(dir));
 		if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
 			return nscap_seterr(err, errno, "cannot replace %s",
 					    path);
@@ -1376,7 +1361,7 @@ static int ring_goes_round(struct nscap_session *s, char *err)
 	 * the current file, which writes its statistics, would then fail and
 	 * end the capture. Without the room, the wait goes on (the oldest is
 	 * gone: the next tries find nothing to remove) */
-	dir_of(path, dir, sizeof(dir));
+	nscap_output_dir_of(path, dir, sizeof(dir));
 	if (statvfs(dir, &vfs) < 0 ||
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)RING_ROOM ||
 	    s->ops->resume(s->w, e))
@@ -2873,7 +2858,7 @@ static int plan_drop(struct nscap_session *s, const char *first, char *err)
 
 		/* the first file's: a pattern's directory may be one too
 		 * (-G, "%Y/x.pcapng") */
-		dir_of(first, dir, sizeof(dir));
+		nscap_output_dir_of(first, dir, sizeof(dir));
 		ret = nscap_privdrop_check_dir(&s->cred, dir, err);
 	}
 	return ret;

@@ -6,6 +6,7 @@
 #define NSCAP_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum nscap_output_kind {
 	NSCAP_OUTPUT_FILE,  /* a regular file */
@@ -24,6 +25,10 @@ struct nscap_output {
 
 /* Is path standard output ("-" or NULL)? */
 bool nscap_output_is_stdout(const char *path);
+
+/* The directory of file path ("." for a bare name, "/" for one in the
+ * root), into dir of len bytes. */
+void nscap_output_dir_of(const char *path, char *dir, size_t len);
 
 /*
  * Whether path names a terminal (-w /dev/tty): a character device that,
